@@ -1,0 +1,499 @@
+/**
+ * OOS (2019-06-01) handlers: StartExecution, ListExecutions, CancelExecution, ListInstancePatchStates.
+ * Execution status is computed lazily from the clock: Started for `startedMs`, Running for `runningMs`,
+ * then Success/Failed; the terminal effect on patch states is applied once, in end-time order.
+ */
+import { ApiError, invalidParameter, parameterMissing } from './errors.js';
+import type { Fleet } from './fleet.js';
+import type { ActionContext, ServiceDefinition } from './server.js';
+import { canonicalJson, intParam, isoDate, newId, paginate } from './util.js';
+
+export const OOS_VERSION = '2019-06-01';
+export const PATCH_TEMPLATE = 'ACS-ECS-BulkyApplyPatchBaseline';
+export const ERR_TEMPLATE_NOT_FOUND = 'EntityNotExists.Template';
+export const ERR_EXECUTION_NOT_FOUND = 'EntityNotExists.Execution';
+export const ERR_IDEMPOTENT_MISMATCH = 'IdempotentParameterMismatch';
+export const MAX_LOOP_ITEMS = 1000;
+export const MAX_PATCH_STATE_IDS = 100;
+
+export interface Timings {
+  startedMs: number;
+  runningMs: number;
+}
+export const DEFAULT_TIMINGS: Readonly<Timings> = { startedMs: 100, runningMs: 300 };
+
+export type ExecutionStatus = 'Started' | 'Running' | 'Success' | 'Failed' | 'Cancelled';
+const TERMINAL: ReadonlySet<ExecutionStatus> = new Set(['Success', 'Failed', 'Cancelled']);
+
+/** Public snapshot of an execution (what `emulator.executions()` returns). */
+export interface ExecutionRecord {
+  executionId: string;
+  templateName: string;
+  status: ExecutionStatus;
+  statusMessage: string;
+  mode: string;
+  safetyCheck: string;
+  clientToken: string | undefined;
+  regionId: string | undefined;
+  /** The Parameters JSON string as received. */
+  parameters: string;
+  parsedParameters: Record<string, unknown>;
+  instanceIds: string[];
+  action: 'install' | 'scan';
+  rebootIfNeed: boolean;
+  accessKeyId: string | undefined;
+  createdAt: number;
+  endedAt: number | undefined;
+}
+
+interface Settled {
+  status: 'Success' | 'Failed' | 'Cancelled';
+  message: string;
+  failed: number;
+  endAt: number;
+}
+
+interface Execution {
+  seq: number;
+  executionId: string;
+  templateName: string;
+  parametersRaw: string;
+  parameters: Record<string, unknown>;
+  mode: string;
+  safetyCheck: string;
+  clientToken: string | undefined;
+  fingerprint: string;
+  regionId: string | undefined;
+  description: string;
+  accessKeyId: string | undefined;
+  createdAt: number;
+  timings: Timings;
+  instanceIds: string[];
+  action: 'install' | 'scan';
+  rebootIfNeed: boolean;
+  settled: Settled | undefined;
+}
+
+/** Declared parameters of ACS-ECS-BulkyApplyPatchBaseline; anything else is rejected. */
+const TEMPLATE_PARAMETERS = new Set([
+  'regionId',
+  'resourceType',
+  'targets',
+  'action',
+  'whetherCreateSnapshot',
+  'retentionDays',
+  'rebootIfNeed',
+  'rateControl',
+  'OOSAssumeRole',
+  'timeout',
+]);
+const RESOURCE_TYPES = new Set(['ALIYUN::ECS::Instance', 'ALIYUN::ECS::ManagedInstance', 'ALIYUN::ECD::Desktop']);
+
+export class OosService {
+  private readonly executionsById = new Map<string, Execution>();
+  private readonly byClientToken = new Map<string, string>();
+  private seq = 0;
+  timings: Timings;
+
+  constructor(
+    private readonly fleet: Fleet,
+    private readonly now: () => number,
+    timings: Partial<Timings> = {},
+  ) {
+    this.timings = { ...DEFAULT_TIMINGS, ...timings };
+  }
+
+  definition(): ServiceDefinition {
+    return {
+      product: 'Oos',
+      version: OOS_VERSION,
+      hostId: 'oos.aliyuncs.com',
+      actions: {
+        StartExecution: (ctx) => this.startExecution(ctx),
+        ListExecutions: (ctx) => this.listExecutions(ctx),
+        CancelExecution: (ctx) => this.cancelExecution(ctx),
+        ListInstancePatchStates: (ctx) => this.listInstancePatchStates(ctx),
+      },
+    };
+  }
+
+  /** Snapshots of all executions, oldest first, with status as of `now()`. */
+  executions(): ExecutionRecord[] {
+    const t = this.now();
+    this.settleAll(t);
+    return this.sorted(false).map((e) => this.snapshot(e, t));
+  }
+
+  /** Apply every execution that has reached its end by time `t`, in end-time order. */
+  settleAll(t: number): void {
+    const due = [...this.executionsById.values()]
+      .filter((e) => !e.settled && endOf(e) <= t)
+      .sort((a, b) => endOf(a) - endOf(b) || a.seq - b.seq);
+    for (const e of due) this.settle(e);
+  }
+
+  // ---- handlers -------------------------------------------------------------------------------
+
+  private startExecution(ctx: ActionContext): Record<string, unknown> {
+    const p = ctx.params;
+    this.settleAll(ctx.now);
+    const templateName = p['TemplateName'];
+    if (templateName === undefined || templateName === '') throw parameterMissing('TemplateName');
+    const clientToken = p['ClientToken'] || undefined;
+    if (clientToken !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(clientToken)) {
+      throw invalidParameter('The parameter ClientToken is invalid: at most 64 letters, digits, "-" or "_".');
+    }
+    if (templateName !== PATCH_TEMPLATE) {
+      throw new ApiError(404, ERR_TEMPLATE_NOT_FOUND, `The specified template ${templateName} does not exist.`);
+    }
+    const mode = p['Mode'] || 'Automatic';
+    if (mode !== 'Automatic' && mode !== 'Debug') throw invalidParameter(`The parameter Mode has an invalid value: ${mode}.`);
+    const safetyCheck = p['SafetyCheck'] || 'ConfirmEveryHighRiskAction';
+    if (safetyCheck !== 'Skip' && safetyCheck !== 'ConfirmEveryHighRiskAction') {
+      throw invalidParameter(`The parameter SafetyCheck has an invalid value: ${safetyCheck}.`);
+    }
+    const parametersRaw = p['Parameters'] ?? '';
+    const parameters = parseTemplateParameters(parametersRaw);
+    const fingerprint = `${templateName}\n${mode}\n${canonicalJson(parameters)}`;
+
+    if (clientToken !== undefined) {
+      const existingId = this.byClientToken.get(clientToken);
+      const existing = existingId === undefined ? undefined : this.executionsById.get(existingId);
+      if (existing) {
+        if (existing.fingerprint !== fingerprint) {
+          throw new ApiError(
+            400,
+            ERR_IDEMPOTENT_MISMATCH,
+            'The request uses the same client token as a previous, but non-identical request.',
+          );
+        }
+        return { Execution: this.startView(existing, ctx.now) };
+      }
+    }
+
+    const instanceIds = this.resolveTargets(parameters['targets']);
+    const execution: Execution = {
+      seq: ++this.seq,
+      executionId: newId('exec'),
+      templateName,
+      parametersRaw,
+      parameters,
+      mode,
+      safetyCheck,
+      clientToken,
+      fingerprint,
+      regionId: p['RegionId'] || undefined,
+      description: p['Description'] ?? '',
+      accessKeyId: ctx.identity?.accessKeyId,
+      createdAt: ctx.now,
+      timings: { ...this.timings },
+      instanceIds,
+      action: parameters['action'] === 'scan' ? 'scan' : 'install',
+      rebootIfNeed: asBool(parameters['rebootIfNeed']) ?? false,
+      settled: undefined,
+    };
+    this.executionsById.set(execution.executionId, execution);
+    if (clientToken !== undefined) this.byClientToken.set(clientToken, execution.executionId);
+    this.settleAll(ctx.now); // zero timings finish at once
+    return { Execution: this.startView(execution, ctx.now) };
+  }
+
+  private listExecutions(ctx: ActionContext): Record<string, unknown> {
+    const p = ctx.params;
+    this.settleAll(ctx.now);
+    const maxResults = intParam(p, 'MaxResults', 10, 100) ?? 50;
+    const filters = {
+      ExecutionId: p['ExecutionId'] || undefined,
+      ParentExecutionId: p['ParentExecutionId'] || undefined,
+      Status: p['Status'] || undefined,
+      TemplateName: p['TemplateName'] || undefined,
+      Mode: p['Mode'] || undefined,
+    };
+    const all = this.sorted(true).filter((e) => {
+      if (filters.ExecutionId !== undefined && e.executionId !== filters.ExecutionId) return false;
+      if (filters.ParentExecutionId !== undefined) return false; // no child executions modelled yet
+      if (filters.Status !== undefined && statusAt(e, ctx.now) !== filters.Status) return false;
+      if (filters.TemplateName !== undefined && e.templateName !== filters.TemplateName) return false;
+      if (filters.Mode !== undefined && e.mode !== filters.Mode) return false;
+      return true;
+    });
+    const page = paginate(all, maxResults, p['NextToken'], `ListExecutions:${JSON.stringify(filters)}`);
+    return {
+      Executions: page.items.map((e) => this.listView(e, ctx.now)),
+      MaxResults: maxResults,
+      ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}),
+    };
+  }
+
+  private cancelExecution(ctx: ActionContext): Record<string, unknown> {
+    const id = ctx.params['ExecutionId'];
+    if (id === undefined || id === '') throw parameterMissing('ExecutionId');
+    this.settleAll(ctx.now);
+    const e = this.executionsById.get(id);
+    if (!e) throw new ApiError(404, ERR_EXECUTION_NOT_FOUND, `The specified execution ${id} does not exist.`);
+    if (!e.settled) {
+      e.settled = { status: 'Cancelled', message: 'Execution is cancelled by user.', failed: 0, endAt: ctx.now };
+    }
+    return {};
+  }
+
+  private listInstancePatchStates(ctx: ActionContext): Record<string, unknown> {
+    const p = ctx.params;
+    this.settleAll(ctx.now);
+    const maxResults = intParam(p, 'MaxResults', 1, 100) ?? 50;
+    let ids: string[];
+    const raw = p['InstanceIds'];
+    if (raw === undefined || raw === '') {
+      ids = this.fleet.stateIds();
+    } else {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        throw invalidParameter('The parameter InstanceIds must be a JSON array of instance IDs.');
+      }
+      if (!Array.isArray(parsed) || !parsed.every((x): x is string => typeof x === 'string')) {
+        throw invalidParameter('The parameter InstanceIds must be a JSON array of instance IDs.');
+      }
+      if (parsed.length > MAX_PATCH_STATE_IDS) {
+        throw invalidParameter(`The parameter InstanceIds exceeds the limit of ${MAX_PATCH_STATE_IDS} instance IDs.`);
+      }
+      ids = [...new Set(parsed)];
+    }
+    const states = ids.flatMap((id) => {
+      const s = this.fleet.state(id);
+      return s ? [s] : [];
+    });
+    const page = paginate(states, maxResults, p['NextToken'], `ListInstancePatchStates:${canonicalJson(ids)}`);
+    return {
+      InstancePatchStates: page.items.map((s) => ({
+        InstanceId: s.instanceId,
+        BaselineId: s.baselineId,
+        PatchGroup: s.patchGroup,
+        OperationType: s.operationType,
+        OperationStartTime: isoDate(s.operationStartTime),
+        OperationEndTime: isoDate(s.operationEndTime),
+        InstalledCount: String(s.installed),
+        InstalledOtherCount: String(s.installedOther),
+        InstalledPendingRebootCount: String(s.installedPendingReboot),
+        InstalledRejectedCount: String(s.installedRejected),
+        MissingCount: String(s.missing),
+        FailedCount: String(s.failed),
+      })),
+      MaxResults: maxResults,
+      ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}),
+    };
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  private resolveTargets(targets: unknown): string[] {
+    const t = targets as { Type?: unknown; ResourceIds?: unknown; Tags?: unknown };
+    if (t.Type === 'ResourceIds') {
+      if (!Array.isArray(t.ResourceIds) || !t.ResourceIds.every((x): x is string => typeof x === 'string')) {
+        throw invalidParameter('targets.ResourceIds must be an array of instance IDs.');
+      }
+      return [...new Set(t.ResourceIds)];
+    }
+    if (t.Type === 'Tags') {
+      const tags = t.Tags;
+      if (!Array.isArray(tags) || tags.length === 0 || !tags.every((x) => typeof (x as { Key?: unknown })?.Key === 'string')) {
+        throw invalidParameter('targets.Tags must be a non-empty array of {"Key","Value"}.');
+      }
+      return this.fleet.idsByTags(tags as Array<{ Key: string; Value?: string }>);
+    }
+    throw invalidParameter(`targets.Type ${JSON.stringify(t.Type)} is not supported (ResourceIds or Tags).`);
+  }
+
+  private settle(e: Execution): void {
+    const startMs = e.createdAt + e.timings.startedMs;
+    const endAt = endOf(e);
+    if (e.instanceIds.length > MAX_LOOP_ITEMS) {
+      e.settled = { status: 'Failed', message: `The number of loop items exceeds the limit ${MAX_LOOP_ITEMS}.`, failed: 0, endAt };
+      return;
+    }
+    const messages: string[] = [];
+    for (const id of e.instanceIds) {
+      const spec = this.fleet.get(id);
+      if (!spec) {
+        messages.push(`Instance ${id} not found`);
+      } else if (spec.failExecution) {
+        messages.push(`Instance ${id}: patch baseline execution failed`);
+      } else if (e.action === 'scan') {
+        this.fleet.applyScan(id, startMs, endAt);
+      } else {
+        this.fleet.applyInstall(id, e.rebootIfNeed, startMs, endAt);
+      }
+    }
+    e.settled = messages.length
+      ? { status: 'Failed', message: messages.join('; '), failed: messages.length, endAt }
+      : { status: 'Success', message: '', failed: 0, endAt };
+  }
+
+  private sorted(newestFirst: boolean): Execution[] {
+    const list = [...this.executionsById.values()].sort((a, b) => a.seq - b.seq);
+    return newestFirst ? list.reverse() : list;
+  }
+
+  private snapshot(e: Execution, t: number): ExecutionRecord {
+    return {
+      executionId: e.executionId,
+      templateName: e.templateName,
+      status: statusAt(e, t),
+      statusMessage: e.settled?.message ?? '',
+      mode: e.mode,
+      safetyCheck: e.safetyCheck,
+      clientToken: e.clientToken,
+      regionId: e.regionId,
+      parameters: e.parametersRaw,
+      parsedParameters: structuredClone(e.parameters),
+      instanceIds: [...e.instanceIds],
+      action: e.action,
+      rebootIfNeed: e.rebootIfNeed,
+      accessKeyId: e.accessKeyId,
+      createdAt: e.createdAt,
+      endedAt: e.settled?.endAt,
+    };
+  }
+
+  private common(e: Execution, t: number): Record<string, unknown> {
+    const status = statusAt(e, t);
+    return {
+      ExecutionId: e.executionId,
+      TemplateName: e.templateName,
+      TemplateId: 't-emulatorbulkypatch',
+      TemplateVersion: 'v1',
+      Mode: e.mode,
+      LoopMode: 'Automatic',
+      SafetyCheck: e.safetyCheck,
+      Status: status,
+      StatusMessage: e.settled?.message ?? '',
+      Outputs: '{}',
+      StartDate: isoDate(e.createdAt),
+      CreateDate: isoDate(e.createdAt),
+      UpdateDate: isoDate(updateDate(e, t)),
+      ...(TERMINAL.has(status) && e.settled ? { EndDate: isoDate(e.settled.endAt) } : {}),
+      ExecutedBy: e.accessKeyId ?? '',
+      IsParent: true,
+      ParentExecutionId: '',
+      Description: e.description,
+      RamRole: '',
+      ResourceGroupId: '',
+      Tags: {},
+      Counters: counters(e, status),
+    };
+  }
+
+  private startView(e: Execution, t: number): Record<string, unknown> {
+    return { ...this.common(e, t), Parameters: e.parametersRaw };
+  }
+
+  private listView(e: Execution, t: number): Record<string, unknown> {
+    return {
+      ...this.common(e, t),
+      Parameters: structuredClone(e.parameters),
+      StatusReason: '',
+      WaitingStatus: '',
+      CurrentTasks: [],
+    };
+  }
+}
+
+function endOf(e: Execution): number {
+  return e.createdAt + e.timings.startedMs + e.timings.runningMs;
+}
+
+function statusAt(e: Execution, t: number): ExecutionStatus {
+  if (e.settled) return e.settled.status;
+  if (t >= e.createdAt + e.timings.startedMs) return 'Running';
+  return 'Started';
+}
+
+function updateDate(e: Execution, t: number): number {
+  if (e.settled) return e.settled.endAt;
+  const running = e.createdAt + e.timings.startedMs;
+  return t >= running ? running : e.createdAt;
+}
+
+function counters(e: Execution, status: ExecutionStatus): Record<string, number> {
+  const total = e.instanceIds.length;
+  const c = { Total: total, Success: 0, Failed: 0, Running: 0, Cancelled: 0, Waiting: 0, Skipped: 0 };
+  if (status === 'Running') c.Running = total;
+  else if (status === 'Cancelled') c.Cancelled = total;
+  else if (status === 'Success' || status === 'Failed') {
+    const failed = Math.min(e.settled?.failed ?? 0, total);
+    c.Failed = failed;
+    c.Success = status === 'Failed' && failed === 0 ? 0 : total - failed;
+  }
+  return c;
+}
+
+function asBool(v: unknown): boolean | undefined {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  return undefined;
+}
+
+function asNumber(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/** Parse and validate the Parameters JSON of ACS-ECS-BulkyApplyPatchBaseline. */
+export function parseTemplateParameters(raw: string): Record<string, unknown> {
+  if (raw === '') throw invalidParameter('The parameter Parameters is required by the template: targets is missing.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalidParameter('The parameter Parameters is not a valid JSON string.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw invalidParameter('The parameter Parameters must be a JSON object.');
+  }
+  const params = parsed as Record<string, unknown>;
+  for (const key of Object.keys(params)) {
+    if (!TEMPLATE_PARAMETERS.has(key)) {
+      throw invalidParameter(`The parameter ${key} is not defined in template ${PATCH_TEMPLATE}.`);
+    }
+  }
+  const targets = params['targets'];
+  if (typeof targets !== 'object' || targets === null || Array.isArray(targets)) {
+    throw invalidParameter('The template parameter targets is required and must be a JSON object.');
+  }
+  const action = params['action'];
+  if (action !== undefined && action !== 'install' && action !== 'scan') {
+    throw invalidParameter(`The template parameter action must be "install" or "scan"; got ${JSON.stringify(action)}.`);
+  }
+  const resourceType = params['resourceType'];
+  if (resourceType !== undefined && (typeof resourceType !== 'string' || !RESOURCE_TYPES.has(resourceType))) {
+    throw invalidParameter(`The template parameter resourceType has an invalid value: ${JSON.stringify(resourceType)}.`);
+  }
+  for (const key of ['whetherCreateSnapshot', 'rebootIfNeed']) {
+    if (params[key] !== undefined && asBool(params[key]) === undefined) {
+      throw invalidParameter(`The template parameter ${key} must be a Boolean.`);
+    }
+  }
+  const retention = params['retentionDays'];
+  if (retention !== undefined) {
+    const n = asNumber(retention);
+    if (n === undefined || !Number.isInteger(n) || n < 1 || n > 65536) {
+      throw invalidParameter('The template parameter retentionDays must be an integer between 1 and 65536.');
+    }
+  }
+  if (params['timeout'] !== undefined && asNumber(params['timeout']) === undefined) {
+    throw invalidParameter('The template parameter timeout must be a Number.');
+  }
+  const rateControl = params['rateControl'];
+  if (rateControl !== undefined && (typeof rateControl !== 'object' || rateControl === null || Array.isArray(rateControl))) {
+    throw invalidParameter('The template parameter rateControl must be a JSON object.');
+  }
+  for (const key of ['regionId', 'OOSAssumeRole']) {
+    if (params[key] !== undefined && typeof params[key] !== 'string') {
+      throw invalidParameter(`The template parameter ${key} must be a String.`);
+    }
+  }
+  return params;
+}

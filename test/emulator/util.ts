@@ -1,0 +1,82 @@
+/** Small helpers shared by the emulator modules: ids, dates, paging tokens. */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { invalidParameter } from './errors.js';
+
+/** Alibaba-style request id: an upper-case UUID. */
+export function newRequestId(): string {
+  return randomUUID().toUpperCase();
+}
+
+/** `<prefix>-<20 hex>`, e.g. `exec-44d32b45d2d14a04baec`. */
+export function newId(prefix: string, bytes = 10): string {
+  return `${prefix}-${randomBytes(bytes).toString('hex')}`;
+}
+
+/** ISO 8601 UTC without milliseconds, as OOS prints it: `2026-11-22T03:04:05Z`. */
+export function isoDate(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** Parse an integer parameter; `undefined` if absent, InvalidParameter if malformed or out of range. */
+export function intParam(params: Readonly<Record<string, string>>, name: string, min: number, max: number): number | undefined {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw invalidParameter(`The parameter ${name} must be an integer.`);
+  const n = Number(raw);
+  if (n < min || n > max) {
+    throw invalidParameter(`The parameter ${name} must be between ${min} and ${max}; got ${n}.`);
+  }
+  return n;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Undefined when this is the last page. */
+  nextToken: string | undefined;
+}
+
+/**
+ * Offset paging with an opaque NextToken bound to a scope (the list operation plus its filters),
+ * so a token cannot be replayed against a different query.
+ */
+export function paginate<T>(all: readonly T[], maxResults: number, nextToken: string | undefined, scope: string): Page<T> {
+  let offset = 0;
+  if (nextToken !== undefined && nextToken !== '') {
+    offset = decodeToken(nextToken, scope);
+  }
+  const items = all.slice(offset, offset + maxResults);
+  const end = offset + items.length;
+  return { items, nextToken: end < all.length ? encodeToken(end, scope) : undefined };
+}
+
+function encodeToken(offset: number, scope: string): string {
+  return Buffer.from(JSON.stringify({ o: offset, s: scope }), 'utf8').toString('base64url');
+}
+
+function decodeToken(token: string, scope: string): number {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    if (typeof parsed === 'object' && parsed !== null) {
+      const { o, s } = parsed as { o?: unknown; s?: unknown };
+      if (typeof o === 'number' && Number.isInteger(o) && o >= 0 && s === scope) return o;
+    }
+  } catch {
+    // fall through
+  }
+  throw invalidParameter('The parameter NextToken is invalid.');
+}
+
+/** JSON with object keys sorted, to compare two JSON documents regardless of key order and spacing. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
