@@ -1,0 +1,35 @@
+/** Names that form the action's public interface (action.yml), kept in one place. */
+export const Inputs = {
+  Region: 'region',
+  InstanceIds: 'instance-ids',
+  Action: 'action',
+  RebootIfNeed: 'reboot-if-need',
+  CreateSnapshot: 'create-snapshot',
+  RetentionDays: 'retention-days',
+  WaitTimeoutMinutes: 'wait-timeout-minutes',
+  PollIntervalSeconds: 'poll-interval-seconds',
+  FailOnMissing: 'fail-on-missing',
+  OosEndpoint: 'oos-endpoint',
+  EcsEndpoint: 'ecs-endpoint',
+} as const;
+
+export const Outputs = {
+  ExecutionId: 'execution-id',
+  Status: 'status',
+  ClientToken: 'client-token',
+  ConsoleUrl: 'console-url',
+  InstanceCount: 'instance-count',
+  InstalledCount: 'installed-count',
+  InstalledOtherCount: 'installed-other-count',
+  InstalledPendingRebootCount: 'installed-pending-reboot-count',
+  InstalledRejectedCount: 'installed-rejected-count',
+  MissingCount: 'missing-count',
+  FailedCount: 'failed-count',
+  NonCompliantInstances: 'non-compliant-instances',
+  ReportFile: 'report-file',
+} as const;
+
+export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';
+
+/** One OOS execution loops over at most this many instances. */
+export const MAX_INSTANCES = 1000;

@@ -1,0 +1,18 @@
+/** A bad input: raised before any network call; the message names the input and the expected form. */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string,
+  ) {
+    super(`Input '${input}': ${message}`);
+    this.name = 'InputError';
+  }
+}
+
+/** A failure the user can act on; `message` already says what happened and what to do next. */
+export class ActionError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ActionError';
+  }
+}

@@ -1,0 +1,173 @@
+import { Inputs, MAX_INSTANCES } from './constants.js';
+import { type Endpoint, parseEndpoint } from './endpoint.js';
+import { InputError } from './errors.js';
+
+export type PatchAction = 'scan' | 'install';
+
+/** Install-only knobs, passed to the template as rebootIfNeed / whetherCreateSnapshot / retentionDays. */
+export interface InstallOptions {
+  /** Reboot an instance when an installed patch needs it. */
+  rebootIfNeed: boolean;
+  /** Snapshot the system disk before installing. */
+  createSnapshot: boolean;
+  /** How long the template keeps that snapshot, in days (1..65536). */
+  retentionDays: number;
+}
+
+/** Everything the action was asked to do, validated; read in exactly one place. */
+export interface Settings {
+  /** Region ID such as cn-hangzhou. */
+  region: string;
+  /** Target instances, duplicates removed, in the order given. */
+  instanceIds: string[];
+  action: PatchAction;
+  /** Present exactly when action is install. */
+  install?: InstallOptions;
+  /** How long to wait for the execution to end. */
+  waitTimeoutMinutes: number;
+  /** The longest pause between two status checks. */
+  pollIntervalSeconds: number;
+  /** Fail the step when an instance still has missing, failed or pending-reboot patches. */
+  failOnMissing: boolean;
+  oosEndpoint?: Endpoint;
+  ecsEndpoint?: Endpoint;
+}
+
+export interface ParsedInputs {
+  settings: Settings;
+  /** Things worth telling the user that do not stop the run. */
+  warnings: string[];
+}
+
+/** Reads one input by name; '' when it is not set (what `core.getInput` returns). */
+export type InputReader = (name: string) => string;
+
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
+const INSTANCE_ID = /^i-[a-z0-9]+$/;
+const INSTALL_ONLY = [Inputs.RebootIfNeed, Inputs.CreateSnapshot, Inputs.RetentionDays] as const;
+
+/** Parses and validates every input; throws InputError naming the first bad one. */
+export function parseInputs(read: InputReader): ParsedInputs {
+  const get = (name: string): string => read(name).trim();
+  const warnings: string[] = [];
+
+  const region = required(get, Inputs.Region);
+  if (!REGION.test(region)) {
+    throw new InputError(Inputs.Region, `expected a region ID such as cn-hangzhou, got ${show(region)}`);
+  }
+  const instanceIds = parseInstanceIds(required(get, Inputs.InstanceIds));
+  const action = parseAction(required(get, Inputs.Action));
+
+  const settings: Settings = {
+    region,
+    instanceIds,
+    action,
+    waitTimeoutMinutes: parseInteger(get, Inputs.WaitTimeoutMinutes, 120, 1, 360),
+    pollIntervalSeconds: parseInteger(get, Inputs.PollIntervalSeconds, 10, 1, 300),
+    failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
+  };
+  // Parse install-only inputs for both actions, so a typo is caught even where it would be ignored.
+  const install: InstallOptions = {
+    rebootIfNeed: parseBoolean(get, Inputs.RebootIfNeed, false),
+    createSnapshot: parseBoolean(get, Inputs.CreateSnapshot, false),
+    retentionDays: parseInteger(get, Inputs.RetentionDays, 7, 1, 65536),
+  };
+  if (action === 'install') {
+    settings.install = install;
+  } else {
+    const ignored = INSTALL_ONLY.filter((name) => get(name) !== '');
+    if (ignored.length > 0) {
+      warnings.push(`${ignored.map((n) => `'${n}'`).join(', ')} apply to install only; ignored for scan.`);
+    }
+  }
+  const oos = parseOptionalEndpoint(get, Inputs.OosEndpoint);
+  if (oos) settings.oosEndpoint = oos;
+  const ecs = parseOptionalEndpoint(get, Inputs.EcsEndpoint);
+  if (ecs) settings.ecsEndpoint = ecs;
+  return { settings, warnings };
+}
+
+/** Splits on commas, whitespace and newlines, or reads a JSON array; validates and de-duplicates. */
+export function parseInstanceIds(raw: string): string[] {
+  const name = Inputs.InstanceIds;
+  let items: string[];
+  if (raw.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new InputError(name, 'looks like a JSON array but does not parse; expected ["i-...", "i-..."]');
+    }
+    if (!Array.isArray(parsed) || !parsed.every((v): v is string => typeof v === 'string')) {
+      throw new InputError(name, 'a JSON value must be an array of instance ID strings, such as ["i-bp1abc"]');
+    }
+    items = parsed.map((v) => v.trim());
+  } else {
+    items = raw.split(/[\s,]+/);
+  }
+  items = items.filter((v) => v !== '');
+  const bad = items.find((v) => !INSTANCE_ID.test(v));
+  if (bad !== undefined) {
+    throw new InputError(
+      name,
+      `${show(bad)} is not an instance ID; expected i- followed by lower-case letters and digits, such as i-bp1abc123`,
+    );
+  }
+  const unique = [...new Set(items)];
+  if (unique.length === 0) {
+    throw new InputError(name, 'no instance IDs given; expected IDs separated by commas, spaces or newlines, or a JSON array');
+  }
+  if (unique.length > MAX_INSTANCES) {
+    throw new InputError(name, `${unique.length} instances given; one execution takes at most ${MAX_INSTANCES}`);
+  }
+  return unique;
+}
+
+function parseAction(value: string): PatchAction {
+  if (value === 'scan' || value === 'install') return value;
+  throw new InputError(Inputs.Action, `expected scan or install, got ${show(value)}`);
+}
+
+function required(get: InputReader, name: string): string {
+  const value = get(name);
+  if (value === '') throw new InputError(name, 'is required');
+  return value;
+}
+
+function parseBoolean(get: InputReader, name: string, fallback: boolean): boolean {
+  const value = get(name);
+  if (value === '') return fallback;
+  const lower = value.toLowerCase();
+  if (lower === 'true') return true;
+  if (lower === 'false') return false;
+  throw new InputError(name, `expected true or false, got ${show(value)}`);
+}
+
+function parseInteger(get: InputReader, name: string, fallback: number, min: number, max: number): number {
+  const value = get(name);
+  if (value === '') return fallback;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new InputError(name, `expected a whole number from ${min} to ${max}, got ${show(value)}`);
+  }
+  return n;
+}
+
+function parseOptionalEndpoint(get: InputReader, name: string): Endpoint | undefined {
+  const value = get(name);
+  if (value === '') return undefined;
+  const endpoint = parseEndpoint(value);
+  if (!endpoint) {
+    throw new InputError(
+      name,
+      `expected a host such as oos-vpc.cn-hangzhou.aliyuncs.com or a URL such as http://127.0.0.1:8080, got ${show(value)}`,
+    );
+  }
+  return endpoint;
+}
+
+/** Quotes a user value for an error message, escaping control characters and capping its length. */
+export function show(value: string): string {
+  const short = value.length > 80 ? `${value.slice(0, 80)}…` : value;
+  return JSON.stringify(short);
+}

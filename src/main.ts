@@ -1,0 +1,137 @@
+import * as core from '@actions/core';
+import { systemClock } from './clock.js';
+import { credentialsFromEnv, maskKeyId, secretValues, toCredential, type ResolvedCredentials } from './credentials.js';
+import { defaultOosEndpoint } from './endpoint.js';
+import { ActionError, InputError } from './errors.js';
+import { parseInputs, type Settings } from './inputs.js';
+import { createOosClient } from './oos/client.js';
+import { type Execution, isTerminal, type OosApi } from './oos/types.js';
+import { waitForExecution } from './poll.js';
+import { publishReport } from './publish.js';
+import { buildReport, type PatchReport } from './report.js';
+import { clientToken } from './token.js';
+
+/** The action, phase by phase. The only caller of setFailed. */
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  try {
+    const { settings, warnings } = parseInputs((name) => core.getInput(name));
+    for (const w of warnings) core.warning(w);
+    const credentials = signIn(env);
+    const token = clientToken(requireEnv(env, 'GITHUB_RUN_ID'), settings);
+    logPlan(settings, token, env);
+    const oos = createOosClient({
+      region: settings.region,
+      endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
+      credential: toCredential(credentials.keys),
+    });
+    const started = await start(oos, settings, token);
+    const { report, timedOut } = await waitAndReport(oos, settings, token, started);
+    const file = await publishReport(report, env);
+    core.info(`Report written to ${file}`);
+    verdict(report, settings, timedOut);
+  } catch (err) {
+    core.setFailed(failureMessage(err));
+  }
+}
+
+function signIn(env: NodeJS.ProcessEnv): ResolvedCredentials {
+  const credentials = credentialsFromEnv(env);
+  for (const secret of secretValues(credentials.keys)) core.setSecret(secret);
+  core.info(`Credentials: ${credentials.source}, key ${maskKeyId(credentials.keys.accessKeyId)}`);
+  return credentials;
+}
+
+function logPlan(settings: Settings, token: string, env: NodeJS.ProcessEnv): void {
+  const n = settings.instanceIds.length;
+  core.info(`Plan: ${settings.action} on ${n} instance${n === 1 ? '' : 's'} in ${settings.region}`);
+  if (settings.install) {
+    const i = settings.install;
+    core.info(
+      `  reboot if needed: ${i.rebootIfNeed}, snapshot: ${i.createSnapshot}${i.createSnapshot ? ` (kept ${i.retentionDays} days)` : ''}`,
+    );
+  }
+  core.info(`ClientToken: ${token}`);
+  const attempt = Number(env.GITHUB_RUN_ATTEMPT ?? '1');
+  if (attempt > 1) {
+    core.info(
+      `This is attempt ${attempt} of run ${env.GITHUB_RUN_ID}: the ClientToken is the first attempt's, so OOS returns any execution an earlier attempt started instead of starting another.`,
+    );
+  }
+}
+
+async function start(oos: OosApi, settings: Settings, token: string): Promise<Execution> {
+  const requestedAt = Date.now();
+  const execution = await oos.startExecution({ plan: settings, clientToken: token });
+  core.saveState('execution-id', execution.executionId);
+  const startedAt = execution.startDate ? Date.parse(execution.startDate) : NaN;
+  // The same token returns the existing execution: say so, because nothing new was started.
+  if (isTerminal(execution.status) || (!Number.isNaN(startedAt) && startedAt < requestedAt - 30_000)) {
+    core.info(
+      `Execution ${execution.executionId} already existed for this ClientToken (started ${execution.startDate}); following it instead of starting another.`,
+    );
+  } else {
+    core.info(`Started execution ${execution.executionId}`);
+  }
+  return execution;
+}
+
+async function waitAndReport(
+  oos: OosApi,
+  settings: Settings,
+  token: string,
+  started: Execution,
+): Promise<{ report: PatchReport; timedOut: boolean }> {
+  const waited = await waitForExecution(
+    () => oos.getExecution(started.executionId),
+    {
+      timeoutMs: settings.waitTimeoutMinutes * 60_000,
+      maxIntervalMs: settings.pollIntervalSeconds * 1000,
+      onStatusChange: (e) => core.info(`Execution ${e.executionId}: ${e.status}${e.statusMessage ? ` (${e.statusMessage})` : ''}`),
+    },
+    systemClock,
+  );
+  const base = {
+    action: settings.action,
+    region: settings.region,
+    clientToken: token,
+    instanceIds: settings.instanceIds,
+    ...(settings.install ? { install: settings.install } : {}),
+  };
+  const states = waited.timedOut ? [] : await oos.listInstancePatchStates(settings.instanceIds);
+  return { report: buildReport({ ...base, execution: waited.execution, states }), timedOut: waited.timedOut };
+}
+
+function verdict(report: PatchReport, settings: Settings, timedOut: boolean): void {
+  const e = report.execution;
+  if (timedOut) {
+    throw new ActionError(
+      `Execution ${e.executionId} did not end within wait-timeout-minutes (${settings.waitTimeoutMinutes}); last status ${e.status}. ` +
+        `Follow it at ${e.consoleUrl}, or raise wait-timeout-minutes.`,
+    );
+  }
+  if (e.status !== 'Success') {
+    throw new ActionError(
+      `Execution ${e.executionId} ended ${e.status}${e.statusMessage ? `: ${e.statusMessage}` : ''}. Details: ${e.consoleUrl}`,
+    );
+  }
+  if (report.unreported.length > 0) {
+    core.warning(`No current patch state for ${report.unreported.length} instance(s): ${report.unreported.join(', ')}`);
+  }
+  if (settings.failOnMissing && (report.nonCompliant.length > 0 || report.unreported.length > 0)) {
+    const ids = [...report.nonCompliant, ...report.unreported];
+    throw new ActionError(`fail-on-missing: ${ids.length} instance(s) are not compliant: ${ids.join(', ')}`);
+  }
+}
+
+function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (!value)
+    throw new ActionError(`${name} is not set: run this action in a GitHub Actions workflow (the ClientToken is derived from it).`);
+  return value;
+}
+
+function failureMessage(err: unknown): string {
+  if (err instanceof InputError || err instanceof ActionError) return err.message;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

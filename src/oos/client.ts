@@ -1,0 +1,175 @@
+import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
+import type Credential from '@alicloud/credentials';
+import * as $dara from '@darabonba/typescript';
+import { TEMPLATE_NAME } from '../constants.js';
+import type { Endpoint } from '../endpoint.js';
+import { CloudError, toCloudError } from '../cloud-error.js';
+import { templateParameters } from './template.js';
+import type { Execution, InstancePatchState, OosApi, PatchCounts, StartRequest } from './types.js';
+
+/** The only module that knows OOS wire names. Built on openapi-core's generic callApi, as the generated SDK is. */
+export interface OosClientOptions {
+  region: string;
+  endpoint: Endpoint;
+  credential: Credential;
+  /** Milliseconds; the SDK's own default (3 s) is too short for a slow region. */
+  readTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+const VERSION = '2019-06-01';
+const PATCH_STATE_BATCH = 100;
+
+type Body = Record<string, unknown>;
+
+export function createOosClient(options: OosClientOptions): OosApi {
+  const client = new OpenApi(
+    new $OpenApiUtil.Config({
+      credential: options.credential,
+      endpoint: options.endpoint.host,
+      protocol: options.endpoint.protocol,
+      regionId: options.region,
+      readTimeout: options.readTimeoutMs ?? 30_000,
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
+    }),
+  );
+  const region = options.region;
+
+  async function call(action: string, query: Record<string, unknown>): Promise<Body> {
+    const params = new $OpenApiUtil.Params({
+      action,
+      version: VERSION,
+      protocol: 'HTTPS',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ RegionId: region, ...query }) });
+    let result: { body?: unknown };
+    try {
+      result = await client.callApi(params, request, new $dara.RuntimeOptions({}));
+    } catch (err) {
+      throw toCloudError(action, err);
+    }
+    if (typeof result.body !== 'object' || result.body === null || Array.isArray(result.body)) {
+      throw new CloudError(action, 'MalformedResponse', 'the response body is not a JSON object');
+    }
+    return result.body as Body;
+  }
+
+  return {
+    async startExecution({ plan, clientToken }: StartRequest): Promise<Execution> {
+      const body = await call('StartExecution', {
+        TemplateName: TEMPLATE_NAME,
+        Mode: 'Automatic',
+        SafetyCheck: 'Skip',
+        ClientToken: clientToken,
+        Parameters: JSON.stringify(templateParameters(plan)),
+      });
+      return toExecution('StartExecution', body, body.Execution);
+    },
+
+    async getExecution(executionId: string): Promise<Execution> {
+      const body = await call('ListExecutions', { ExecutionId: executionId });
+      const list = body.Executions;
+      if (!Array.isArray(list)) throw malformed('ListExecutions', body, 'Executions is not an array');
+      const found: unknown = (list as unknown[]).find((e) => (e as Body | null)?.ExecutionId === executionId);
+      if (found === undefined) {
+        throw new CloudError(
+          'ListExecutions',
+          'EntityNotExists.Execution',
+          `execution ${executionId} was not found`,
+          undefined,
+          requestIdOf(body),
+        );
+      }
+      return toExecution('ListExecutions', body, found);
+    },
+
+    async cancelExecution(executionId: string): Promise<void> {
+      await call('CancelExecution', { ExecutionId: executionId });
+    },
+
+    async listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]> {
+      const states: InstancePatchState[] = [];
+      for (let i = 0; i < instanceIds.length; i += PATCH_STATE_BATCH) {
+        const batch = instanceIds.slice(i, i + PATCH_STATE_BATCH);
+        let nextToken: string | undefined;
+        do {
+          const body = await call('ListInstancePatchStates', {
+            InstanceIds: JSON.stringify(batch),
+            MaxResults: PATCH_STATE_BATCH,
+            ...(nextToken ? { NextToken: nextToken } : {}),
+          });
+          const items = body.InstancePatchStates;
+          if (!Array.isArray(items)) throw malformed('ListInstancePatchStates', body, 'InstancePatchStates is not an array');
+          for (const item of items) states.push(toPatchState(body, item));
+          nextToken = typeof body.NextToken === 'string' && body.NextToken !== '' ? body.NextToken : undefined;
+        } while (nextToken);
+      }
+      return states;
+    },
+  };
+}
+
+function toExecution(operation: string, body: Body, raw: unknown): Execution {
+  const e = raw as Body | null | undefined;
+  if (typeof e !== 'object' || e === null || typeof e.ExecutionId !== 'string' || typeof e.Status !== 'string') {
+    throw malformed(operation, body, 'the execution has no ExecutionId or Status');
+  }
+  const execution: Execution = {
+    executionId: e.ExecutionId,
+    status: e.Status,
+    statusMessage: typeof e.StatusMessage === 'string' ? e.StatusMessage : '',
+  };
+  if (typeof e.StartDate === 'string' && e.StartDate) execution.startDate = e.StartDate;
+  if (typeof e.EndDate === 'string' && e.EndDate) execution.endDate = e.EndDate;
+  return execution;
+}
+
+const COUNT_FIELDS: Record<keyof PatchCounts, string> = {
+  installed: 'InstalledCount',
+  installedOther: 'InstalledOtherCount',
+  installedPendingReboot: 'InstalledPendingRebootCount',
+  installedRejected: 'InstalledRejectedCount',
+  missing: 'MissingCount',
+  failed: 'FailedCount',
+};
+
+function toPatchState(body: Body, raw: unknown): InstancePatchState {
+  const s = raw as Body | null;
+  if (typeof s !== 'object' || s === null || typeof s.InstanceId !== 'string') {
+    throw malformed('ListInstancePatchStates', body, 'a patch state has no InstanceId');
+  }
+  const counts = {} as PatchCounts;
+  for (const [key, field] of Object.entries(COUNT_FIELDS) as Array<[keyof PatchCounts, string]>) {
+    // Counts arrive as strings; a missing field means none.
+    const value = s[field] ?? '0';
+    const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n)) throw malformed('ListInstancePatchStates', body, `${field} is not a count: ${JSON.stringify(value)}`);
+    counts[key] = n;
+  }
+  const state: InstancePatchState = { instanceId: s.InstanceId, counts };
+  for (const [key, field] of [
+    ['baselineId', 'BaselineId'],
+    ['patchGroup', 'PatchGroup'],
+    ['operationType', 'OperationType'],
+    ['operationStartTime', 'OperationStartTime'],
+    ['operationEndTime', 'OperationEndTime'],
+  ] as const) {
+    const v = s[field];
+    if (typeof v === 'string' && v !== '') state[key] = v;
+  }
+  return state;
+}
+
+function requestIdOf(body: Body): string | undefined {
+  return typeof body.RequestId === 'string' ? body.RequestId : undefined;
+}
+
+function malformed(operation: string, body: Body, what: string): CloudError {
+  return new CloudError(operation, 'MalformedResponse', `unexpected response: ${what}`, undefined, requestIdOf(body));
+}

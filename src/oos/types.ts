@@ -1,0 +1,58 @@
+/** OOS domain types as the rest of the action sees them: camelCase, numbers as numbers. */
+
+export const TERMINAL_STATUSES = ['Success', 'Failed', 'Cancelled'] as const;
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
+
+export function isTerminal(status: string): status is TerminalStatus {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
+export interface Execution {
+  executionId: string;
+  /** Started, Queued, Running, Waiting, Success, Failed, Cancelled; anything else is treated as still running. */
+  status: string;
+  statusMessage: string;
+  startDate?: string;
+  endDate?: string;
+}
+
+export interface PatchCounts {
+  installed: number;
+  installedOther: number;
+  installedPendingReboot: number;
+  installedRejected: number;
+  missing: number;
+  failed: number;
+}
+
+export interface InstancePatchState {
+  instanceId: string;
+  baselineId?: string;
+  patchGroup?: string;
+  operationType?: string;
+  operationStartTime?: string;
+  operationEndTime?: string;
+  counts: PatchCounts;
+}
+
+/** What to start: the validated plan, not wire names. */
+export interface PatchPlan {
+  region: string;
+  action: 'scan' | 'install';
+  instanceIds: string[];
+  install?: { rebootIfNeed: boolean; createSnapshot: boolean; retentionDays: number };
+}
+
+export interface StartRequest {
+  plan: PatchPlan;
+  clientToken: string;
+}
+
+/** The OOS operations the action uses. One implementation talks to the API; tests point it at the emulator. */
+export interface OosApi {
+  startExecution(request: StartRequest): Promise<Execution>;
+  getExecution(executionId: string): Promise<Execution>;
+  cancelExecution(executionId: string): Promise<void>;
+  /** All states for these instances; batches of 100 and pages are handled inside. */
+  listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]>;
+}

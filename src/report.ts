@@ -1,0 +1,110 @@
+import type { InstallOptions, PatchAction } from './inputs.js';
+import type { Execution, InstancePatchState, PatchCounts } from './oos/types.js';
+
+export interface InstanceReport {
+  instanceId: string;
+  /** Absent when OOS has no patch state for the instance. */
+  state?: InstancePatchState;
+  /** The state predates this execution: the instance was not processed by it. */
+  stale: boolean;
+  /** Has missing, failed or pending-reboot patches. */
+  needsAttention: boolean;
+}
+
+export interface ExecutionReport extends Execution {
+  consoleUrl: string;
+  durationSeconds?: number;
+}
+
+/** Everything a run found out; the summary, the outputs and the report file are all rendered from it. */
+export interface PatchReport {
+  action: PatchAction;
+  region: string;
+  clientToken: string;
+  install?: InstallOptions;
+  execution: ExecutionReport;
+  instances: InstanceReport[];
+  totals: PatchCounts;
+  /** IDs with missing, failed or pending-reboot patches. */
+  nonCompliant: string[];
+  /** IDs with no patch state from this execution (none at all, or older than the execution). */
+  unreported: string[];
+}
+
+export interface ReportInput {
+  action: PatchAction;
+  region: string;
+  clientToken: string;
+  install?: InstallOptions;
+  instanceIds: readonly string[];
+  execution: Execution;
+  states: readonly InstancePatchState[];
+}
+
+export const ZERO_COUNTS: PatchCounts = Object.freeze({
+  installed: 0,
+  installedOther: 0,
+  installedPendingReboot: 0,
+  installedRejected: 0,
+  missing: 0,
+  failed: 0,
+});
+
+export function consoleUrl(region: string, executionId: string): string {
+  return `https://oos.console.aliyun.com/${encodeURIComponent(region)}/execution/detail/${encodeURIComponent(executionId)}`;
+}
+
+export function needsAttention(counts: PatchCounts): boolean {
+  return counts.missing > 0 || counts.failed > 0 || counts.installedPendingReboot > 0;
+}
+
+export function addCounts(a: PatchCounts, b: PatchCounts): PatchCounts {
+  return {
+    installed: a.installed + b.installed,
+    installedOther: a.installedOther + b.installedOther,
+    installedPendingReboot: a.installedPendingReboot + b.installedPendingReboot,
+    installedRejected: a.installedRejected + b.installedRejected,
+    missing: a.missing + b.missing,
+    failed: a.failed + b.failed,
+  };
+}
+
+/** Joins the execution and the patch states into one report, in the order the instances were given. */
+export function buildReport(input: ReportInput): PatchReport {
+  const byId = new Map(input.states.map((s) => [s.instanceId, s]));
+  const started = parseTime(input.execution.startDate);
+  const instances: InstanceReport[] = input.instanceIds.map((instanceId) => {
+    const state = byId.get(instanceId);
+    if (!state) return { instanceId, stale: false, needsAttention: false };
+    const ended = parseTime(state.operationEndTime);
+    const stale = started !== undefined && ended !== undefined && ended < started;
+    return { instanceId, state, stale, needsAttention: needsAttention(state.counts) };
+  });
+  const totals = instances.reduce((sum, i) => (i.state ? addCounts(sum, i.state.counts) : sum), ZERO_COUNTS);
+  const execution: ExecutionReport = {
+    ...input.execution,
+    consoleUrl: consoleUrl(input.region, input.execution.executionId),
+  };
+  const end = parseTime(input.execution.endDate);
+  if (started !== undefined && end !== undefined && end >= started) {
+    execution.durationSeconds = Math.round((end - started) / 1000);
+  }
+  const report: PatchReport = {
+    action: input.action,
+    region: input.region,
+    clientToken: input.clientToken,
+    execution,
+    instances,
+    totals,
+    nonCompliant: instances.filter((i) => i.needsAttention).map((i) => i.instanceId),
+    unreported: instances.filter((i) => !i.state || i.stale).map((i) => i.instanceId),
+  };
+  if (input.install) report.install = input.install;
+  return report;
+}
+
+function parseTime(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  const t = Date.parse(value);
+  return Number.isNaN(t) ? undefined : t;
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { escapeCell, formatDuration } from '../../src/markdown.js';
+import { buildReport, ZERO_COUNTS } from '../../src/report.js';
+import { renderSummary } from '../../src/summary.js';
+
+function report(status: string, missing: number, statusMessage = '') {
+  return buildReport({
+    action: 'install',
+    region: 'cn-hangzhou',
+    clientToken: 'patch-abc',
+    install: { rebootIfNeed: true, createSnapshot: true, retentionDays: 14 },
+    instanceIds: ['i-a', 'i-b'],
+    execution: { executionId: 'exec-9', status, statusMessage, startDate: '2026-11-22T10:00:00Z', endDate: '2026-11-22T10:01:15Z' },
+    states: [
+      { instanceId: 'i-a', operationEndTime: '2026-11-22T10:01:00Z', counts: { ...ZERO_COUNTS, installed: 12 } },
+      { instanceId: 'i-b', operationEndTime: '2026-11-22T10:01:00Z', counts: { ...ZERO_COUNTS, installed: 3, missing } },
+    ],
+  });
+}
+
+describe('renderSummary', () => {
+  it('leads with the answer when all is compliant', () => {
+    const md = renderSummary(report('Success', 0));
+    expect(md.split('\n')[0]).toBe('## ✅ Patch install in cn-hangzhou: Success');
+    expect(md).toContain('**All 2 instances compliant**');
+  });
+
+  it('says how many instances need attention and puts them first', () => {
+    const md = renderSummary(report('Success', 4));
+    expect(md.split('\n')[0]).toContain('⚠️');
+    expect(md).toContain('**1 of 2 instances needs attention**');
+    const table = md.slice(md.indexOf('### Instances'));
+    expect(table.indexOf('`i-b`')).toBeLessThan(table.indexOf('`i-a`'));
+    expect(table).toContain('| `i-b` | 3 | 0 | 0 | 0 | 4 | 0 | needs attention |');
+  });
+
+  it('shows the plan, the token, the console link and the duration', () => {
+    const md = renderSummary(report('Success', 0));
+    expect(md).toContain('| Reboot if needed | yes |');
+    expect(md).toContain('| Snapshot before install | yes, kept 14 days |');
+    expect(md).toContain('`patch-abc`');
+    expect(md).toContain('[exec-9](https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-9): **Success** in 1m 15s');
+    expect(md).toContain('| **2 instances** | 15 | 0 | 0 | 0 | 0 | 0 | 0 need attention |');
+  });
+
+  it('escapes every string from the cloud', () => {
+    const md = renderSummary(report('Failed', 0, '<script>alert(1)</script> | x'));
+    expect(md).not.toContain('<script>');
+    expect(md).toContain('&lt;script&gt;');
+    expect(md).toContain('&#124; x');
+    expect(md.split('\n')[0]).toContain('❌');
+  });
+});
+
+describe('markdown helpers', () => {
+  it('escapes HTML, table pipes, Markdown links and newlines', () => {
+    expect(escapeCell('a|b<i>[x](y)\nz & "q"')).toBe('a&#124;b&lt;i&gt;\\[x\\]\\(y\\) z &amp; &quot;q&quot;');
+  });
+  it('formats durations', () => {
+    expect(formatDuration(5)).toBe('5s');
+    expect(formatDuration(75)).toBe('1m 15s');
+    expect(formatDuration(7322)).toBe('2h 2m');
+  });
+});
