@@ -2,9 +2,11 @@
  * `npm run demo`: the built action end to end against the embedded emulator, as the runner would run it:
  * a compliance scan of a sample fleet, then an install. Prints each job summary and the step outputs.
  */
+import { writeFileSync } from 'node:fs';
 import { sampleFleet, startEmulator } from '../test/emulator/index.js';
 import { runAgainst } from '../test/e2e/fixtures.js';
 import type { RunResult } from '../test/e2e/harness.js';
+import { summaryExample } from './lib/summary-example.js';
 
 const rule = '─'.repeat(100);
 
@@ -35,6 +37,16 @@ async function main(): Promise<void> {
     const executions = emulator.executions().length;
     process.stdout.write(`\n${rule}\nThe emulator saw ${emulator.requests.length} API requests and ${executions} executions.\n`);
     if (scan.code !== 0 || install.code !== 0) process.exitCode = 1;
+    // `--summary-file <path>` (npm run docs:summary) keeps these summaries as the README's rendered example.
+    const flag = process.argv.indexOf('--summary-file');
+    const summaryFile = flag > 0 ? process.argv[flag + 1] : undefined;
+    if (summaryFile) {
+      const runs = [
+        { title: 'scan', summary: scan.summary },
+        { title: 'install', summary: install.summary },
+      ];
+      writeFileSync(summaryFile, summaryExample(runs, 'npm run docs:summary'));
+    }
   } finally {
     await emulator.close();
   }
