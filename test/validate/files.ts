@@ -28,6 +28,24 @@ export const projectWorkflows = (): YamlFile[] => yamlFilesIn('.github/workflows
 /** The workflows users copy. */
 export const exampleWorkflows = (): YamlFile[] => yamlFilesIn('examples');
 
+/**
+ * The complete workflows shown in README.md (fenced yaml blocks with a top-level `jobs:`), named by the line
+ * where each block starts; fragments such as a single step are left out.
+ */
+export function readmeWorkflows(): YamlFile[] {
+  const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+  const blocks: YamlFile[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (lines[i]?.trim() !== '```yaml') continue;
+    const end = lines.findIndex((line, n) => n > i && line.trim() === '```');
+    if (end < 0) break;
+    const text = `${lines.slice(i + 1, end).join('\n')}\n`;
+    if (/^jobs:/m.test(text)) blocks.push({ path: `README.md:${i + 2}`, text });
+    i = end;
+  }
+  return blocks;
+}
+
 export const actionYml = (): string => readFileSync(join(ROOT, 'action.yml'), 'utf8');
 
 export const actionMetadata = (): ActionMetadata => parseActionMetadata(actionYml());

