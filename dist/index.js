@@ -1,7 +1,7 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
-/***/ 8197:
+/***/ 68197:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -9,7 +9,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const default_credential_1 = __importDefault(__nccwpck_require__(3342));
+const default_credential_1 = __importDefault(__nccwpck_require__(60961));
 const config_1 = __importDefault(__nccwpck_require__(4056));
 class BearerTokenCredential extends default_credential_1.default {
     constructor(bearerToken) {
@@ -28,7 +28,7 @@ exports["default"] = BearerTokenCredential;
 
 /***/ }),
 
-/***/ 477:
+/***/ 80477:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -37,31 +37,31 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.CLIProfileCredentialsProvider = exports.ProfileCredentialsProvider = exports.EnvironmentVariableCredentialsProvider = exports.URICredentialsProvider = exports.ECSRAMRoleCredentialsProvider = exports.OIDCRoleArnCredentialsProvider = exports.RAMRoleARNCredentialsProvider = exports.StaticSTSCredentialsProvider = exports.StaticAKCredentialsProvider = exports.DefaultCredentialsProvider = exports.Config = exports.CredentialModel = void 0;
-const rsa_key_pair_credential_1 = __importDefault(__nccwpck_require__(509));
-const bearer_token_credential_1 = __importDefault(__nccwpck_require__(8197));
+const rsa_key_pair_credential_1 = __importDefault(__nccwpck_require__(10509));
+const bearer_token_credential_1 = __importDefault(__nccwpck_require__(68197));
 const config_1 = __importDefault(__nccwpck_require__(4056));
 exports.Config = config_1.default;
-const credential_model_1 = __importDefault(__nccwpck_require__(241));
+const credential_model_1 = __importDefault(__nccwpck_require__(40241));
 exports.CredentialModel = credential_model_1.default;
-const static_ak_1 = __importDefault(__nccwpck_require__(174));
+const static_ak_1 = __importDefault(__nccwpck_require__(80174));
 exports.StaticAKCredentialsProvider = static_ak_1.default;
-const static_sts_1 = __importDefault(__nccwpck_require__(6416));
+const static_sts_1 = __importDefault(__nccwpck_require__(86416));
 exports.StaticSTSCredentialsProvider = static_sts_1.default;
-const ram_role_arn_1 = __importDefault(__nccwpck_require__(5056));
+const ram_role_arn_1 = __importDefault(__nccwpck_require__(85056));
 exports.RAMRoleARNCredentialsProvider = ram_role_arn_1.default;
-const oidc_role_arn_1 = __importDefault(__nccwpck_require__(2847));
+const oidc_role_arn_1 = __importDefault(__nccwpck_require__(22847));
 exports.OIDCRoleArnCredentialsProvider = oidc_role_arn_1.default;
-const ecs_ram_role_1 = __importDefault(__nccwpck_require__(3630));
+const ecs_ram_role_1 = __importDefault(__nccwpck_require__(33630));
 exports.ECSRAMRoleCredentialsProvider = ecs_ram_role_1.default;
-const default_1 = __importDefault(__nccwpck_require__(4164));
+const default_1 = __importDefault(__nccwpck_require__(44164));
 exports.DefaultCredentialsProvider = default_1.default;
-const uri_1 = __importDefault(__nccwpck_require__(6843));
+const uri_1 = __importDefault(__nccwpck_require__(76843));
 exports.URICredentialsProvider = uri_1.default;
-const cli_profile_1 = __importDefault(__nccwpck_require__(5333));
+const cli_profile_1 = __importDefault(__nccwpck_require__(25333));
 exports.CLIProfileCredentialsProvider = cli_profile_1.default;
-const profile_1 = __importDefault(__nccwpck_require__(9588));
+const profile_1 = __importDefault(__nccwpck_require__(39588));
 exports.ProfileCredentialsProvider = profile_1.default;
-const env_1 = __importDefault(__nccwpck_require__(6566));
+const env_1 = __importDefault(__nccwpck_require__(76566));
 exports.EnvironmentVariableCredentialsProvider = env_1.default;
 class InnerCredentialsClient {
     constructor(type, provider) {
@@ -362,7 +362,7 @@ exports["default"] = Config;
 
 /***/ }),
 
-/***/ 241:
+/***/ 40241:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -421,7 +421,7 @@ exports["default"] = CredentialModel;
 
 /***/ }),
 
-/***/ 8606:
+/***/ 78606:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -465,7 +465,7 @@ exports.CredentialsBuilder = CredentialsBuilder;
 
 /***/ }),
 
-/***/ 3342:
+/***/ 60961:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -473,7 +473,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const credential_model_1 = __importDefault(__nccwpck_require__(241));
+const credential_model_1 = __importDefault(__nccwpck_require__(40241));
 class DefaultCredential {
     constructor(config) {
         this.accessKeyId = config.accessKeyId || '';
@@ -512,7 +512,7 @@ exports["default"] = DefaultCredential;
 
 /***/ }),
 
-/***/ 5333:
+/***/ 25333:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -521,19 +521,19 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getProfile = exports.getConfiguration = void 0;
-const fs_1 = __nccwpck_require__(9896);
-const util_1 = __nccwpck_require__(9023);
-const path_1 = __importDefault(__nccwpck_require__(6928));
-const os_1 = __importDefault(__nccwpck_require__(857));
-const credentials_1 = __importDefault(__nccwpck_require__(8606));
-const static_ak_1 = __importDefault(__nccwpck_require__(174));
-const static_sts_1 = __importDefault(__nccwpck_require__(6416));
-const ram_role_arn_1 = __importDefault(__nccwpck_require__(5056));
-const oidc_role_arn_1 = __importDefault(__nccwpck_require__(2847));
-const ecs_ram_role_1 = __importDefault(__nccwpck_require__(3630));
-const cloud_sso_1 = __importDefault(__nccwpck_require__(5336));
+const fs_1 = __nccwpck_require__(79896);
+const util_1 = __nccwpck_require__(39023);
+const path_1 = __importDefault(__nccwpck_require__(16928));
+const os_1 = __importDefault(__nccwpck_require__(70857));
+const credentials_1 = __importDefault(__nccwpck_require__(78606));
+const static_ak_1 = __importDefault(__nccwpck_require__(80174));
+const static_sts_1 = __importDefault(__nccwpck_require__(86416));
+const ram_role_arn_1 = __importDefault(__nccwpck_require__(85056));
+const oidc_role_arn_1 = __importDefault(__nccwpck_require__(22847));
+const ecs_ram_role_1 = __importDefault(__nccwpck_require__(33630));
+const cloud_sso_1 = __importDefault(__nccwpck_require__(45336));
 const oauth_1 = __importDefault(__nccwpck_require__(3082));
-const external_1 = __importDefault(__nccwpck_require__(8330));
+const external_1 = __importDefault(__nccwpck_require__(78330));
 const readFileAsync = (0, util_1.promisify)(fs_1.readFile);
 const writeFileAsync = (0, util_1.promisify)(fs_1.writeFile);
 const OAUTH_BASE_URL_MAP = {
@@ -787,13 +787,13 @@ exports["default"] = CLIProfileCredentialsProvider;
 
 /***/ }),
 
-/***/ 5336:
+/***/ 45336:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const session_1 = __nccwpck_require__(321);
-const http_1 = __nccwpck_require__(1629);
+const session_1 = __nccwpck_require__(80321);
+const http_1 = __nccwpck_require__(91629);
 class CloudSSOCredentialsProviderBuilder {
     withSignInUrl(signInUrl) {
         this.signInUrl = signInUrl;
@@ -900,7 +900,7 @@ exports["default"] = CloudSSOCredentialsProvider;
 
 /***/ }),
 
-/***/ 4164:
+/***/ 44164:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -908,13 +908,13 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const credentials_1 = __importDefault(__nccwpck_require__(8606));
-const cli_profile_1 = __importDefault(__nccwpck_require__(5333));
-const ecs_ram_role_1 = __importDefault(__nccwpck_require__(3630));
-const env_1 = __importDefault(__nccwpck_require__(6566));
-const oidc_role_arn_1 = __importDefault(__nccwpck_require__(2847));
-const uri_1 = __importDefault(__nccwpck_require__(6843));
-const profile_1 = __importDefault(__nccwpck_require__(9588));
+const credentials_1 = __importDefault(__nccwpck_require__(78606));
+const cli_profile_1 = __importDefault(__nccwpck_require__(25333));
+const ecs_ram_role_1 = __importDefault(__nccwpck_require__(33630));
+const env_1 = __importDefault(__nccwpck_require__(76566));
+const oidc_role_arn_1 = __importDefault(__nccwpck_require__(22847));
+const uri_1 = __importDefault(__nccwpck_require__(76843));
+const profile_1 = __importDefault(__nccwpck_require__(39588));
 class DefaultCredentialsProvider {
     static builder() {
         return new DefaultCredentialsProviderBuilder();
@@ -1018,13 +1018,13 @@ class DefaultCredentialsProviderBuilder {
 
 /***/ }),
 
-/***/ 3630:
+/***/ 33630:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const http_1 = __nccwpck_require__(1629);
-const session_1 = __nccwpck_require__(321);
+const http_1 = __nccwpck_require__(91629);
+const session_1 = __nccwpck_require__(80321);
 const PREFETCH_TIME = 60 * 60;
 const defaultMetadataTokenDuration = 21600; // 6 hours
 class ECSRAMRoleCredentialsProvider extends session_1.SessionCredentialProvider {
@@ -1236,7 +1236,7 @@ class ECSRAMRoleCredentialsProviderBuilder {
 
 /***/ }),
 
-/***/ 6566:
+/***/ 76566:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1244,7 +1244,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const credentials_1 = __importDefault(__nccwpck_require__(8606));
+const credentials_1 = __importDefault(__nccwpck_require__(78606));
 class EnvironmentVariableCredentialsProvider {
     static builder() {
         return new EnvironmentVariableCredentialsProviderBuilder();
@@ -1282,7 +1282,7 @@ class EnvironmentVariableCredentialsProviderBuilder {
 
 /***/ }),
 
-/***/ 8330:
+/***/ 78330:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1290,10 +1290,10 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const child_process_1 = __nccwpck_require__(5317);
-const util_1 = __nccwpck_require__(9023);
-const credentials_1 = __importDefault(__nccwpck_require__(8606));
-const command_1 = __nccwpck_require__(6851);
+const child_process_1 = __nccwpck_require__(35317);
+const util_1 = __nccwpck_require__(39023);
+const credentials_1 = __importDefault(__nccwpck_require__(78606));
+const command_1 = __nccwpck_require__(56851);
 const execFileAsync = (0, util_1.promisify)(child_process_1.execFile);
 const EXPIRATION_SLOT_SECONDS = 180;
 class ExternalCredentialsProviderBuilder {
@@ -1396,7 +1396,7 @@ exports["default"] = ExternalCredentialsProvider;
 
 /***/ }),
 
-/***/ 1629:
+/***/ 91629:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1405,7 +1405,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.doRequest = exports.Response = exports.RequestBuilder = exports.Request = void 0;
-const httpx_1 = __importDefault(__nccwpck_require__(6584));
+const httpx_1 = __importDefault(__nccwpck_require__(66584));
 class Request {
     static builder() {
         return new RequestBuilder();
@@ -1588,9 +1588,9 @@ var __importStar = (this && this.__importStar) || function (mod) {
     return result;
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const session_1 = __nccwpck_require__(321);
-const http_1 = __nccwpck_require__(1629);
-const utils = __importStar(__nccwpck_require__(1712));
+const session_1 = __nccwpck_require__(80321);
+const http_1 = __nccwpck_require__(91629);
+const utils = __importStar(__nccwpck_require__(81712));
 class OAuthCredentialsProviderBuilder {
     withClientId(clientId) {
         this.clientId = clientId;
@@ -1744,7 +1744,7 @@ exports["default"] = OAuthCredentialsProvider;
 
 /***/ }),
 
-/***/ 2847:
+/***/ 22847:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1772,11 +1772,11 @@ var __importStar = (this && this.__importStar) || function (mod) {
     return result;
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const fs_1 = __nccwpck_require__(9896);
-const util_1 = __nccwpck_require__(9023);
-const session_1 = __nccwpck_require__(321);
-const utils = __importStar(__nccwpck_require__(1712));
-const http_1 = __nccwpck_require__(1629);
+const fs_1 = __nccwpck_require__(79896);
+const util_1 = __nccwpck_require__(39023);
+const session_1 = __nccwpck_require__(80321);
+const utils = __importStar(__nccwpck_require__(81712));
+const http_1 = __nccwpck_require__(91629);
 const readFileAsync = (0, util_1.promisify)(fs_1.readFile);
 class OIDCRoleArnCredentialsProviderBuilder {
     withOIDCProviderArn(oidcProviderArn) {
@@ -1951,7 +1951,7 @@ exports["default"] = OIDCRoleArnCredentialsProvider;
 
 /***/ }),
 
-/***/ 9588:
+/***/ 39588:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -1959,13 +1959,13 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const path_1 = __importDefault(__nccwpck_require__(6928));
-const os_1 = __importDefault(__nccwpck_require__(857));
-const credentials_1 = __importDefault(__nccwpck_require__(8606));
-const utils_1 = __nccwpck_require__(1712);
-const static_ak_1 = __importDefault(__nccwpck_require__(174));
-const ecs_ram_role_1 = __importDefault(__nccwpck_require__(3630));
-const ram_role_arn_1 = __importDefault(__nccwpck_require__(5056));
+const path_1 = __importDefault(__nccwpck_require__(16928));
+const os_1 = __importDefault(__nccwpck_require__(70857));
+const credentials_1 = __importDefault(__nccwpck_require__(78606));
+const utils_1 = __nccwpck_require__(81712);
+const static_ak_1 = __importDefault(__nccwpck_require__(80174));
+const ecs_ram_role_1 = __importDefault(__nccwpck_require__(33630));
+const ram_role_arn_1 = __importDefault(__nccwpck_require__(85056));
 class ProfileCredentialsProvider {
     async getCredentials() {
         if (!this.innerProvider) {
@@ -2056,7 +2056,7 @@ class ProfileCredentialsProviderBuilder {
 
 /***/ }),
 
-/***/ 5056:
+/***/ 85056:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2087,11 +2087,11 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const kitx = __importStar(__nccwpck_require__(4108));
+const kitx = __importStar(__nccwpck_require__(74108));
 const debug_1 = __importDefault(__nccwpck_require__(2830));
-const utils = __importStar(__nccwpck_require__(1712));
-const http_1 = __nccwpck_require__(1629);
-const session_1 = __nccwpck_require__(321);
+const utils = __importStar(__nccwpck_require__(81712));
+const http_1 = __nccwpck_require__(91629);
+const session_1 = __nccwpck_require__(80321);
 const log = (0, debug_1.default)('sign');
 // type HttpOptions struct {
 // 	Proxy         : string
@@ -2304,7 +2304,7 @@ exports["default"] = RAMRoleARNCredentialsProvider;
 
 /***/ }),
 
-/***/ 321:
+/***/ 80321:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2313,9 +2313,9 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SessionCredentialProvider = exports.Session = exports.STALE_TIME = void 0;
-const time_1 = __nccwpck_require__(4544);
-const utils_1 = __nccwpck_require__(1712);
-const credentials_1 = __importDefault(__nccwpck_require__(8606));
+const time_1 = __nccwpck_require__(44544);
+const utils_1 = __nccwpck_require__(81712);
+const credentials_1 = __importDefault(__nccwpck_require__(78606));
 exports.STALE_TIME = 15 * 60;
 class Session {
     constructor(accessKeyId, accessKeySecret, securityToken, expiration) {
@@ -2429,7 +2429,7 @@ exports.SessionCredentialProvider = SessionCredentialProvider;
 
 /***/ }),
 
-/***/ 174:
+/***/ 80174:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2438,7 +2438,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.StaticAKCredentialsProviderBuilder = void 0;
-const credentials_1 = __importDefault(__nccwpck_require__(8606));
+const credentials_1 = __importDefault(__nccwpck_require__(78606));
 /**
  * @internal
  */
@@ -2496,7 +2496,7 @@ exports["default"] = StaticAKCredentialsProvider;
 
 /***/ }),
 
-/***/ 6416:
+/***/ 86416:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2505,7 +2505,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.StaticSTSCredentialsProviderBuilder = void 0;
-const credentials_1 = __importDefault(__nccwpck_require__(8606));
+const credentials_1 = __importDefault(__nccwpck_require__(78606));
 /**
  * @internal
  */
@@ -2574,7 +2574,7 @@ exports["default"] = StaticSTSCredentialsProvider;
 
 /***/ }),
 
-/***/ 4544:
+/***/ 44544:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -2665,14 +2665,14 @@ exports.parseUTC = parseUTC;
 
 /***/ }),
 
-/***/ 6843:
+/***/ 76843:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.URICredentialsProviderBuilder = void 0;
-const session_1 = __nccwpck_require__(321);
-const http_1 = __nccwpck_require__(1629);
+const session_1 = __nccwpck_require__(80321);
+const http_1 = __nccwpck_require__(91629);
 /**
  * @internal
  */
@@ -2744,7 +2744,7 @@ exports.URICredentialsProviderBuilder = URICredentialsProviderBuilder;
 
 /***/ }),
 
-/***/ 509:
+/***/ 10509:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2775,10 +2775,10 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const fs_1 = __importDefault(__nccwpck_require__(9896));
-const session_credential_1 = __importDefault(__nccwpck_require__(7286));
-const utils = __importStar(__nccwpck_require__(1712));
-const http_1 = __nccwpck_require__(8065);
+const fs_1 = __importDefault(__nccwpck_require__(79896));
+const session_credential_1 = __importDefault(__nccwpck_require__(17286));
+const utils = __importStar(__nccwpck_require__(81712));
+const http_1 = __nccwpck_require__(18065);
 const config_1 = __importDefault(__nccwpck_require__(4056));
 const SECURITY_CRED_URL = 'http://100.100.100.200/latest/meta-data/ram/security-credentials/';
 class RsaKeyPairCredential extends session_credential_1.default {
@@ -2816,7 +2816,7 @@ exports["default"] = RsaKeyPairCredential;
 
 /***/ }),
 
-/***/ 7286:
+/***/ 17286:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2847,10 +2847,10 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const default_credential_1 = __importDefault(__nccwpck_require__(3342));
-const utils = __importStar(__nccwpck_require__(1712));
+const default_credential_1 = __importDefault(__nccwpck_require__(60961));
+const utils = __importStar(__nccwpck_require__(81712));
 const config_1 = __importDefault(__nccwpck_require__(4056));
-const credential_model_1 = __importDefault(__nccwpck_require__(241));
+const credential_model_1 = __importDefault(__nccwpck_require__(40241));
 class SessionCredential extends default_credential_1.default {
     constructor(config) {
         const conf = new config_1.default({
@@ -2910,7 +2910,7 @@ exports["default"] = SessionCredential;
 
 /***/ }),
 
-/***/ 2773:
+/***/ 22773:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2942,8 +2942,8 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.DEFAULT_CLIENT = exports.DEFAULT_UA = void 0;
-const os = __importStar(__nccwpck_require__(857));
-const package_json_1 = __importDefault(__nccwpck_require__(8395));
+const os = __importStar(__nccwpck_require__(70857));
+const package_json_1 = __importDefault(__nccwpck_require__(98395));
 exports.DEFAULT_UA = `AlibabaCloud (${os.platform()}; ${os.arch()}) ` +
     `Node.js/${process.version} Core/${package_json_1.default.version}`;
 exports.DEFAULT_CLIENT = `Node.js(${process.version}), ${package_json_1.default.name}: ${package_json_1.default.version}`;
@@ -2951,7 +2951,7 @@ exports.DEFAULT_CLIENT = `Node.js(${process.version}), ${package_json_1.default.
 
 /***/ }),
 
-/***/ 8065:
+/***/ 18065:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -2983,10 +2983,10 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.request = void 0;
-const httpx_1 = __importDefault(__nccwpck_require__(6584));
-const kitx = __importStar(__nccwpck_require__(4108));
-const helper = __importStar(__nccwpck_require__(2773));
-const utils = __importStar(__nccwpck_require__(1712));
+const httpx_1 = __importDefault(__nccwpck_require__(66584));
+const kitx = __importStar(__nccwpck_require__(74108));
+const helper = __importStar(__nccwpck_require__(22773));
+const utils = __importStar(__nccwpck_require__(81712));
 const STATUS_CODE = new Set([200, '200', 'OK', 'Success']);
 function firstLetterUpper(str) {
     return str.slice(0, 1).toUpperCase() + str.slice(1);
@@ -3114,7 +3114,7 @@ exports.request = request;
 
 /***/ }),
 
-/***/ 1712:
+/***/ 81712:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -3146,10 +3146,10 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.getRandomInt = exports.loadIni = exports.parseFile = exports.timestamp = void 0;
-const ini = __importStar(__nccwpck_require__(2616));
-const kitx = __importStar(__nccwpck_require__(4108));
-const fs_1 = __importDefault(__nccwpck_require__(9896));
-const util_1 = __nccwpck_require__(9023);
+const ini = __importStar(__nccwpck_require__(22616));
+const kitx = __importStar(__nccwpck_require__(74108));
+const fs_1 = __importDefault(__nccwpck_require__(79896));
+const util_1 = __nccwpck_require__(39023);
 const readFileAsync = (0, util_1.promisify)(fs_1.default.readFile);
 const accessAsync = (0, util_1.promisify)(fs_1.default.access);
 function timestamp(dateStr, timeChange) {
@@ -3198,7 +3198,7 @@ exports.getRandomInt = getRandomInt;
 
 /***/ }),
 
-/***/ 6851:
+/***/ 56851:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -3326,7 +3326,7 @@ exports.splitProcessCommand = splitProcessCommand;
 
 /***/ }),
 
-/***/ 2757:
+/***/ 52757:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -3355,7 +3355,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.InterceptorContextResponse = exports.InterceptorContextConfiguration = exports.InterceptorContextRequest = exports.AttributeMap = exports.InterceptorContext = void 0;
 // This file is auto-generated, don't edit it
-const credentials_1 = __importDefault(__nccwpck_require__(477));
+const credentials_1 = __importDefault(__nccwpck_require__(80477));
 const $tea = __importStar(__nccwpck_require__(4671));
 class InterceptorContext extends $tea.Model {
     constructor(map) {
@@ -3506,7 +3506,7 @@ exports["default"] = Client;
 
 /***/ }),
 
-/***/ 9764:
+/***/ 69764:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -3556,21 +3556,21 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 // This file is auto-generated, don't edit it
-const $dara = __importStar(__nccwpck_require__(5783));
-const utils_1 = __importDefault(__nccwpck_require__(9350));
-const credentials_1 = __importStar(__nccwpck_require__(477)), $Credential = credentials_1;
-const $SPI = __importStar(__nccwpck_require__(2757));
-exports.$OpenApiUtil = __importStar(__nccwpck_require__(9350));
-var utils_2 = __nccwpck_require__(9350);
+const $dara = __importStar(__nccwpck_require__(85783));
+const utils_1 = __importDefault(__nccwpck_require__(79350));
+const credentials_1 = __importStar(__nccwpck_require__(80477)), $Credential = credentials_1;
+const $SPI = __importStar(__nccwpck_require__(52757));
+exports.$OpenApiUtil = __importStar(__nccwpck_require__(79350));
+var utils_2 = __nccwpck_require__(79350);
 Object.defineProperty(exports, "OpenApiUtil", ({ enumerable: true, get: function () { return utils_2.default; } }));
-const $_error = __importStar(__nccwpck_require__(624));
-__exportStar(__nccwpck_require__(624), exports);
-const $_model = __importStar(__nccwpck_require__(5971));
-__exportStar(__nccwpck_require__(5971), exports);
-const websocketUtils = __importStar(__nccwpck_require__(9744));
-exports.websocketUtils = __importStar(__nccwpck_require__(9744));
-exports.WebSocketUtils = __importStar(__nccwpck_require__(9744));
-exports.$WebSocketUtils = __importStar(__nccwpck_require__(9744));
+const $_error = __importStar(__nccwpck_require__(70624));
+__exportStar(__nccwpck_require__(70624), exports);
+const $_model = __importStar(__nccwpck_require__(45971));
+__exportStar(__nccwpck_require__(45971), exports);
+const websocketUtils = __importStar(__nccwpck_require__(59744));
+exports.websocketUtils = __importStar(__nccwpck_require__(59744));
+exports.WebSocketUtils = __importStar(__nccwpck_require__(59744));
+exports.$WebSocketUtils = __importStar(__nccwpck_require__(59744));
 class Client {
     /**
      * @remarks
@@ -5108,7 +5108,7 @@ exports["default"] = Client;
 
 /***/ }),
 
-/***/ 3171:
+/***/ 73171:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -5134,7 +5134,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.AlibabaCloudError = void 0;
 // This file is auto-generated, don't edit it
-const $dara = __importStar(__nccwpck_require__(5783));
+const $dara = __importStar(__nccwpck_require__(85783));
 class AlibabaCloudError extends $dara.ResponseError {
     constructor(map) {
         super(map);
@@ -5152,13 +5152,13 @@ exports.AlibabaCloudError = AlibabaCloudError;
 
 /***/ }),
 
-/***/ 6965:
+/***/ 36965:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ClientError = void 0;
-const AlibabaCloudError_1 = __nccwpck_require__(3171);
+const AlibabaCloudError_1 = __nccwpck_require__(73171);
 class ClientError extends AlibabaCloudError_1.AlibabaCloudError {
     constructor(map) {
         super(map);
@@ -5172,13 +5172,13 @@ exports.ClientError = ClientError;
 
 /***/ }),
 
-/***/ 6697:
+/***/ 76697:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ServerError = void 0;
-const AlibabaCloudError_1 = __nccwpck_require__(3171);
+const AlibabaCloudError_1 = __nccwpck_require__(73171);
 class ServerError extends AlibabaCloudError_1.AlibabaCloudError {
     constructor(map) {
         super(map);
@@ -5191,13 +5191,13 @@ exports.ServerError = ServerError;
 
 /***/ }),
 
-/***/ 2933:
+/***/ 22933:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ThrottlingError = void 0;
-const AlibabaCloudError_1 = __nccwpck_require__(3171);
+const AlibabaCloudError_1 = __nccwpck_require__(73171);
 class ThrottlingError extends AlibabaCloudError_1.AlibabaCloudError {
     constructor(map) {
         super(map);
@@ -5211,24 +5211,24 @@ exports.ThrottlingError = ThrottlingError;
 
 /***/ }),
 
-/***/ 624:
+/***/ 70624:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var AlibabaCloudError_1 = __nccwpck_require__(3171);
+var AlibabaCloudError_1 = __nccwpck_require__(73171);
 Object.defineProperty(exports, "AlibabaCloudError", ({ enumerable: true, get: function () { return AlibabaCloudError_1.AlibabaCloudError; } }));
-var ClientError_1 = __nccwpck_require__(6965);
+var ClientError_1 = __nccwpck_require__(36965);
 Object.defineProperty(exports, "ClientError", ({ enumerable: true, get: function () { return ClientError_1.ClientError; } }));
-var ServerError_1 = __nccwpck_require__(6697);
+var ServerError_1 = __nccwpck_require__(76697);
 Object.defineProperty(exports, "ServerError", ({ enumerable: true, get: function () { return ServerError_1.ServerError; } }));
-var ThrottlingError_1 = __nccwpck_require__(2933);
+var ThrottlingError_1 = __nccwpck_require__(22933);
 Object.defineProperty(exports, "ThrottlingError", ({ enumerable: true, get: function () { return ThrottlingError_1.ThrottlingError; } }));
 //# sourceMappingURL=error.js.map
 
 /***/ }),
 
-/***/ 6236:
+/***/ 46236:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -5254,7 +5254,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SSEResponse = void 0;
 // This file is auto-generated, don't edit it
-const $dara = __importStar(__nccwpck_require__(5783));
+const $dara = __importStar(__nccwpck_require__(85783));
 /**
  * @remarks
  * This is for OpenApi SDK
@@ -5292,18 +5292,18 @@ exports.SSEResponse = SSEResponse;
 
 /***/ }),
 
-/***/ 5971:
+/***/ 45971:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var Sseresponse_1 = __nccwpck_require__(6236);
+var Sseresponse_1 = __nccwpck_require__(46236);
 Object.defineProperty(exports, "SSEResponse", ({ enumerable: true, get: function () { return Sseresponse_1.SSEResponse; } }));
 //# sourceMappingURL=model.js.map
 
 /***/ }),
 
-/***/ 9350:
+/***/ 79350:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -5336,11 +5336,11 @@ exports.Params = exports.OpenApiRequest = exports.Config = exports.GlobalParamet
  * This is for OpenApi Util
  */
 const $tea = __importStar(__nccwpck_require__(4671));
-const $dara = __importStar(__nccwpck_require__(5783));
-const credentials_1 = __importDefault(__nccwpck_require__(477));
-const querystring_1 = __importDefault(__nccwpck_require__(3480));
-const crypto_1 = __importDefault(__nccwpck_require__(6982));
-const os_1 = __importDefault(__nccwpck_require__(857));
+const $dara = __importStar(__nccwpck_require__(85783));
+const credentials_1 = __importDefault(__nccwpck_require__(80477));
+const querystring_1 = __importDefault(__nccwpck_require__(83480));
+const crypto_1 = __importDefault(__nccwpck_require__(76982));
+const os_1 = __importDefault(__nccwpck_require__(70857));
 const PEM_BEGIN = "-----BEGIN PRIVATE KEY-----\n";
 const PEM_END = "\n-----END PRIVATE KEY-----";
 const DEFAULT_USER_AGENT = `AlibabaCloud (${os_1.default.platform()}; ${os_1.default.arch()}) Node.js/${process.version} Core/1.0.1 TeaDSL/2`;
@@ -6131,7 +6131,7 @@ exports["default"] = Client;
 
 /***/ }),
 
-/***/ 775:
+/***/ 70775:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -6156,7 +6156,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ErrUseRawMessage = exports.parseAwapMessage = exports.buildAwapMessageBinary = exports.buildAwapMessageText = exports.newAwapMessage = exports.withHeader = exports.withID = exports.withType = exports.AbstractAwapWebSocketHandler = void 0;
-const $dara = __importStar(__nccwpck_require__(5783));
+const $dara = __importStar(__nccwpck_require__(85783));
 class AbstractAwapWebSocketHandler extends $dara.AbstractWebSocketHandler {
     handleAwapMessage(_session, _message) {
         throw exports.ErrUseRawMessage;
@@ -6305,7 +6305,7 @@ function parseAwapMessage(message) {
 }
 exports.parseAwapMessage = parseAwapMessage;
 function generateMessageId() {
-    const crypto = __nccwpck_require__(6982);
+    const crypto = __nccwpck_require__(76982);
     const hexStr = crypto.randomBytes(16).toString('hex');
     if (hexStr.length >= 32) {
         return hexStr.slice(0, 32);
@@ -6322,14 +6322,14 @@ exports.ErrUseRawMessage = new Error('use HandleRawMessage');
 
 /***/ }),
 
-/***/ 4873:
+/***/ 54873:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.newWebSocketClient = exports.createWebSocketClient = exports.WebSocketClient = void 0;
-const awap_1 = __nccwpck_require__(775);
-const general_1 = __nccwpck_require__(3488);
+const awap_1 = __nccwpck_require__(70775);
+const general_1 = __nccwpck_require__(83488);
 class WebSocketClient {
     constructor(wsClient, response) {
         this.pendingRequests = {};
@@ -6455,7 +6455,7 @@ exports.newWebSocketClient = newWebSocketClient;
 
 /***/ }),
 
-/***/ 3488:
+/***/ 83488:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -6480,8 +6480,8 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ErrUseRawMessage = exports.generalMessageToJSON = exports.parseGeneralMessage = exports.newGeneralMessage = exports.AbstractGeneralWebSocketHandler = void 0;
-const $dara = __importStar(__nccwpck_require__(5783));
-const awap_1 = __nccwpck_require__(775);
+const $dara = __importStar(__nccwpck_require__(85783));
+const awap_1 = __nccwpck_require__(70775);
 Object.defineProperty(exports, "ErrUseRawMessage", ({ enumerable: true, get: function () { return awap_1.ErrUseRawMessage; } }));
 class AbstractGeneralWebSocketHandler extends $dara.AbstractWebSocketHandler {
     handleGeneralMessage(_session, _message) {
@@ -6522,7 +6522,7 @@ exports.generalMessageToJSON = generalMessageToJSON;
 
 /***/ }),
 
-/***/ 656:
+/***/ 20656:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -6547,9 +6547,9 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.StreamHandler = exports.SubProtocolGeneral = exports.SubProtocolAWAP = void 0;
-const $dara = __importStar(__nccwpck_require__(5783));
-const awap_1 = __nccwpck_require__(775);
-const general_1 = __nccwpck_require__(3488);
+const $dara = __importStar(__nccwpck_require__(85783));
+const awap_1 = __nccwpck_require__(70775);
+const general_1 = __nccwpck_require__(83488);
 exports.SubProtocolAWAP = 'awap';
 exports.SubProtocolGeneral = 'general';
 class StreamHandler extends $dara.AbstractWebSocketHandler {
@@ -6640,7 +6640,7 @@ exports.StreamHandler = StreamHandler;
 
 /***/ }),
 
-/***/ 9744:
+/***/ 59744:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -6655,10 +6655,10 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !exports.hasOwnProperty(p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__nccwpck_require__(775), exports);
-__exportStar(__nccwpck_require__(3488), exports);
-__exportStar(__nccwpck_require__(4873), exports);
-var handler_1 = __nccwpck_require__(656);
+__exportStar(__nccwpck_require__(70775), exports);
+__exportStar(__nccwpck_require__(83488), exports);
+__exportStar(__nccwpck_require__(54873), exports);
+var handler_1 = __nccwpck_require__(20656);
 Object.defineProperty(exports, "StreamHandler", ({ enumerable: true, get: function () { return handler_1.StreamHandler; } }));
 Object.defineProperty(exports, "SubProtocolAWAP", ({ enumerable: true, get: function () { return handler_1.SubProtocolAWAP; } }));
 Object.defineProperty(exports, "SubProtocolGeneral", ({ enumerable: true, get: function () { return handler_1.SubProtocolGeneral; } }));
@@ -6740,12 +6740,12 @@ var __generator = (this && this.__generator) || function (thisArg, body) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isRetryable = exports.retryError = exports.newUnretryableError = exports.getBackoffTime = exports.allowRetry = exports.sleep = exports.cast = exports.Model = exports.toMap = exports.newError = exports.doAction = exports.Response = exports.Request = exports.BytesReadable = void 0;
-var querystring = __importStar(__nccwpck_require__(3480));
-var http_1 = __nccwpck_require__(8611);
-var https_1 = __nccwpck_require__(5692);
+var querystring = __importStar(__nccwpck_require__(83480));
+var http_1 = __nccwpck_require__(58611);
+var https_1 = __nccwpck_require__(65692);
 var stream_1 = __nccwpck_require__(2203);
-var httpx = __importStar(__nccwpck_require__(6584));
-var url_1 = __nccwpck_require__(7016);
+var httpx = __importStar(__nccwpck_require__(66584));
+var url_1 = __nccwpck_require__(87016);
 var BytesReadable = /** @class */ (function (_super) {
     __extends(BytesReadable, _super);
     function BytesReadable(value) {
@@ -7195,7 +7195,7 @@ exports.isRetryable = isRetryable;
 
 /***/ }),
 
-/***/ 1360:
+/***/ 41360:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -7275,14 +7275,14 @@ var __generator = (this && this.__generator) || function (thisArg, body) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.isRetryable = exports.getBackoffTime = exports.allowRetry = exports.cast = exports.RuntimeOptions = exports.ExtendsParameters = exports.FileField = exports.Model = exports.toMap = exports.doAction = exports.Response = exports.Request = exports.BytesReadable = void 0;
-var querystring = __importStar(__nccwpck_require__(3480));
-var http_1 = __nccwpck_require__(8611);
-var https_1 = __nccwpck_require__(5692);
+var querystring = __importStar(__nccwpck_require__(83480));
+var http_1 = __nccwpck_require__(58611);
+var https_1 = __nccwpck_require__(65692);
 var stream_1 = __nccwpck_require__(2203);
-var httpx = __importStar(__nccwpck_require__(6584));
-var url_1 = __nccwpck_require__(7016);
-var retry_1 = __nccwpck_require__(8233);
-var error_1 = __nccwpck_require__(4469);
+var httpx = __importStar(__nccwpck_require__(66584));
+var url_1 = __nccwpck_require__(87016);
+var retry_1 = __nccwpck_require__(18233);
+var error_1 = __nccwpck_require__(54469);
 var $tea = __importStar(__nccwpck_require__(4671));
 var BytesReadable = /** @class */ (function (_super) {
     __extends(BytesReadable, _super);
@@ -7903,7 +7903,7 @@ exports.isRetryable = isRetryable;
 
 /***/ }),
 
-/***/ 7583:
+/***/ 37583:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -7911,7 +7911,7 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var moment_1 = __importDefault(__nccwpck_require__(3350));
+var moment_1 = __importDefault(__nccwpck_require__(93350));
 var TeaDate = /** @class */ (function () {
     function TeaDate(date) {
         this.date = (0, moment_1.default)(date);
@@ -7995,7 +7995,7 @@ exports["default"] = TeaDate;
 
 /***/ }),
 
-/***/ 4469:
+/***/ 54469:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -8016,7 +8016,7 @@ var __extends = (this && this.__extends) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.newUnretryableError = exports.newError = exports.retryError = exports.ResponseError = exports.BaseError = void 0;
-var retry_1 = __nccwpck_require__(8233);
+var retry_1 = __nccwpck_require__(18233);
 var BaseError = /** @class */ (function (_super) {
     __extends(BaseError, _super);
     function BaseError(map) {
@@ -8093,7 +8093,7 @@ exports.newUnretryableError = newUnretryableError;
 
 /***/ }),
 
-/***/ 9477:
+/***/ 39477:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -8160,9 +8160,9 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var fs = __importStar(__nccwpck_require__(9896));
-var util = __importStar(__nccwpck_require__(9023));
-var date_1 = __importDefault(__nccwpck_require__(7583));
+var fs = __importStar(__nccwpck_require__(79896));
+var util = __importStar(__nccwpck_require__(39023));
+var date_1 = __importDefault(__nccwpck_require__(37583));
 var exists = util.promisify(fs.exists);
 var stat = util.promisify(fs.stat);
 var read = util.promisify(fs.read);
@@ -8339,7 +8339,7 @@ var __extends = (this && this.__extends) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.FileFormStream = void 0;
 var stream_1 = __nccwpck_require__(2203);
-var querystring_1 = __nccwpck_require__(3480);
+var querystring_1 = __nccwpck_require__(83480);
 var FileFormStream = /** @class */ (function (_super) {
     __extends(FileFormStream, _super);
     function FileFormStream(form, boundary) {
@@ -8411,7 +8411,7 @@ exports["default"] = Form;
 
 /***/ }),
 
-/***/ 1253:
+/***/ 21253:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -8440,7 +8440,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.sleep = exports.merge = exports.isNull = void 0;
-var _ = __importStar(__nccwpck_require__(2356));
+var _ = __importStar(__nccwpck_require__(52356));
 function isNull(data) {
     if (typeof data === 'undefined') {
         return true;
@@ -8465,7 +8465,7 @@ exports.sleep = sleep;
 
 /***/ }),
 
-/***/ 5783:
+/***/ 85783:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -8488,22 +8488,22 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.XML = exports.URL = exports.SSEEvent = exports.Stream = exports.FileFormStream = exports.Form = exports.File = exports.Date = void 0;
-__exportStar(__nccwpck_require__(1360), exports);
-__exportStar(__nccwpck_require__(1928), exports);
-var date_1 = __nccwpck_require__(7583);
+__exportStar(__nccwpck_require__(41360), exports);
+__exportStar(__nccwpck_require__(31928), exports);
+var date_1 = __nccwpck_require__(37583);
 Object.defineProperty(exports, "Date", ({ enumerable: true, get: function () { return __importDefault(date_1).default; } }));
-__exportStar(__nccwpck_require__(4469), exports);
-var file_1 = __nccwpck_require__(9477);
+__exportStar(__nccwpck_require__(54469), exports);
+var file_1 = __nccwpck_require__(39477);
 Object.defineProperty(exports, "File", ({ enumerable: true, get: function () { return __importDefault(file_1).default; } }));
 var form_1 = __nccwpck_require__(7493);
 Object.defineProperty(exports, "Form", ({ enumerable: true, get: function () { return __importDefault(form_1).default; } }));
 Object.defineProperty(exports, "FileFormStream", ({ enumerable: true, get: function () { return form_1.FileFormStream; } }));
-__exportStar(__nccwpck_require__(1253), exports);
-__exportStar(__nccwpck_require__(8233), exports);
-var stream_1 = __nccwpck_require__(595);
+__exportStar(__nccwpck_require__(21253), exports);
+__exportStar(__nccwpck_require__(18233), exports);
+var stream_1 = __nccwpck_require__(80595);
 Object.defineProperty(exports, "Stream", ({ enumerable: true, get: function () { return __importDefault(stream_1).default; } }));
 Object.defineProperty(exports, "SSEEvent", ({ enumerable: true, get: function () { return stream_1.SSEEvent; } }));
-var url_1 = __nccwpck_require__(6174);
+var url_1 = __nccwpck_require__(86174);
 Object.defineProperty(exports, "URL", ({ enumerable: true, get: function () { return __importDefault(url_1).default; } }));
 var xml_1 = __nccwpck_require__(9622);
 Object.defineProperty(exports, "XML", ({ enumerable: true, get: function () { return __importDefault(xml_1).default; } }));
@@ -8511,7 +8511,7 @@ Object.defineProperty(exports, "XML", ({ enumerable: true, get: function () { re
 
 /***/ }),
 
-/***/ 8233:
+/***/ 18233:
 /***/ (function(__unused_webpack_module, exports) {
 
 
@@ -8727,7 +8727,7 @@ exports.getBackoffDelay = getBackoffDelay;
 
 /***/ }),
 
-/***/ 595:
+/***/ 80595:
 /***/ (function(__unused_webpack_module, exports) {
 
 
@@ -8990,7 +8990,7 @@ exports["default"] = TeaStream;
 
 /***/ }),
 
-/***/ 6174:
+/***/ 86174:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -9018,7 +9018,7 @@ var __importStar = (this && this.__importStar) || function (mod) {
     return result;
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-var url = __importStar(__nccwpck_require__(7016));
+var url = __importStar(__nccwpck_require__(87016));
 var portMap = {
     ftp: '21',
     gopher: '70',
@@ -9090,7 +9090,7 @@ exports["default"] = TeaURL;
 
 /***/ }),
 
-/***/ 1928:
+/***/ 31928:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -9158,15 +9158,15 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.convertToWebSocketMessageType = exports.buildWebSocketURL = exports.newWebSocketClientAndConnect = exports.newDefaultWebSocketClient = exports.DefaultWebSocketClient = exports.AbstractWebSocketHandler = exports.newWebSocketResponse = exports.getWebSocketHandler = exports.getWebSocketHandshakeTimeout = exports.getWebSocketWriteTimeout = exports.getWebSocketMaxReconnectTimes = exports.getWebSocketReconnectInterval = exports.getWebSocketEnableReconnect = exports.getWebSocketPongTimeout = exports.getWebSocketPingInterval = exports.WebSocketMessageType = void 0;
-var crypto = __importStar(__nccwpck_require__(6982));
-var querystring = __importStar(__nccwpck_require__(3480));
-var url_1 = __nccwpck_require__(7016);
-var ws_1 = __importDefault(__nccwpck_require__(1354));
+var crypto = __importStar(__nccwpck_require__(76982));
+var querystring = __importStar(__nccwpck_require__(83480));
+var url_1 = __nccwpck_require__(87016);
+var ws_1 = __importDefault(__nccwpck_require__(11354));
 // Keep proxy-agent on v5/v6 so Node 12 CI can parse the packages (v7+ needs optional chaining).
 var https_proxy_agent_1 = __importDefault(__nccwpck_require__(3669));
-var http_proxy_agent_1 = __importDefault(__nccwpck_require__(1970));
-var socks_proxy_agent_1 = __nccwpck_require__(3357);
-var core_1 = __nccwpck_require__(1360);
+var http_proxy_agent_1 = __importDefault(__nccwpck_require__(81970));
+var socks_proxy_agent_1 = __nccwpck_require__(53357);
+var core_1 = __nccwpck_require__(41360);
 var PolyfillAbortSignal = /** @class */ (function () {
     function PolyfillAbortSignal() {
         this.aborted = false;
@@ -10231,7 +10231,7 @@ exports["default"] = TeaXML;
 
 /***/ }),
 
-/***/ 8662:
+/***/ 48662:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10278,9 +10278,9 @@ exports["default"] = once;
 var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
-const events_1 = __nccwpck_require__(4434);
+const events_1 = __nccwpck_require__(24434);
 const debug_1 = __importDefault(__nccwpck_require__(2830));
-const promisify_1 = __importDefault(__nccwpck_require__(8067));
+const promisify_1 = __importDefault(__nccwpck_require__(98067));
 const debug = debug_1.default('agent-base');
 function isAgent(v) {
     return Boolean(v) && typeof v.addRequest === 'function';
@@ -10480,7 +10480,7 @@ module.exports = createAgent;
 
 /***/ }),
 
-/***/ 8067:
+/***/ 98067:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10764,7 +10764,7 @@ function localstorage() {
 	}
 }
 
-module.exports = __nccwpck_require__(897)(exports);
+module.exports = __nccwpck_require__(40897)(exports);
 
 const {formatters} = module.exports;
 
@@ -10783,7 +10783,7 @@ formatters.j = function (v) {
 
 /***/ }),
 
-/***/ 897:
+/***/ 40897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -10799,7 +10799,7 @@ function setup(env) {
 	createDebug.disable = disable;
 	createDebug.enable = enable;
 	createDebug.enabled = enabled;
-	createDebug.humanize = __nccwpck_require__(744);
+	createDebug.humanize = __nccwpck_require__(70744);
 	createDebug.destroy = destroy;
 
 	Object.keys(env).forEach(key => {
@@ -11093,21 +11093,21 @@ module.exports = setup;
 if (typeof process === 'undefined' || process.type === 'renderer' || process.browser === true || process.__nwjs) {
 	module.exports = __nccwpck_require__(6110);
 } else {
-	module.exports = __nccwpck_require__(5108);
+	module.exports = __nccwpck_require__(95108);
 }
 
 
 /***/ }),
 
-/***/ 5108:
+/***/ 95108:
 /***/ ((module, exports, __nccwpck_require__) => {
 
 /**
  * Module dependencies.
  */
 
-const tty = __nccwpck_require__(2018);
-const util = __nccwpck_require__(9023);
+const tty = __nccwpck_require__(52018);
+const util = __nccwpck_require__(39023);
 
 /**
  * This is the Node.js implementation of `debug()`.
@@ -11133,7 +11133,7 @@ exports.colors = [6, 2, 3, 4, 5, 1];
 try {
 	// Optional dependency (as in, doesn't need to be installed, NOT like optionalDependencies in package.json)
 	// eslint-disable-next-line import/no-extraneous-dependencies
-	const supportsColor = __nccwpck_require__(75);
+	const supportsColor = __nccwpck_require__(60075);
 
 	if (supportsColor && (supportsColor.stderr || supportsColor).level >= 2) {
 		exports.colors = [
@@ -11341,7 +11341,7 @@ function init(debug) {
 	}
 }
 
-module.exports = __nccwpck_require__(897)(exports);
+module.exports = __nccwpck_require__(40897)(exports);
 
 const {formatters} = module.exports;
 
@@ -11369,7 +11369,7 @@ formatters.O = function (v) {
 
 /***/ }),
 
-/***/ 7847:
+/***/ 77847:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -11386,11 +11386,11 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const net_1 = __importDefault(__nccwpck_require__(9278));
-const tls_1 = __importDefault(__nccwpck_require__(4756));
-const url_1 = __importDefault(__nccwpck_require__(7016));
+const net_1 = __importDefault(__nccwpck_require__(69278));
+const tls_1 = __importDefault(__nccwpck_require__(64756));
+const url_1 = __importDefault(__nccwpck_require__(87016));
 const debug_1 = __importDefault(__nccwpck_require__(2830));
-const once_1 = __importDefault(__nccwpck_require__(8662));
+const once_1 = __importDefault(__nccwpck_require__(48662));
 const agent_base_1 = __nccwpck_require__(8207);
 const debug = (0, debug_1.default)('http-proxy-agent');
 function isHTTPS(protocol) {
@@ -11520,14 +11520,14 @@ exports["default"] = HttpProxyAgent;
 
 /***/ }),
 
-/***/ 1970:
+/***/ 81970:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 
 var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
-const agent_1 = __importDefault(__nccwpck_require__(7847));
+const agent_1 = __importDefault(__nccwpck_require__(77847));
 function createHttpProxyAgent(opts) {
     return new agent_1.default(opts);
 }
@@ -11540,7 +11540,7 @@ module.exports = createHttpProxyAgent;
 
 /***/ }),
 
-/***/ 6904:
+/***/ 96904:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -11557,13 +11557,13 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const net_1 = __importDefault(__nccwpck_require__(9278));
-const tls_1 = __importDefault(__nccwpck_require__(4756));
-const url_1 = __importDefault(__nccwpck_require__(7016));
-const assert_1 = __importDefault(__nccwpck_require__(2613));
+const net_1 = __importDefault(__nccwpck_require__(69278));
+const tls_1 = __importDefault(__nccwpck_require__(64756));
+const url_1 = __importDefault(__nccwpck_require__(87016));
+const assert_1 = __importDefault(__nccwpck_require__(42613));
 const debug_1 = __importDefault(__nccwpck_require__(2830));
 const agent_base_1 = __nccwpck_require__(8207);
-const parse_proxy_response_1 = __importDefault(__nccwpck_require__(7943));
+const parse_proxy_response_1 = __importDefault(__nccwpck_require__(37943));
 const debug = debug_1.default('https-proxy-agent:agent');
 /**
  * The `HttpsProxyAgent` implements an HTTP Agent subclass that connects to
@@ -11730,7 +11730,7 @@ function omit(obj, ...keys) {
 var __importDefault = (this && this.__importDefault) || function (mod) {
     return (mod && mod.__esModule) ? mod : { "default": mod };
 };
-const agent_1 = __importDefault(__nccwpck_require__(6904));
+const agent_1 = __importDefault(__nccwpck_require__(96904));
 function createHttpsProxyAgent(opts) {
     return new agent_1.default(opts);
 }
@@ -11743,7 +11743,7 @@ module.exports = createHttpsProxyAgent;
 
 /***/ }),
 
-/***/ 7943:
+/***/ 37943:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -11815,16 +11815,16 @@ exports["default"] = parseProxyResponse;
 
 /***/ }),
 
-/***/ 6584:
+/***/ 66584:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-const zlib = __nccwpck_require__(3106);
-const http = __nccwpck_require__(8611);
-const https = __nccwpck_require__(5692);
-const parse = (__nccwpck_require__(7016).parse);
-const format = (__nccwpck_require__(7016).format);
+const zlib = __nccwpck_require__(43106);
+const http = __nccwpck_require__(58611);
+const https = __nccwpck_require__(65692);
+const parse = (__nccwpck_require__(87016).parse);
+const format = (__nccwpck_require__(87016).format);
 
 const debugBody = __nccwpck_require__(2830)('httpx:body');
 const debugHeader = __nccwpck_require__(2830)('httpx:header');
@@ -12218,7 +12218,7 @@ exports.readAsSSE = async function* (response) {
 
 /***/ }),
 
-/***/ 2616:
+/***/ 22616:
 /***/ ((__unused_webpack_module, exports) => {
 
 exports.parse = exports.decode = decode
@@ -12431,7 +12431,7 @@ function unsafe (val, doUnesc) {
 
 /***/ }),
 
-/***/ 8850:
+/***/ 68850:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -12449,7 +12449,7 @@ exports.AddressError = AddressError;
 
 /***/ }),
 
-/***/ 5864:
+/***/ 45864:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -12464,7 +12464,7 @@ exports.assertByteArray = assertByteArray;
 exports.numberToPaddedHex = numberToPaddedHex;
 exports.stringToPaddedHex = stringToPaddedHex;
 exports.testBit = testBit;
-const address_error_1 = __nccwpck_require__(8850);
+const address_error_1 = __nccwpck_require__(68850);
 /**
  * Returns whether this address's *network* is contained within `address`,
  * i.e. whether every address this one can represent also falls inside
@@ -12609,7 +12609,7 @@ function testBit(binaryValue, position) {
 
 /***/ }),
 
-/***/ 9253:
+/***/ 79253:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -12638,19 +12638,19 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.v6 = exports.AddressError = exports.Address6 = exports.Address4 = void 0;
-var ipv4_1 = __nccwpck_require__(7946);
+var ipv4_1 = __nccwpck_require__(17946);
 Object.defineProperty(exports, "Address4", ({ enumerable: true, get: function () { return ipv4_1.Address4; } }));
-var ipv6_1 = __nccwpck_require__(8096);
+var ipv6_1 = __nccwpck_require__(38096);
 Object.defineProperty(exports, "Address6", ({ enumerable: true, get: function () { return ipv6_1.Address6; } }));
-var address_error_1 = __nccwpck_require__(8850);
+var address_error_1 = __nccwpck_require__(68850);
 Object.defineProperty(exports, "AddressError", ({ enumerable: true, get: function () { return address_error_1.AddressError; } }));
-const helpers = __importStar(__nccwpck_require__(339));
+const helpers = __importStar(__nccwpck_require__(20339));
 exports.v6 = { helpers };
 //# sourceMappingURL=ip-address.js.map
 
 /***/ }),
 
-/***/ 7946:
+/***/ 17946:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -12680,9 +12680,9 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Address4 = void 0;
-const common = __importStar(__nccwpck_require__(5864));
-const constants = __importStar(__nccwpck_require__(6437));
-const address_error_1 = __nccwpck_require__(8850);
+const common = __importStar(__nccwpck_require__(45864));
+const constants = __importStar(__nccwpck_require__(66437));
+const address_error_1 = __nccwpck_require__(68850);
 const isCorrect4 = common.isCorrect(constants.BITS);
 /**
  * Represents an IPv4 address
@@ -13258,7 +13258,7 @@ const SPECIAL_PURPOSE_V4 = constants.SPECIAL_PURPOSE.map(([cidr, , reachable]) =
 
 /***/ }),
 
-/***/ 8096:
+/***/ 38096:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -13289,14 +13289,14 @@ var __importStar = (this && this.__importStar) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Address6 = void 0;
-const common = __importStar(__nccwpck_require__(5864));
-const constants4 = __importStar(__nccwpck_require__(6437));
-const constants6 = __importStar(__nccwpck_require__(2899));
-const helpers = __importStar(__nccwpck_require__(339));
-const ipv4_1 = __nccwpck_require__(7946);
-const regular_expressions_1 = __nccwpck_require__(2016);
-const address_error_1 = __nccwpck_require__(8850);
-const common_1 = __nccwpck_require__(5864);
+const common = __importStar(__nccwpck_require__(45864));
+const constants4 = __importStar(__nccwpck_require__(66437));
+const constants6 = __importStar(__nccwpck_require__(52899));
+const helpers = __importStar(__nccwpck_require__(20339));
+const ipv4_1 = __nccwpck_require__(17946);
+const regular_expressions_1 = __nccwpck_require__(72016);
+const address_error_1 = __nccwpck_require__(68850);
+const common_1 = __nccwpck_require__(45864);
 const isCorrect6 = common.isCorrect(constants6.BITS);
 function assert(condition) {
     if (!condition) {
@@ -14725,7 +14725,7 @@ const NAT64_LOCAL_USE_SUBNET = new Address6('64:ff9b:1::/48');
 
 /***/ }),
 
-/***/ 6437:
+/***/ 66437:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14782,7 +14782,7 @@ exports.SPECIAL_PURPOSE = [
 
 /***/ }),
 
-/***/ 2899:
+/***/ 52899:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14919,7 +14919,7 @@ exports.SPECIAL_PURPOSE = [
 
 /***/ }),
 
-/***/ 339:
+/***/ 20339:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -14979,7 +14979,7 @@ function simpleGroup(addressString, offset = 0) {
 
 /***/ }),
 
-/***/ 2016:
+/***/ 72016:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -15012,7 +15012,7 @@ exports.groupPossibilities = groupPossibilities;
 exports.padGroup = padGroup;
 exports.simpleRegularExpression = simpleRegularExpression;
 exports.possibleElisions = possibleElisions;
-const v6 = __importStar(__nccwpck_require__(2899));
+const v6 = __importStar(__nccwpck_require__(52899));
 function groupPossibilities(possibilities) {
     return `(${possibilities.join('|')})`;
 }
@@ -15080,14 +15080,14 @@ function possibleElisions(elidedGroups, moreLeft, moreRight) {
 
 /***/ }),
 
-/***/ 4108:
+/***/ 74108:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 
-const fs = __nccwpck_require__(9896);
-const os = __nccwpck_require__(857);
-const crypto = __nccwpck_require__(6982);
+const fs = __nccwpck_require__(79896);
+const os = __nccwpck_require__(70857);
+const crypto = __nccwpck_require__(76982);
 
 /**
  * Load *.json file synchronous. Don't use require('*.json')
@@ -15376,7 +15376,7 @@ exports.decrypt = function (encrypted, inputEncoding, outputEncoding) {
 
 /***/ }),
 
-/***/ 2356:
+/***/ 52356:
 /***/ (function(module, exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -32643,7 +32643,7 @@ exports.decrypt = function (encrypted, inputEncoding, outputEncoding) {
 
 /***/ }),
 
-/***/ 3350:
+/***/ 93350:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 /* module decorator */ module = __nccwpck_require__.nmd(module);
@@ -38567,7 +38567,7 @@ exports.decrypt = function (encrypted, inputEncoding, outputEncoding) {
 
 /***/ }),
 
-/***/ 744:
+/***/ 70744:
 /***/ ((module) => {
 
 /**
@@ -38736,7 +38736,7 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 2560:
+/***/ 42560:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 ;(function (sax) {
@@ -40609,12 +40609,12 @@ function plural(ms, msAbs, n, name) {
 
 /***/ }),
 
-/***/ 7290:
+/***/ 67290:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const utils_1 = __nccwpck_require__(8632);
+const utils_1 = __nccwpck_require__(68632);
 // The default Buffer size if one is not provided.
 const DEFAULT_SMARTBUFFER_SIZE = 4096;
 // The default string encoding to use for reading/writing strings.
@@ -41848,12 +41848,12 @@ exports.SmartBuffer = SmartBuffer;
 
 /***/ }),
 
-/***/ 8632:
+/***/ 68632:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-const buffer_1 = __nccwpck_require__(181);
+const buffer_1 = __nccwpck_require__(20181);
 /**
  * Error strings
  */
@@ -41962,7 +41962,7 @@ exports.bigIntAndBufferInt64Check = bigIntAndBufferInt64Check;
 
 /***/ }),
 
-/***/ 3357:
+/***/ 53357:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -41980,11 +41980,11 @@ var __importDefault = (this && this.__importDefault) || function (mod) {
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SocksProxyAgent = void 0;
-const socks_1 = __nccwpck_require__(2474);
+const socks_1 = __nccwpck_require__(42474);
 const agent_base_1 = __nccwpck_require__(8207);
 const debug_1 = __importDefault(__nccwpck_require__(2830));
-const dns_1 = __importDefault(__nccwpck_require__(2250));
-const tls_1 = __importDefault(__nccwpck_require__(4756));
+const dns_1 = __importDefault(__nccwpck_require__(72250));
+const tls_1 = __importDefault(__nccwpck_require__(64756));
 const debug = (0, debug_1.default)('socks-proxy-agent');
 function parseSocksProxy(opts) {
     var _a;
@@ -42165,7 +42165,7 @@ function omit(obj, ...keys) {
 
 /***/ }),
 
-/***/ 7142:
+/***/ 57142:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -42180,15 +42180,15 @@ var __awaiter = (this && this.__awaiter) || function (thisArg, _arguments, P, ge
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SocksClientError = exports.SocksClient = void 0;
-const events_1 = __nccwpck_require__(4434);
-const net = __nccwpck_require__(9278);
-const smart_buffer_1 = __nccwpck_require__(7290);
-const constants_1 = __nccwpck_require__(4223);
-const helpers_1 = __nccwpck_require__(639);
-const receivebuffer_1 = __nccwpck_require__(1129);
-const util_1 = __nccwpck_require__(9712);
+const events_1 = __nccwpck_require__(24434);
+const net = __nccwpck_require__(69278);
+const smart_buffer_1 = __nccwpck_require__(67290);
+const constants_1 = __nccwpck_require__(24223);
+const helpers_1 = __nccwpck_require__(50639);
+const receivebuffer_1 = __nccwpck_require__(41129);
+const util_1 = __nccwpck_require__(79712);
 Object.defineProperty(exports, "SocksClientError", ({ enumerable: true, get: function () { return util_1.SocksClientError; } }));
-const ip_address_1 = __nccwpck_require__(9253);
+const ip_address_1 = __nccwpck_require__(79253);
 class SocksClient extends events_1.EventEmitter {
     constructor(options) {
         super();
@@ -42964,7 +42964,7 @@ exports.SocksClient = SocksClient;
 
 /***/ }),
 
-/***/ 4223:
+/***/ 24223:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -43078,7 +43078,7 @@ var SocksClientState;
 
 /***/ }),
 
-/***/ 639:
+/***/ 50639:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
@@ -43088,11 +43088,11 @@ exports.validateSocksClientChainOptions = validateSocksClientChainOptions;
 exports.ipv4ToInt32 = ipv4ToInt32;
 exports.int32ToIpv4 = int32ToIpv4;
 exports.ipToBuffer = ipToBuffer;
-const util_1 = __nccwpck_require__(9712);
-const constants_1 = __nccwpck_require__(4223);
+const util_1 = __nccwpck_require__(79712);
+const constants_1 = __nccwpck_require__(24223);
 const stream = __nccwpck_require__(2203);
-const ip_address_1 = __nccwpck_require__(9253);
-const net = __nccwpck_require__(9278);
+const ip_address_1 = __nccwpck_require__(79253);
+const net = __nccwpck_require__(69278);
 /**
  * Validates the provided SocksClientOptions
  * @param options { SocksClientOptions }
@@ -43250,7 +43250,7 @@ function ipToBuffer(ip) {
 
 /***/ }),
 
-/***/ 1129:
+/***/ 41129:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -43299,7 +43299,7 @@ exports.ReceiveBuffer = ReceiveBuffer;
 
 /***/ }),
 
-/***/ 9712:
+/***/ 79712:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -43330,7 +43330,7 @@ function shuffleArray(array) {
 
 /***/ }),
 
-/***/ 2474:
+/***/ 42474:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -43349,32 +43349,32 @@ var __exportStar = (this && this.__exportStar) || function(m, exports) {
     for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
 };
 Object.defineProperty(exports, "__esModule", ({ value: true }));
-__exportStar(__nccwpck_require__(7142), exports);
+__exportStar(__nccwpck_require__(57142), exports);
 //# sourceMappingURL=index.js.map
 
 /***/ }),
 
-/***/ 770:
+/***/ 20770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(20218);
 
 
 /***/ }),
 
-/***/ 218:
+/***/ 20218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-var net = __nccwpck_require__(9278);
-var tls = __nccwpck_require__(4756);
-var http = __nccwpck_require__(8611);
-var https = __nccwpck_require__(5692);
-var events = __nccwpck_require__(4434);
-var assert = __nccwpck_require__(2613);
-var util = __nccwpck_require__(9023);
+var net = __nccwpck_require__(69278);
+var tls = __nccwpck_require__(64756);
+var http = __nccwpck_require__(58611);
+var https = __nccwpck_require__(65692);
+var events = __nccwpck_require__(24434);
+var assert = __nccwpck_require__(42613);
+var util = __nccwpck_require__(39023);
 
 
 __webpack_unused_export__ = httpOverHttp;
@@ -43634,34 +43634,34 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 6752:
+/***/ 46752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 var __webpack_unused_export__;
 
 
-const Client = __nccwpck_require__(3701)
-const Dispatcher = __nccwpck_require__(883)
-const Pool = __nccwpck_require__(628)
+const Client = __nccwpck_require__(23701)
+const Dispatcher = __nccwpck_require__(30883)
+const Pool = __nccwpck_require__(30628)
 const BalancedPool = __nccwpck_require__(837)
-const Agent = __nccwpck_require__(7405)
-const ProxyAgent = __nccwpck_require__(6672)
-const EnvHttpProxyAgent = __nccwpck_require__(3137)
-const RetryAgent = __nccwpck_require__(50)
-const errors = __nccwpck_require__(8707)
+const Agent = __nccwpck_require__(57405)
+const ProxyAgent = __nccwpck_require__(76672)
+const EnvHttpProxyAgent = __nccwpck_require__(53137)
+const RetryAgent = __nccwpck_require__(30050)
+const errors = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = errors
-const api = __nccwpck_require__(6615)
-const buildConnector = __nccwpck_require__(9136)
-const MockClient = __nccwpck_require__(7365)
-const MockAgent = __nccwpck_require__(7501)
-const MockPool = __nccwpck_require__(4004)
-const mockErrors = __nccwpck_require__(2429)
-const RetryHandler = __nccwpck_require__(7816)
-const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(2581)
-const DecoratorHandler = __nccwpck_require__(8155)
+const api = __nccwpck_require__(56615)
+const buildConnector = __nccwpck_require__(59136)
+const MockClient = __nccwpck_require__(47365)
+const MockAgent = __nccwpck_require__(47501)
+const MockPool = __nccwpck_require__(94004)
+const mockErrors = __nccwpck_require__(52429)
+const RetryHandler = __nccwpck_require__(17816)
+const { getGlobalDispatcher, setGlobalDispatcher } = __nccwpck_require__(32581)
+const DecoratorHandler = __nccwpck_require__(58155)
 const RedirectHandler = __nccwpck_require__(8754)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 Object.assign(Dispatcher.prototype, api)
 
@@ -43679,10 +43679,10 @@ __webpack_unused_export__ = DecoratorHandler
 __webpack_unused_export__ = RedirectHandler
 __webpack_unused_export__ = createRedirectInterceptor
 __webpack_unused_export__ = {
-  redirect: __nccwpck_require__(1514),
-  retry: __nccwpck_require__(2026),
-  dump: __nccwpck_require__(8060),
-  dns: __nccwpck_require__(379)
+  redirect: __nccwpck_require__(21514),
+  retry: __nccwpck_require__(92026),
+  dump: __nccwpck_require__(88060),
+  dns: __nccwpck_require__(70379)
 }
 
 __webpack_unused_export__ = buildConnector
@@ -43744,7 +43744,7 @@ function makeDispatcher (fn) {
 __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
-const fetchImpl = (__nccwpck_require__(4398).fetch)
+const fetchImpl = (__nccwpck_require__(54398).fetch)
 __webpack_unused_export__ = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
@@ -43756,39 +43756,39 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
+/* unused reexport */ __nccwpck_require__(60660).Headers
+/* unused reexport */ __nccwpck_require__(99051).Response
 /* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
+/* unused reexport */ __nccwpck_require__(35910).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+/* unused reexport */ __nccwpck_require__(48355).FileReader
 
-const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
+const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(51059)
 
 __webpack_unused_export__ = setGlobalOrigin
 __webpack_unused_export__ = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
-const { kConstruct } = __nccwpck_require__(109)
+const { kConstruct } = __nccwpck_require__(20109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
 __webpack_unused_export__ = new CacheStorage(kConstruct)
 
-const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
+const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(79061)
 
 __webpack_unused_export__ = deleteCookie
 __webpack_unused_export__ = getCookies
 __webpack_unused_export__ = getSetCookies
 __webpack_unused_export__ = setCookie
 
-const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
+const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(51900)
 
 __webpack_unused_export__ = parseMIMEType
 __webpack_unused_export__ = serializeAMimeType
 
-const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
+const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(15188)
+/* unused reexport */ __nccwpck_require__(13726).WebSocket
 __webpack_unused_export__ = CloseEvent
 __webpack_unused_export__ = ErrorEvent
 __webpack_unused_export__ = MessageEvent
@@ -43804,18 +43804,18 @@ __webpack_unused_export__ = MockPool
 __webpack_unused_export__ = MockAgent
 __webpack_unused_export__ = mockErrors
 
-const { EventSource } = __nccwpck_require__(1238)
+const { EventSource } = __nccwpck_require__(21238)
 
 __webpack_unused_export__ = EventSource
 
 
 /***/ }),
 
-/***/ 158:
+/***/ 80158:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 const { addAbortListener } = __nccwpck_require__(3440)
-const { RequestAbortedError } = __nccwpck_require__(8707)
+const { RequestAbortedError } = __nccwpck_require__(68707)
 
 const kListener = Symbol('kListener')
 const kSignal = Symbol('kSignal')
@@ -43875,16 +43875,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2279:
+/***/ 34660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class ConnectHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -43990,7 +43990,7 @@ module.exports = connect
 
 /***/ }),
 
-/***/ 6862:
+/***/ 76862:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -43999,16 +43999,16 @@ const {
   Readable,
   Duplex,
   PassThrough
-} = __nccwpck_require__(7075)
+} = __nccwpck_require__(57075)
 const {
   InvalidArgumentError,
   InvalidReturnValueError,
   RequestAbortedError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 const kResume = Symbol('resume')
 
@@ -44248,17 +44248,17 @@ module.exports = pipeline
 
 /***/ }),
 
-/***/ 4043:
+/***/ 14043:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(9927)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(49927)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
 
 class RequestHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -44474,13 +44474,13 @@ module.exports.RequestHandler = RequestHandler
 
 
 
-const assert = __nccwpck_require__(4589)
-const { finished, PassThrough } = __nccwpck_require__(7075)
-const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { finished, PassThrough } = __nccwpck_require__(57075)
+const { InvalidArgumentError, InvalidReturnValueError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { getResolveErrorBodyCallback } = __nccwpck_require__(7655)
-const { AsyncResource } = __nccwpck_require__(6698)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
+const { getResolveErrorBodyCallback } = __nccwpck_require__(87655)
+const { AsyncResource } = __nccwpck_require__(16698)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
 
 class StreamHandler extends AsyncResource {
   constructor (opts, factory, callback) {
@@ -44696,16 +44696,16 @@ module.exports = stream
 
 /***/ }),
 
-/***/ 1882:
+/***/ 61882:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError, SocketError } = __nccwpck_require__(8707)
-const { AsyncResource } = __nccwpck_require__(6698)
+const { InvalidArgumentError, SocketError } = __nccwpck_require__(68707)
+const { AsyncResource } = __nccwpck_require__(16698)
 const util = __nccwpck_require__(3440)
-const { addSignal, removeSignal } = __nccwpck_require__(158)
-const assert = __nccwpck_require__(4589)
+const { addSignal, removeSignal } = __nccwpck_require__(80158)
+const assert = __nccwpck_require__(34589)
 
 class UpgradeHandler extends AsyncResource {
   constructor (opts, callback) {
@@ -44811,30 +44811,30 @@ module.exports = upgrade
 
 /***/ }),
 
-/***/ 6615:
+/***/ 56615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-module.exports.request = __nccwpck_require__(4043)
+module.exports.request = __nccwpck_require__(14043)
 module.exports.stream = __nccwpck_require__(3560)
-module.exports.pipeline = __nccwpck_require__(6862)
-module.exports.upgrade = __nccwpck_require__(1882)
-module.exports.connect = __nccwpck_require__(2279)
+module.exports.pipeline = __nccwpck_require__(76862)
+module.exports.upgrade = __nccwpck_require__(61882)
+module.exports.connect = __nccwpck_require__(34660)
 
 
 /***/ }),
 
-/***/ 9927:
+/***/ 49927:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // Ported from https://github.com/nodejs/undici/pull/907
 
 
 
-const assert = __nccwpck_require__(4589)
-const { Readable } = __nccwpck_require__(7075)
-const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(8707)
+const assert = __nccwpck_require__(34589)
+const { Readable } = __nccwpck_require__(57075)
+const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
 const { ReadableStreamFrom } = __nccwpck_require__(3440)
 
@@ -45217,15 +45217,15 @@ module.exports = { Readable: BodyReadable, chunksDecode }
 
 /***/ }),
 
-/***/ 7655:
+/***/ 87655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const {
   ResponseStatusCodeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 
-const { chunksDecode } = __nccwpck_require__(9927)
+const { chunksDecode } = __nccwpck_require__(49927)
 const CHUNK_LIMIT = 128 * 1024
 
 async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -45317,16 +45317,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9136:
+/***/ 59136:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const net = __nccwpck_require__(7030)
-const assert = __nccwpck_require__(4589)
+const net = __nccwpck_require__(77030)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(8707)
-const timers = __nccwpck_require__(6603)
+const { InvalidArgumentError, ConnectTimeoutError } = __nccwpck_require__(68707)
+const timers = __nccwpck_require__(96603)
 
 function noop () {}
 
@@ -45411,7 +45411,7 @@ function buildConnector ({ allowH2, maxCachedSessions, socketPath, timeout, sess
     let socket
     if (protocol === 'https:') {
       if (!tls) {
-        tls = __nccwpck_require__(1692)
+        tls = __nccwpck_require__(41692)
       }
       servername = servername || options.servername || util.getServerName(host) || null
 
@@ -45564,7 +45564,7 @@ module.exports = buildConnector
 
 /***/ }),
 
-/***/ 735:
+/***/ 10735:
 /***/ ((module) => {
 
 
@@ -45689,12 +45689,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2414:
+/***/ 42414:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const diagnosticsChannel = __nccwpck_require__(3053)
-const util = __nccwpck_require__(7975)
+const diagnosticsChannel = __nccwpck_require__(53053)
+const util = __nccwpck_require__(57975)
 
 const undiciDebugLog = util.debuglog('undici')
 const fetchDebuglog = util.debuglog('fetch')
@@ -45898,7 +45898,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8707:
+/***/ 68707:
 /***/ ((module) => {
 
 
@@ -46330,7 +46330,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4655:
+/***/ 44655:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46338,8 +46338,8 @@ module.exports = {
 const {
   InvalidArgumentError,
   NotSupportedError
-} = __nccwpck_require__(8707)
-const assert = __nccwpck_require__(4589)
+} = __nccwpck_require__(68707)
+const assert = __nccwpck_require__(34589)
 const {
   isValidHTTPToken,
   isValidHeaderValue,
@@ -46354,8 +46354,8 @@ const {
   getServerName,
   normalizedMethodRecords
 } = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
+const { channels } = __nccwpck_require__(42414)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
 
 // Verifies that a given path is valid does not contain control chars \x00 to \x20
 const invalidPathRegex = /[^\u0021-\u00ff]/
@@ -46819,7 +46819,7 @@ module.exports = Request
 
 /***/ }),
 
-/***/ 6443:
+/***/ 36443:
 /***/ ((module) => {
 
 module.exports = {
@@ -46893,7 +46893,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7752:
+/***/ 67752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -46901,7 +46901,7 @@ module.exports = {
 const {
   wellknownHeaderNames,
   headerNameLowerCasedRecord
-} = __nccwpck_require__(735)
+} = __nccwpck_require__(10735)
 
 class TstNode {
   /** @type {any} */
@@ -47057,18 +47057,18 @@ module.exports = {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
-const { IncomingMessage } = __nccwpck_require__(7067)
-const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(7030)
+const assert = __nccwpck_require__(34589)
+const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(36443)
+const { IncomingMessage } = __nccwpck_require__(37067)
+const stream = __nccwpck_require__(57075)
+const net = __nccwpck_require__(77030)
 const { Blob } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
-const { stringify } = __nccwpck_require__(1792)
-const { EventEmitter: EE } = __nccwpck_require__(8474)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { headerNameLowerCasedRecord } = __nccwpck_require__(735)
-const { tree } = __nccwpck_require__(7752)
+const nodeUtil = __nccwpck_require__(57975)
+const { stringify } = __nccwpck_require__(41792)
+const { EventEmitter: EE } = __nccwpck_require__(78474)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { headerNameLowerCasedRecord } = __nccwpck_require__(10735)
+const { tree } = __nccwpck_require__(67752)
 
 const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v))
 
@@ -47778,18 +47778,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7405:
+/***/ 57405:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const DispatcherBase = __nccwpck_require__(1841)
-const Pool = __nccwpck_require__(628)
-const Client = __nccwpck_require__(3701)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const DispatcherBase = __nccwpck_require__(21841)
+const Pool = __nccwpck_require__(30628)
+const Client = __nccwpck_require__(23701)
 const util = __nccwpck_require__(3440)
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 const kOnConnect = Symbol('onConnect')
 const kOnDisconnect = Symbol('onDisconnect')
@@ -47926,7 +47926,7 @@ module.exports = Agent
 const {
   BalancedPoolMissingUpstreamError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   PoolBase,
   kClients,
@@ -47934,9 +47934,9 @@ const {
   kAddClient,
   kRemoveClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Pool = __nccwpck_require__(628)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(42128)
+const Pool = __nccwpck_require__(30628)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
 const { parseOrigin } = __nccwpck_require__(3440)
 const kFactory = Symbol('factory')
 
@@ -48141,10 +48141,10 @@ module.exports = BalancedPool
 
 /* global WebAssembly */
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const timers = __nccwpck_require__(6603)
+const { channels } = __nccwpck_require__(42414)
+const timers = __nccwpck_require__(96603)
 const {
   RequestContentLengthMismatchError,
   ResponseContentLengthMismatchError,
@@ -48157,7 +48157,7 @@ const {
   BodyTimeoutError,
   HTTPParserError,
   ResponseExceededMaxSizeError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -48190,9 +48190,9 @@ const {
   kOnError,
   kResume,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
-const constants = __nccwpck_require__(2824)
+const constants = __nccwpck_require__(52824)
 const EMPTY_BUF = Buffer.alloc(0)
 const FastBuffer = Buffer[Symbol.species]
 const addListener = util.addListener
@@ -48204,11 +48204,11 @@ const kSocketUsed = Symbol('kSocketUsed')
 let extractBody
 
 async function lazyllhttp () {
-  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(3870) : undefined
+  const llhttpWasmData = process.env.JEST_WORKER_ID ? __nccwpck_require__(63870) : undefined
 
   let mod
   try {
-    mod = await WebAssembly.compile(__nccwpck_require__(3434))
+    mod = await WebAssembly.compile(__nccwpck_require__(53434))
   } catch (e) {
     /* istanbul ignore next */
 
@@ -48216,7 +48216,7 @@ async function lazyllhttp () {
     // being enabled, but the occurring of this other error
     // * https://github.com/emscripten-core/emscripten/issues/11495
     // got me to remove that check to avoid breaking Node 12.
-    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(3870))
+    mod = await WebAssembly.compile(llhttpWasmData || __nccwpck_require__(63870))
   }
 
   return await WebAssembly.instantiate(mod, {
@@ -49131,7 +49131,7 @@ function writeH1 (client, request) {
 
   if (util.isFormDataLike(body)) {
     if (!extractBody) {
-      extractBody = (__nccwpck_require__(4492).extractBody)
+      extractBody = (__nccwpck_require__(84492).extractBody)
     }
 
     const [bodyStream, contentType] = extractBody(body)
@@ -49654,21 +49654,21 @@ module.exports = connectH1
 
 /***/ }),
 
-/***/ 8788:
+/***/ 88788:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { errorMonitor } = __nccwpck_require__(8474)
-const { pipeline } = __nccwpck_require__(7075)
+const assert = __nccwpck_require__(34589)
+const { errorMonitor } = __nccwpck_require__(78474)
+const { pipeline } = __nccwpck_require__(57075)
 const util = __nccwpck_require__(3440)
 const {
   RequestContentLengthMismatchError,
   RequestAbortedError,
   SocketError,
   InformationalError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const {
   kUrl,
   kReset,
@@ -49687,7 +49687,7 @@ const {
   kResume,
   kSize,
   kHTTPContext
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 
 const kOpenStreams = Symbol('open streams')
 
@@ -49699,7 +49699,7 @@ let h2ExperimentalWarned = false
 /** @type {import('http2')} */
 let http2
 try {
-  http2 = __nccwpck_require__(2467)
+  http2 = __nccwpck_require__(32467)
 } catch {
   // @ts-ignore
   http2 = { constants: {} }
@@ -50093,7 +50093,7 @@ function writeH2 (client, request) {
   let contentLength = util.bodyLength(body)
 
   if (util.isFormDataLike(body)) {
-    extractBody ??= (__nccwpck_require__(4492).extractBody)
+    extractBody ??= (__nccwpck_require__(84492).extractBody)
 
     const [bodyStream, contentType] = extractBody(body)
     headers['content-type'] = contentType
@@ -50453,26 +50453,26 @@ module.exports = connectH2
 
 /***/ }),
 
-/***/ 3701:
+/***/ 23701:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // @ts-check
 
 
 
-const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(7030)
-const http = __nccwpck_require__(7067)
+const assert = __nccwpck_require__(34589)
+const net = __nccwpck_require__(77030)
+const http = __nccwpck_require__(37067)
 const util = __nccwpck_require__(3440)
-const { channels } = __nccwpck_require__(2414)
-const Request = __nccwpck_require__(4655)
-const DispatcherBase = __nccwpck_require__(1841)
+const { channels } = __nccwpck_require__(42414)
+const Request = __nccwpck_require__(44655)
+const DispatcherBase = __nccwpck_require__(21841)
 const {
   InvalidArgumentError,
   InformationalError,
   ClientDestroyedError
-} = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
+} = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
 const {
   kUrl,
   kServerName,
@@ -50514,9 +50514,9 @@ const {
   kHTTPContext,
   kMaxConcurrentStreams,
   kResume
-} = __nccwpck_require__(6443)
+} = __nccwpck_require__(36443)
 const connectH1 = __nccwpck_require__(637)
-const connectH2 = __nccwpck_require__(8788)
+const connectH2 = __nccwpck_require__(88788)
 let deprecatedInterceptorWarned = false
 
 const kClosedResolve = Symbol('kClosedResolve')
@@ -50824,7 +50824,7 @@ class Client extends DispatcherBase {
   }
 }
 
-const createRedirectInterceptor = __nccwpck_require__(5092)
+const createRedirectInterceptor = __nccwpck_require__(25092)
 
 function onError (client, err) {
   if (
@@ -51084,19 +51084,19 @@ module.exports = Client
 
 /***/ }),
 
-/***/ 1841:
+/***/ 21841:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const buffer = __nccwpck_require__(4573)
-const Dispatcher = __nccwpck_require__(883)
+const Dispatcher = __nccwpck_require__(30883)
 const {
   ClientDestroyedError,
   ClientClosedError,
   InvalidArgumentError
-} = __nccwpck_require__(8707)
-const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(6443)
+} = __nccwpck_require__(68707)
+const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = __nccwpck_require__(36443)
 
 const kOnDestroyed = Symbol('onDestroyed')
 const kOnClosed = Symbol('onClosed')
@@ -51299,11 +51299,11 @@ module.exports = DispatcherBase
 
 /***/ }),
 
-/***/ 883:
+/***/ 30883:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const EventEmitter = __nccwpck_require__(8474)
+const EventEmitter = __nccwpck_require__(78474)
 
 class Dispatcher extends EventEmitter {
   dispatch () {
@@ -51371,15 +51371,15 @@ module.exports = Dispatcher
 
 /***/ }),
 
-/***/ 3137:
+/***/ 53137:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(6443)
-const ProxyAgent = __nccwpck_require__(6672)
-const Agent = __nccwpck_require__(7405)
+const DispatcherBase = __nccwpck_require__(21841)
+const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = __nccwpck_require__(36443)
+const ProxyAgent = __nccwpck_require__(76672)
+const Agent = __nccwpck_require__(57405)
 
 const DEFAULT_PORTS = {
   'http:': 80,
@@ -51538,7 +51538,7 @@ module.exports = EnvHttpProxyAgent
 
 /***/ }),
 
-/***/ 4660:
+/***/ 64660:
 /***/ ((module) => {
 
 /* eslint-disable */
@@ -51662,15 +51662,15 @@ module.exports = class FixedQueue {
 
 /***/ }),
 
-/***/ 2128:
+/***/ 42128:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const DispatcherBase = __nccwpck_require__(1841)
-const FixedQueue = __nccwpck_require__(4660)
-const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(6443)
-const PoolStats = __nccwpck_require__(3246)
+const DispatcherBase = __nccwpck_require__(21841)
+const FixedQueue = __nccwpck_require__(64660)
+const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = __nccwpck_require__(36443)
+const PoolStats = __nccwpck_require__(43246)
 
 const kClients = Symbol('clients')
 const kNeedDrain = Symbol('needDrain')
@@ -51863,10 +51863,10 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3246:
+/***/ 43246:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(6443)
+const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = __nccwpck_require__(36443)
 const kPool = Symbol('pool')
 
 class PoolStats {
@@ -51904,7 +51904,7 @@ module.exports = PoolStats
 
 /***/ }),
 
-/***/ 628:
+/***/ 30628:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -51915,14 +51915,14 @@ const {
   kNeedDrain,
   kAddClient,
   kGetDispatcher
-} = __nccwpck_require__(2128)
-const Client = __nccwpck_require__(3701)
+} = __nccwpck_require__(42128)
+const Client = __nccwpck_require__(23701)
 const {
   InvalidArgumentError
-} = __nccwpck_require__(8707)
+} = __nccwpck_require__(68707)
 const util = __nccwpck_require__(3440)
-const { kUrl, kInterceptors } = __nccwpck_require__(6443)
-const buildConnector = __nccwpck_require__(9136)
+const { kUrl, kInterceptors } = __nccwpck_require__(36443)
+const buildConnector = __nccwpck_require__(59136)
 
 const kOptions = Symbol('options')
 const kConnections = Symbol('connections')
@@ -52018,19 +52018,19 @@ module.exports = Pool
 
 /***/ }),
 
-/***/ 6672:
+/***/ 76672:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(6443)
-const { URL } = __nccwpck_require__(3136)
-const Agent = __nccwpck_require__(7405)
-const Pool = __nccwpck_require__(628)
-const DispatcherBase = __nccwpck_require__(1841)
-const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(8707)
-const buildConnector = __nccwpck_require__(9136)
-const Client = __nccwpck_require__(3701)
+const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = __nccwpck_require__(36443)
+const { URL } = __nccwpck_require__(73136)
+const Agent = __nccwpck_require__(57405)
+const Pool = __nccwpck_require__(30628)
+const DispatcherBase = __nccwpck_require__(21841)
+const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = __nccwpck_require__(68707)
+const buildConnector = __nccwpck_require__(59136)
+const Client = __nccwpck_require__(23701)
 
 const kAgent = Symbol('proxy agent')
 const kClient = Symbol('proxy client')
@@ -52299,13 +52299,13 @@ module.exports = ProxyAgent
 
 /***/ }),
 
-/***/ 50:
+/***/ 30050:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const Dispatcher = __nccwpck_require__(883)
-const RetryHandler = __nccwpck_require__(7816)
+const Dispatcher = __nccwpck_require__(30883)
+const RetryHandler = __nccwpck_require__(17816)
 
 class RetryAgent extends Dispatcher {
   #agent = null
@@ -52341,7 +52341,7 @@ module.exports = RetryAgent
 
 /***/ }),
 
-/***/ 2581:
+/***/ 32581:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -52349,8 +52349,8 @@ module.exports = RetryAgent
 // We include a version number for the Dispatcher API. In case of breaking changes,
 // this version number must be increased to avoid conflicts.
 const globalDispatcher = Symbol.for('undici.globalDispatcher.1')
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const Agent = __nccwpck_require__(7405)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const Agent = __nccwpck_require__(57405)
 
 if (getGlobalDispatcher() === undefined) {
   setGlobalDispatcher(new Agent())
@@ -52380,7 +52380,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8155:
+/***/ 58155:
 /***/ ((module) => {
 
 
@@ -52437,10 +52437,10 @@ module.exports = class DecoratorHandler {
 
 
 const util = __nccwpck_require__(3440)
-const { kBodyUsed } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
-const EE = __nccwpck_require__(8474)
+const { kBodyUsed } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
+const EE = __nccwpck_require__(78474)
 
 const redirectableStatusCodes = [300, 301, 302, 303, 307, 308]
 
@@ -52670,14 +52670,14 @@ module.exports = RedirectHandler
 
 /***/ }),
 
-/***/ 7816:
+/***/ 17816:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
-const { kRetryHandlerDefaultRetry } = __nccwpck_require__(6443)
-const { RequestRetryError } = __nccwpck_require__(8707)
+const { kRetryHandlerDefaultRetry } = __nccwpck_require__(36443)
+const { RequestRetryError } = __nccwpck_require__(68707)
 const {
   isDisturbed,
   parseHeaders,
@@ -53114,14 +53114,14 @@ module.exports = RetryHandler
 
 /***/ }),
 
-/***/ 379:
+/***/ 70379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(7030)
-const { lookup } = __nccwpck_require__(610)
-const DecoratorHandler = __nccwpck_require__(8155)
-const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
+const { isIP } = __nccwpck_require__(77030)
+const { lookup } = __nccwpck_require__(40610)
+const DecoratorHandler = __nccwpck_require__(58155)
+const { InvalidArgumentError, InformationalError } = __nccwpck_require__(68707)
 const maxInt = Math.pow(2, 31) - 1
 
 class DNSInstance {
@@ -53496,14 +53496,14 @@ module.exports = interceptorOpts => {
 
 /***/ }),
 
-/***/ 8060:
+/***/ 88060:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const util = __nccwpck_require__(3440)
-const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(8707)
-const DecoratorHandler = __nccwpck_require__(8155)
+const { InvalidArgumentError, RequestAbortedError } = __nccwpck_require__(68707)
+const DecoratorHandler = __nccwpck_require__(58155)
 
 class DumpHandler extends DecoratorHandler {
   #maxSize = 1024 * 1024
@@ -53626,7 +53626,7 @@ module.exports = createDumpInterceptor
 
 /***/ }),
 
-/***/ 5092:
+/***/ 25092:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -53654,7 +53654,7 @@ module.exports = createRedirectInterceptor
 
 /***/ }),
 
-/***/ 1514:
+/***/ 21514:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -53685,11 +53685,11 @@ module.exports = opts => {
 
 /***/ }),
 
-/***/ 2026:
+/***/ 92026:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const RetryHandler = __nccwpck_require__(7816)
+const RetryHandler = __nccwpck_require__(17816)
 
 module.exports = globalOpts => {
   return dispatch => {
@@ -53711,13 +53711,13 @@ module.exports = globalOpts => {
 
 /***/ }),
 
-/***/ 2824:
+/***/ 52824:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-const utils_1 = __nccwpck_require__(172);
+const utils_1 = __nccwpck_require__(50172);
 // C headers
 var ERROR;
 (function (ERROR) {
@@ -53995,7 +53995,7 @@ exports.SPECIAL_HEADERS = {
 
 /***/ }),
 
-/***/ 3870:
+/***/ 63870:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54007,7 +54007,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 3434:
+/***/ 53434:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -54019,7 +54019,7 @@ module.exports = Buffer.from('AGFzbQEAAAABJwdgAX8Bf2ADf39/AX9gAX8AYAJ/fwBgBH9/f3
 
 /***/ }),
 
-/***/ 172:
+/***/ 50172:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -54040,13 +54040,13 @@ exports.enumToMap = enumToMap;
 
 /***/ }),
 
-/***/ 7501:
+/***/ 47501:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kClients } = __nccwpck_require__(6443)
-const Agent = __nccwpck_require__(7405)
+const { kClients } = __nccwpck_require__(36443)
+const Agent = __nccwpck_require__(57405)
 const {
   kAgent,
   kMockAgentSet,
@@ -54057,14 +54057,14 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __nccwpck_require__(1117)
-const MockClient = __nccwpck_require__(7365)
-const MockPool = __nccwpck_require__(4004)
-const { matchValue, buildMockOptions } = __nccwpck_require__(3397)
-const { InvalidArgumentError, UndiciError } = __nccwpck_require__(8707)
-const Dispatcher = __nccwpck_require__(883)
-const Pluralizer = __nccwpck_require__(1529)
-const PendingInterceptorsFormatter = __nccwpck_require__(6142)
+} = __nccwpck_require__(91117)
+const MockClient = __nccwpck_require__(47365)
+const MockPool = __nccwpck_require__(94004)
+const { matchValue, buildMockOptions } = __nccwpck_require__(53397)
+const { InvalidArgumentError, UndiciError } = __nccwpck_require__(68707)
+const Dispatcher = __nccwpck_require__(30883)
+const Pluralizer = __nccwpck_require__(91529)
+const PendingInterceptorsFormatter = __nccwpck_require__(56142)
 
 class MockAgent extends Dispatcher {
   constructor (opts) {
@@ -54207,14 +54207,14 @@ module.exports = MockAgent
 
 /***/ }),
 
-/***/ 7365:
+/***/ 47365:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Client = __nccwpck_require__(3701)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Client = __nccwpck_require__(23701)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -54223,10 +54223,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -54273,12 +54273,12 @@ module.exports = MockClient
 
 /***/ }),
 
-/***/ 2429:
+/***/ 52429:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { UndiciError } = __nccwpck_require__(8707)
+const { UndiciError } = __nccwpck_require__(68707)
 
 const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED')
 
@@ -54308,12 +54308,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1511:
+/***/ 31511:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kDispatchKey,
@@ -54321,8 +54321,8 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __nccwpck_require__(1117)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 const { buildURL } = __nccwpck_require__(3440)
 
 /**
@@ -54522,14 +54522,14 @@ module.exports.MockScope = MockScope
 
 /***/ }),
 
-/***/ 4004:
+/***/ 94004:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { promisify } = __nccwpck_require__(7975)
-const Pool = __nccwpck_require__(628)
-const { buildMockDispatch } = __nccwpck_require__(3397)
+const { promisify } = __nccwpck_require__(57975)
+const Pool = __nccwpck_require__(30628)
+const { buildMockDispatch } = __nccwpck_require__(53397)
 const {
   kDispatches,
   kMockAgent,
@@ -54538,10 +54538,10 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __nccwpck_require__(1117)
-const { MockInterceptor } = __nccwpck_require__(1511)
-const Symbols = __nccwpck_require__(6443)
-const { InvalidArgumentError } = __nccwpck_require__(8707)
+} = __nccwpck_require__(91117)
+const { MockInterceptor } = __nccwpck_require__(31511)
+const Symbols = __nccwpck_require__(36443)
+const { InvalidArgumentError } = __nccwpck_require__(68707)
 
 /**
  * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -54588,7 +54588,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 91117:
 /***/ ((module) => {
 
 
@@ -54618,26 +54618,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 53397:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { MockNotMatchedError } = __nccwpck_require__(2429)
+const { MockNotMatchedError } = __nccwpck_require__(52429)
 const {
   kDispatches,
   kMockAgent,
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __nccwpck_require__(1117)
+} = __nccwpck_require__(91117)
 const { buildURL } = __nccwpck_require__(3440)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const {
   types: {
     isPromise
   }
-} = __nccwpck_require__(7975)
+} = __nccwpck_require__(57975)
 
 function matchValue (match, value) {
   if (typeof match === 'string') {
@@ -54992,13 +54992,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6142:
+/***/ 56142:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const { Console } = __nccwpck_require__(7540)
+const { Transform } = __nccwpck_require__(57075)
+const { Console } = __nccwpck_require__(37540)
 
 const PERSISTENT = process.versions.icu ? '✅' : 'Y '
 const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N '
@@ -55042,7 +55042,7 @@ module.exports = class PendingInterceptorsFormatter {
 
 /***/ }),
 
-/***/ 1529:
+/***/ 91529:
 /***/ ((module) => {
 
 
@@ -55078,7 +55078,7 @@ module.exports = class Pluralizer {
 
 /***/ }),
 
-/***/ 6603:
+/***/ 96603:
 /***/ ((module) => {
 
 
@@ -55508,21 +55508,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9634:
+/***/ 89634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { urlEquals, getFieldValues } = __nccwpck_require__(6798)
+const { kConstruct } = __nccwpck_require__(20109)
+const { urlEquals, getFieldValues } = __nccwpck_require__(76798)
 const { kEnumerableProperty, isDisturbed } = __nccwpck_require__(3440)
-const { webidl } = __nccwpck_require__(5893)
-const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(9051)
+const { webidl } = __nccwpck_require__(45893)
+const { Response, cloneResponse, fromInnerResponse } = __nccwpck_require__(99051)
 const { Request, fromInnerRequest } = __nccwpck_require__(9967)
-const { kState } = __nccwpck_require__(3627)
-const { fetching } = __nccwpck_require__(4398)
-const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(3168)
-const assert = __nccwpck_require__(4589)
+const { kState } = __nccwpck_require__(93627)
+const { fetching } = __nccwpck_require__(54398)
+const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = __nccwpck_require__(73168)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @see https://w3c.github.io/ServiceWorker/#dfn-cache-batch-operation
@@ -56379,9 +56379,9 @@ module.exports = {
 
 
 
-const { kConstruct } = __nccwpck_require__(109)
-const { Cache } = __nccwpck_require__(9634)
-const { webidl } = __nccwpck_require__(5893)
+const { kConstruct } = __nccwpck_require__(20109)
+const { Cache } = __nccwpck_require__(89634)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class CacheStorage {
@@ -56533,26 +56533,26 @@ module.exports = {
 
 /***/ }),
 
-/***/ 109:
+/***/ 20109:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 module.exports = {
-  kConstruct: (__nccwpck_require__(6443).kConstruct)
+  kConstruct: (__nccwpck_require__(36443).kConstruct)
 }
 
 
 /***/ }),
 
-/***/ 6798:
+/***/ 76798:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { isValidHeaderName } = __nccwpck_require__(3168)
+const assert = __nccwpck_require__(34589)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { isValidHeaderName } = __nccwpck_require__(73168)
 
 /**
  * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -56597,7 +56597,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1276:
+/***/ 71276:
 /***/ ((module) => {
 
 
@@ -56616,15 +56616,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9061:
+/***/ 79061:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { parseSetCookie } = __nccwpck_require__(1978)
-const { stringify } = __nccwpck_require__(7797)
-const { webidl } = __nccwpck_require__(5893)
-const { Headers } = __nccwpck_require__(660)
+const { parseSetCookie } = __nccwpck_require__(11978)
+const { stringify } = __nccwpck_require__(57797)
+const { webidl } = __nccwpck_require__(45893)
+const { Headers } = __nccwpck_require__(60660)
 
 /**
  * @typedef {Object} Cookie
@@ -56807,15 +56807,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1978:
+/***/ 11978:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(1276)
-const { isCTLExcludingHtab } = __nccwpck_require__(7797)
-const { collectASequenceOfCodePointsFast } = __nccwpck_require__(1900)
-const assert = __nccwpck_require__(4589)
+const { maxNameValuePairSize, maxAttributeValueSize } = __nccwpck_require__(71276)
+const { isCTLExcludingHtab } = __nccwpck_require__(57797)
+const { collectASequenceOfCodePointsFast } = __nccwpck_require__(51900)
+const assert = __nccwpck_require__(34589)
 
 /**
  * @description Parses the field-value attributes of a set-cookie header string.
@@ -57124,7 +57124,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7797:
+/***/ 57797:
 /***/ ((module) => {
 
 
@@ -57483,13 +57483,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4031:
+/***/ 24031:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 const buffer = __nccwpck_require__(4573)
-const { Transform } = __nccwpck_require__(7075)
-const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(4811)
+const { Transform } = __nccwpck_require__(57075)
+const { isASCIINumber, isValidLastEventId } = __nccwpck_require__(94811)
 
 /**
  * @type {number[]} BOM
@@ -58064,23 +58064,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1238:
+/***/ 21238:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { pipeline } = __nccwpck_require__(7075)
-const { fetching } = __nccwpck_require__(4398)
+const { pipeline } = __nccwpck_require__(57075)
+const { fetching } = __nccwpck_require__(54398)
 const { makeRequest } = __nccwpck_require__(9967)
-const { webidl } = __nccwpck_require__(5893)
-const { EventSourceStream } = __nccwpck_require__(4031)
-const { parseMIMEType } = __nccwpck_require__(1900)
-const { createFastMessageEvent } = __nccwpck_require__(5188)
-const { isNetworkError } = __nccwpck_require__(9051)
-const { delay } = __nccwpck_require__(4811)
+const { webidl } = __nccwpck_require__(45893)
+const { EventSourceStream } = __nccwpck_require__(24031)
+const { parseMIMEType } = __nccwpck_require__(51900)
+const { createFastMessageEvent } = __nccwpck_require__(15188)
+const { isNetworkError } = __nccwpck_require__(99051)
+const { delay } = __nccwpck_require__(94811)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
 
 let experimentalWarned = false
 
@@ -58554,7 +58554,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4811:
+/***/ 94811:
 /***/ ((module) => {
 
 
@@ -58598,7 +58598,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4492:
+/***/ 84492:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -58613,20 +58613,20 @@ const {
   fullyReadBody,
   extractMimeType,
   utf8DecodeBytes
-} = __nccwpck_require__(3168)
-const { FormData } = __nccwpck_require__(5910)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(73168)
+const { FormData } = __nccwpck_require__(35910)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 const { Blob } = __nccwpck_require__(4573)
-const assert = __nccwpck_require__(4589)
-const { isErrored, isDisturbed } = __nccwpck_require__(7075)
-const { isArrayBuffer } = __nccwpck_require__(3429)
-const { serializeAMimeType } = __nccwpck_require__(1900)
-const { multipartFormDataParser } = __nccwpck_require__(116)
+const assert = __nccwpck_require__(34589)
+const { isErrored, isDisturbed } = __nccwpck_require__(57075)
+const { isArrayBuffer } = __nccwpck_require__(73429)
+const { serializeAMimeType } = __nccwpck_require__(51900)
+const { multipartFormDataParser } = __nccwpck_require__(50116)
 let random
 
 try {
-  const crypto = __nccwpck_require__(7598)
+  const crypto = __nccwpck_require__(77598)
   random = (max) => crypto.randomInt(0, max)
 } catch {
   random = (max) => Math.floor(Math.random(max))
@@ -59265,12 +59265,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1900:
+/***/ 51900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const assert = __nccwpck_require__(4589)
+const assert = __nccwpck_require__(34589)
 
 const encoder = new TextEncoder()
 
@@ -60016,12 +60016,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6653:
+/***/ 66653:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kConnected, kSize } = __nccwpck_require__(6443)
+const { kConnected, kSize } = __nccwpck_require__(36443)
 
 class CompatWeakRef {
   constructor (value) {
@@ -60069,14 +60069,14 @@ module.exports = function () {
 
 /***/ }),
 
-/***/ 7114:
+/***/ 27114:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { Blob, File } = __nccwpck_require__(4573)
-const { kState } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
+const { kState } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
 
 // TODO(@KhafraDev): remove
 class FileLike {
@@ -60202,17 +60202,17 @@ module.exports = { FileLike, isFileLike }
 
 /***/ }),
 
-/***/ 116:
+/***/ 50116:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { isUSVString, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { utf8DecodeBytes } = __nccwpck_require__(3168)
-const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(1900)
-const { isFileLike } = __nccwpck_require__(7114)
-const { makeEntry } = __nccwpck_require__(5910)
-const assert = __nccwpck_require__(4589)
+const { utf8DecodeBytes } = __nccwpck_require__(73168)
+const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = __nccwpck_require__(51900)
+const { isFileLike } = __nccwpck_require__(27114)
+const { makeEntry } = __nccwpck_require__(35910)
+const assert = __nccwpck_require__(34589)
 const { File: NodeFile } = __nccwpck_require__(4573)
 
 const File = globalThis.File ?? NodeFile
@@ -60683,18 +60683,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5910:
+/***/ 35910:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isBlobLike, iteratorMixin } = __nccwpck_require__(3168)
-const { kState } = __nccwpck_require__(3627)
+const { isBlobLike, iteratorMixin } = __nccwpck_require__(73168)
+const { kState } = __nccwpck_require__(93627)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { FileLike, isFileLike } = __nccwpck_require__(7114)
-const { webidl } = __nccwpck_require__(5893)
+const { FileLike, isFileLike } = __nccwpck_require__(27114)
+const { webidl } = __nccwpck_require__(45893)
 const { File: NativeFile } = __nccwpck_require__(4573)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 
 /** @type {globalThis['File']} */
 const File = globalThis.File ?? NativeFile
@@ -60942,7 +60942,7 @@ module.exports = { FormData, makeEntry }
 
 /***/ }),
 
-/***/ 1059:
+/***/ 51059:
 /***/ ((module) => {
 
 
@@ -60989,23 +60989,23 @@ module.exports = {
 
 /***/ }),
 
-/***/ 660:
+/***/ 60660:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
 
 
 
-const { kConstruct } = __nccwpck_require__(6443)
+const { kConstruct } = __nccwpck_require__(36443)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 const {
   iteratorMixin,
   isValidHeaderName,
   isValidHeaderValue
-} = __nccwpck_require__(3168)
-const { webidl } = __nccwpck_require__(5893)
-const assert = __nccwpck_require__(4589)
-const util = __nccwpck_require__(7975)
+} = __nccwpck_require__(73168)
+const { webidl } = __nccwpck_require__(45893)
+const assert = __nccwpck_require__(34589)
+const util = __nccwpck_require__(57975)
 
 const kHeadersMap = Symbol('headers map')
 const kHeadersSortedMap = Symbol('headers map sorted')
@@ -61683,7 +61683,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4398:
+/***/ 54398:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 // https://github.com/Ethan-Arrowood/undici-fetch
@@ -61696,10 +61696,10 @@ const {
   filterResponse,
   makeResponse,
   fromInnerResponse
-} = __nccwpck_require__(9051)
-const { HeadersList } = __nccwpck_require__(660)
+} = __nccwpck_require__(99051)
+const { HeadersList } = __nccwpck_require__(60660)
 const { Request, cloneRequest } = __nccwpck_require__(9967)
-const zlib = __nccwpck_require__(8522)
+const zlib = __nccwpck_require__(38522)
 const {
   bytesMatch,
   makePolicyContainer,
@@ -61734,10 +61734,10 @@ const {
   buildContentRange,
   createInflate,
   extractMimeType
-} = __nccwpck_require__(3168)
-const { kState, kDispatcher } = __nccwpck_require__(3627)
-const assert = __nccwpck_require__(4589)
-const { safelyExtractBody, extractBody } = __nccwpck_require__(4492)
+} = __nccwpck_require__(73168)
+const { kState, kDispatcher } = __nccwpck_require__(93627)
+const assert = __nccwpck_require__(34589)
+const { safelyExtractBody, extractBody } = __nccwpck_require__(84492)
 const {
   redirectStatusSet,
   nullBodyStatus,
@@ -61745,13 +61745,13 @@ const {
   requestBodyHeader,
   subresourceSet
 } = __nccwpck_require__(4495)
-const EE = __nccwpck_require__(8474)
-const { Readable, pipeline, finished } = __nccwpck_require__(7075)
+const EE = __nccwpck_require__(78474)
+const { Readable, pipeline, finished } = __nccwpck_require__(57075)
 const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = __nccwpck_require__(3440)
-const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(1900)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { webidl } = __nccwpck_require__(5893)
-const { STATUS_CODES } = __nccwpck_require__(7067)
+const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = __nccwpck_require__(51900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { webidl } = __nccwpck_require__(45893)
+const { STATUS_CODES } = __nccwpck_require__(37067)
 const GET_OR_HEAD = ['GET', 'HEAD']
 
 const defaultUserAgent = typeof __UNDICI_IS_NODE__ !== 'undefined' || typeof esbuildDetection !== 'undefined'
@@ -63967,16 +63967,16 @@ module.exports = {
 
 
 
-const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(4492)
-const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(660)
-const { FinalizationRegistry } = __nccwpck_require__(6653)()
+const { extractBody, mixinBody, cloneBody, bodyUnusable } = __nccwpck_require__(84492)
+const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = __nccwpck_require__(60660)
+const { FinalizationRegistry } = __nccwpck_require__(66653)()
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const {
   isValidHTTPToken,
   sameOrigin,
   environmentSettingsObject
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   forbiddenMethodsSet,
   corsSafeListedMethodsSet,
@@ -63988,12 +63988,12 @@ const {
   requestDuplex
 } = __nccwpck_require__(4495)
 const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util
-const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(8474)
+const { kHeaders, kSignal, kState, kDispatcher } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = __nccwpck_require__(78474)
 
 const kAbortController = Symbol('abortController')
 
@@ -65004,15 +65004,15 @@ module.exports = { Request, makeRequest, fromInnerRequest, cloneRequest }
 
 /***/ }),
 
-/***/ 9051:
+/***/ 99051:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(660)
-const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(4492)
+const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = __nccwpck_require__(60660)
+const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = __nccwpck_require__(84492)
 const util = __nccwpck_require__(3440)
-const nodeUtil = __nccwpck_require__(7975)
+const nodeUtil = __nccwpck_require__(57975)
 const { kEnumerableProperty } = util
 const {
   isValidReasonPhrase,
@@ -65023,18 +65023,18 @@ const {
   isErrorLike,
   isomorphicEncode,
   environmentSettingsObject: relevantRealm
-} = __nccwpck_require__(3168)
+} = __nccwpck_require__(73168)
 const {
   redirectStatusSet,
   nullBodyStatus
 } = __nccwpck_require__(4495)
-const { kState, kHeaders } = __nccwpck_require__(3627)
-const { webidl } = __nccwpck_require__(5893)
-const { FormData } = __nccwpck_require__(5910)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { kConstruct } = __nccwpck_require__(6443)
-const assert = __nccwpck_require__(4589)
-const { types } = __nccwpck_require__(7975)
+const { kState, kHeaders } = __nccwpck_require__(93627)
+const { webidl } = __nccwpck_require__(45893)
+const { FormData } = __nccwpck_require__(35910)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { kConstruct } = __nccwpck_require__(36443)
+const assert = __nccwpck_require__(34589)
+const { types } = __nccwpck_require__(57975)
 
 const textEncoder = new TextEncoder('utf-8')
 
@@ -65621,7 +65621,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3627:
+/***/ 93627:
 /***/ ((module) => {
 
 
@@ -65637,21 +65637,21 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3168:
+/***/ 73168:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Transform } = __nccwpck_require__(7075)
-const zlib = __nccwpck_require__(8522)
+const { Transform } = __nccwpck_require__(57075)
+const zlib = __nccwpck_require__(38522)
 const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = __nccwpck_require__(4495)
-const { getGlobalOrigin } = __nccwpck_require__(1059)
-const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(1900)
+const { getGlobalOrigin } = __nccwpck_require__(51059)
+const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = __nccwpck_require__(51900)
 const { performance } = __nccwpck_require__(643)
 const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = __nccwpck_require__(3440)
-const assert = __nccwpck_require__(4589)
-const { isUint8Array } = __nccwpck_require__(3429)
-const { webidl } = __nccwpck_require__(5893)
+const assert = __nccwpck_require__(34589)
+const { isUint8Array } = __nccwpck_require__(73429)
+const { webidl } = __nccwpck_require__(45893)
 
 let supportedHashes = []
 
@@ -65659,7 +65659,7 @@ let supportedHashes = []
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
   const possibleRelevantHashes = ['sha256', 'sha384', 'sha512']
   supportedHashes = crypto.getHashes().filter((hash) => possibleRelevantHashes.includes(hash))
 /* c8 ignore next 3 */
@@ -67276,13 +67276,13 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5893:
+/***/ 45893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { types, inspect } = __nccwpck_require__(7975)
-const { markAsUncloneable } = __nccwpck_require__(5919)
+const { types, inspect } = __nccwpck_require__(57975)
+const { markAsUncloneable } = __nccwpck_require__(75919)
 const { toUSVString } = __nccwpck_require__(3440)
 
 /** @type {import('../../../types/webidl').Webidl} */
@@ -67978,7 +67978,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2607:
+/***/ 22607:
 /***/ ((module) => {
 
 
@@ -68275,7 +68275,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8355:
+/***/ 48355:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -68284,15 +68284,15 @@ const {
   staticPropertyDescriptors,
   readOperation,
   fireAProgressEvent
-} = __nccwpck_require__(3610)
+} = __nccwpck_require__(53610)
 const {
   kState,
   kError,
   kResult,
   kEvents,
   kAborted
-} = __nccwpck_require__(961)
-const { webidl } = __nccwpck_require__(5893)
+} = __nccwpck_require__(20961)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
 
 class FileReader extends EventTarget {
@@ -68626,12 +68626,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8573:
+/***/ 88573:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 
 const kState = Symbol('ProgressEvent state')
 
@@ -68711,7 +68711,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 961:
+/***/ 20961:
 /***/ ((module) => {
 
 
@@ -68728,7 +68728,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3610:
+/***/ 53610:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -68739,12 +68739,12 @@ const {
   kResult,
   kAborted,
   kLastProgressEventFired
-} = __nccwpck_require__(961)
-const { ProgressEvent } = __nccwpck_require__(8573)
-const { getEncoding } = __nccwpck_require__(2607)
-const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(1900)
-const { types } = __nccwpck_require__(7975)
-const { StringDecoder } = __nccwpck_require__(3193)
+} = __nccwpck_require__(20961)
+const { ProgressEvent } = __nccwpck_require__(88573)
+const { getEncoding } = __nccwpck_require__(22607)
+const { serializeAMimeType, parseMIMEType } = __nccwpck_require__(51900)
+const { types } = __nccwpck_require__(57975)
+const { StringDecoder } = __nccwpck_require__(13193)
 const { btoa } = __nccwpck_require__(4573)
 
 /** @type {PropertyDescriptor} */
@@ -69126,32 +69126,32 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6897:
+/***/ 86897:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(736)
+const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = __nccwpck_require__(20736)
 const {
   kReadyState,
   kSentClose,
   kByteParser,
   kReceivedClose,
   kResponse
-} = __nccwpck_require__(1216)
-const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(8625)
-const { channels } = __nccwpck_require__(2414)
-const { CloseEvent } = __nccwpck_require__(5188)
+} = __nccwpck_require__(61216)
+const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = __nccwpck_require__(98625)
+const { channels } = __nccwpck_require__(42414)
+const { CloseEvent } = __nccwpck_require__(15188)
 const { makeRequest } = __nccwpck_require__(9967)
-const { fetching } = __nccwpck_require__(4398)
-const { Headers, getHeadersList } = __nccwpck_require__(660)
-const { getDecodeSplit } = __nccwpck_require__(3168)
+const { fetching } = __nccwpck_require__(54398)
+const { Headers, getHeadersList } = __nccwpck_require__(60660)
+const { getDecodeSplit } = __nccwpck_require__(73168)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
 
 /** @type {import('crypto')} */
 let crypto
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
 
@@ -69504,7 +69504,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 736:
+/***/ 20736:
 /***/ ((module) => {
 
 
@@ -69577,15 +69577,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5188:
+/***/ 15188:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
+const { webidl } = __nccwpck_require__(45893)
 const { kEnumerableProperty } = __nccwpck_require__(3440)
-const { kConstruct } = __nccwpck_require__(6443)
-const { MessagePort } = __nccwpck_require__(5919)
+const { kConstruct } = __nccwpck_require__(36443)
+const { MessagePort } = __nccwpck_require__(75919)
 
 /**
  * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -69918,7 +69918,7 @@ module.exports = {
 
 
 
-const { maxUnsigned16Bit } = __nccwpck_require__(736)
+const { maxUnsigned16Bit } = __nccwpck_require__(20736)
 
 const BUFFER_SIZE = 16386
 
@@ -69928,7 +69928,7 @@ let buffer = null
 let bufIdx = BUFFER_SIZE
 
 try {
-  crypto = __nccwpck_require__(7598)
+  crypto = __nccwpck_require__(77598)
 /* c8 ignore next 3 */
 } catch {
   crypto = {
@@ -70016,14 +70016,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9469:
+/***/ 19469:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(8522)
-const { isValidClientWindowBits } = __nccwpck_require__(8625)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = __nccwpck_require__(38522)
+const { isValidClientWindowBits } = __nccwpck_require__(98625)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 const tail = Buffer.from([0x00, 0x00, 0xff, 0xff])
 const kBuffer = Symbol('kBuffer')
@@ -70128,16 +70128,16 @@ module.exports = { PerMessageDeflate }
 
 /***/ }),
 
-/***/ 1652:
+/***/ 81652:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { Writable } = __nccwpck_require__(7075)
-const assert = __nccwpck_require__(4589)
-const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(736)
-const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(1216)
-const { channels } = __nccwpck_require__(2414)
+const { Writable } = __nccwpck_require__(57075)
+const assert = __nccwpck_require__(34589)
+const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = __nccwpck_require__(20736)
+const { kReadyState, kSentClose, kResponse, kReceivedClose } = __nccwpck_require__(61216)
+const { channels } = __nccwpck_require__(42414)
 const {
   isValidStatusCode,
   isValidOpcode,
@@ -70147,11 +70147,11 @@ const {
   isControlFrame,
   isTextBinaryFrame,
   isContinuationFrame
-} = __nccwpck_require__(8625)
+} = __nccwpck_require__(98625)
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { closeWebSocketConnection } = __nccwpck_require__(6897)
-const { PerMessageDeflate } = __nccwpck_require__(9469)
-const { MessageSizeExceededError } = __nccwpck_require__(8707)
+const { closeWebSocketConnection } = __nccwpck_require__(86897)
+const { PerMessageDeflate } = __nccwpck_require__(19469)
+const { MessageSizeExceededError } = __nccwpck_require__(68707)
 
 function failWebsocketConnectionWithCode (ws, code, reason) {
   closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason))
@@ -70662,14 +70662,14 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3900:
+/***/ 13900:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
 const { WebsocketFrameSend } = __nccwpck_require__(3264)
-const { opcodes, sendHints } = __nccwpck_require__(736)
-const FixedQueue = __nccwpck_require__(4660)
+const { opcodes, sendHints } = __nccwpck_require__(20736)
+const FixedQueue = __nccwpck_require__(64660)
 
 /** @type {typeof Uint8Array} */
 const FastBuffer = Buffer[Symbol.species]
@@ -70773,7 +70773,7 @@ module.exports = { SendQueue }
 
 /***/ }),
 
-/***/ 1216:
+/***/ 61216:
 /***/ ((module) => {
 
 
@@ -70792,16 +70792,16 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8625:
+/***/ 98625:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(1216)
-const { states, opcodes } = __nccwpck_require__(736)
-const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(5188)
+const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = __nccwpck_require__(61216)
+const { states, opcodes } = __nccwpck_require__(20736)
+const { ErrorEvent, createFastMessageEvent } = __nccwpck_require__(15188)
 const { isUtf8 } = __nccwpck_require__(4573)
-const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(1900)
+const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = __nccwpck_require__(51900)
 
 /* globals Blob */
 
@@ -71121,15 +71121,15 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3726:
+/***/ 13726:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { webidl } = __nccwpck_require__(5893)
-const { URLSerializer } = __nccwpck_require__(1900)
-const { environmentSettingsObject } = __nccwpck_require__(3168)
-const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(736)
+const { webidl } = __nccwpck_require__(45893)
+const { URLSerializer } = __nccwpck_require__(51900)
+const { environmentSettingsObject } = __nccwpck_require__(73168)
+const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = __nccwpck_require__(20736)
 const {
   kWebSocketURL,
   kReadyState,
@@ -71138,21 +71138,21 @@ const {
   kResponse,
   kSentClose,
   kByteParser
-} = __nccwpck_require__(1216)
+} = __nccwpck_require__(61216)
 const {
   isConnecting,
   isEstablished,
   isClosing,
   isValidSubprotocol,
   fireEvent
-} = __nccwpck_require__(8625)
-const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(6897)
-const { ByteParser } = __nccwpck_require__(1652)
+} = __nccwpck_require__(98625)
+const { establishWebSocketConnection, closeWebSocketConnection } = __nccwpck_require__(86897)
+const { ByteParser } = __nccwpck_require__(81652)
 const { kEnumerableProperty, isBlobLike } = __nccwpck_require__(3440)
-const { getGlobalDispatcher } = __nccwpck_require__(2581)
-const { types } = __nccwpck_require__(7975)
-const { ErrorEvent, CloseEvent } = __nccwpck_require__(5188)
-const { SendQueue } = __nccwpck_require__(3900)
+const { getGlobalDispatcher } = __nccwpck_require__(32581)
+const { types } = __nccwpck_require__(57975)
+const { ErrorEvent, CloseEvent } = __nccwpck_require__(15188)
+const { SendQueue } = __nccwpck_require__(13900)
 
 // https://websockets.spec.whatwg.org/#interface-definition
 class WebSocket extends EventTarget {
@@ -71723,19 +71723,19 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1354:
+/***/ 11354:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const createWebSocketStream = __nccwpck_require__(6412);
-const extension = __nccwpck_require__(1335);
+const createWebSocketStream = __nccwpck_require__(86412);
+const extension = __nccwpck_require__(61335);
 const PerMessageDeflate = __nccwpck_require__(4376);
-const Receiver = __nccwpck_require__(893);
+const Receiver = __nccwpck_require__(20893);
 const Sender = __nccwpck_require__(7389);
-const subprotocol = __nccwpck_require__(3332);
-const WebSocket = __nccwpck_require__(6681);
-const WebSocketServer = __nccwpck_require__(129);
+const subprotocol = __nccwpck_require__(43332);
+const WebSocket = __nccwpck_require__(56681);
+const WebSocketServer = __nccwpck_require__(70129);
 
 WebSocket.createWebSocketStream = createWebSocketStream;
 WebSocket.extension = extension;
@@ -71752,14 +71752,14 @@ module.exports = WebSocket;
 
 /***/ }),
 
-/***/ 5803:
+/***/ 95803:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { websocketMask, websocketUnmask } = __nccwpck_require__(8611);
+const { websocketMask, websocketUnmask } = __nccwpck_require__(58611);
 
-const { EMPTY_BUFFER } = __nccwpck_require__(1791);
+const { EMPTY_BUFFER } = __nccwpck_require__(71791);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -71882,7 +71882,7 @@ if (websocketMask) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_BUFFER_UTIL) {
   try {
-    const bufferUtil = __nccwpck_require__(8327);
+    const bufferUtil = __nccwpck_require__(18327);
 
     module.exports.mask = function (source, mask, output, offset, length) {
       if (length < 48) _mask(source, mask, output, offset, length);
@@ -71901,7 +71901,7 @@ if (websocketMask) {
 
 /***/ }),
 
-/***/ 1791:
+/***/ 71791:
 /***/ ((module) => {
 
 
@@ -71927,12 +71927,12 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4634:
+/***/ 34634:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { kForOnEventAttribute, kListener } = __nccwpck_require__(1791);
+const { kForOnEventAttribute, kListener } = __nccwpck_require__(71791);
 
 const kCode = Symbol('kCode');
 const kData = Symbol('kData');
@@ -72226,12 +72226,12 @@ function callListener(listener, thisArg, event) {
 
 /***/ }),
 
-/***/ 1335:
+/***/ 61335:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(8996);
+const { tokenChars } = __nccwpck_require__(26615);
 
 /**
  * Adds an offer to the map of extension offers or a parameter to the map of
@@ -72436,7 +72436,7 @@ module.exports = { format, parse };
 
 /***/ }),
 
-/***/ 958:
+/***/ 10958:
 /***/ ((module) => {
 
 
@@ -72503,11 +72503,11 @@ module.exports = Limiter;
 
 
 
-const zlib = __nccwpck_require__(3106);
+const zlib = __nccwpck_require__(43106);
 
-const bufferUtil = __nccwpck_require__(5803);
-const Limiter = __nccwpck_require__(958);
-const { kStatusCode } = __nccwpck_require__(1791);
+const bufferUtil = __nccwpck_require__(95803);
+const Limiter = __nccwpck_require__(10958);
+const { kStatusCode } = __nccwpck_require__(71791);
 
 const FastBuffer = Buffer[Symbol.species];
 const TRAILER = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -73035,7 +73035,7 @@ function inflateOnError(err) {
 
 /***/ }),
 
-/***/ 893:
+/***/ 20893:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -73048,9 +73048,9 @@ const {
   EMPTY_BUFFER,
   kStatusCode,
   kWebSocket
-} = __nccwpck_require__(1791);
-const { concat, toArrayBuffer, unmask } = __nccwpck_require__(5803);
-const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(8996);
+} = __nccwpck_require__(71791);
+const { concat, toArrayBuffer, unmask } = __nccwpck_require__(95803);
+const { isValidStatusCode, isValidUTF8 } = __nccwpck_require__(26615);
 
 const FastBuffer = Buffer[Symbol.species];
 
@@ -73801,15 +73801,15 @@ module.exports = Receiver;
 
 
 const { Duplex } = __nccwpck_require__(2203);
-const { randomFillSync } = __nccwpck_require__(6982);
+const { randomFillSync } = __nccwpck_require__(76982);
 const {
   types: { isUint8Array }
-} = __nccwpck_require__(9023);
+} = __nccwpck_require__(39023);
 
 const PerMessageDeflate = __nccwpck_require__(4376);
-const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(1791);
-const { isBlob, isValidStatusCode } = __nccwpck_require__(8996);
-const { mask: applyMask, toBuffer } = __nccwpck_require__(5803);
+const { EMPTY_BUFFER, kWebSocket, NOOP } = __nccwpck_require__(71791);
+const { isBlob, isValidStatusCode } = __nccwpck_require__(26615);
+const { mask: applyMask, toBuffer } = __nccwpck_require__(95803);
 
 const kByteLength = Symbol('kByteLength');
 const maskBuffer = Buffer.alloc(4);
@@ -74410,13 +74410,13 @@ function onError(sender, err, cb) {
 
 /***/ }),
 
-/***/ 6412:
+/***/ 86412:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^WebSocket$" }] */
 
 
-const WebSocket = __nccwpck_require__(6681);
+const WebSocket = __nccwpck_require__(56681);
 const { Duplex } = __nccwpck_require__(2203);
 
 /**
@@ -74578,12 +74578,12 @@ module.exports = createWebSocketStream;
 
 /***/ }),
 
-/***/ 3332:
+/***/ 43332:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { tokenChars } = __nccwpck_require__(8996);
+const { tokenChars } = __nccwpck_require__(26615);
 
 /**
  * Parses the `Sec-WebSocket-Protocol` header into a set of subprotocol names.
@@ -74647,14 +74647,14 @@ module.exports = { parse };
 
 /***/ }),
 
-/***/ 8996:
+/***/ 26615:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
 
-const { isUtf8 } = __nccwpck_require__(181);
+const { isUtf8 } = __nccwpck_require__(20181);
 
-const { hasBlob } = __nccwpck_require__(1791);
+const { hasBlob } = __nccwpck_require__(71791);
 
 //
 // Allowed token characters:
@@ -74793,7 +74793,7 @@ if (isUtf8) {
   };
 } /* istanbul ignore else  */ else if (!process.env.WS_NO_UTF_8_VALIDATE) {
   try {
-    const isValidUTF8 = __nccwpck_require__(33);
+    const isValidUTF8 = __nccwpck_require__(62414);
 
     module.exports.isValidUTF8 = function (buf) {
       return buf.length < 32 ? _isValidUTF8(buf) : isValidUTF8(buf);
@@ -74806,23 +74806,23 @@ if (isUtf8) {
 
 /***/ }),
 
-/***/ 129:
+/***/ 70129:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex$", "caughtErrors": "none" }] */
 
 
 
-const EventEmitter = __nccwpck_require__(4434);
-const http = __nccwpck_require__(8611);
+const EventEmitter = __nccwpck_require__(24434);
+const http = __nccwpck_require__(58611);
 const { Duplex } = __nccwpck_require__(2203);
-const { createHash } = __nccwpck_require__(6982);
+const { createHash } = __nccwpck_require__(76982);
 
-const extension = __nccwpck_require__(1335);
+const extension = __nccwpck_require__(61335);
 const PerMessageDeflate = __nccwpck_require__(4376);
-const subprotocol = __nccwpck_require__(3332);
-const WebSocket = __nccwpck_require__(6681);
-const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(1791);
+const subprotocol = __nccwpck_require__(43332);
+const WebSocket = __nccwpck_require__(56681);
+const { CLOSE_TIMEOUT, GUID, kWebSocket } = __nccwpck_require__(71791);
 
 const keyRegex = /^[+/0-9A-Za-z]{22}==$/;
 
@@ -75378,27 +75378,27 @@ function abortHandshakeOrEmitwsClientError(
 
 /***/ }),
 
-/***/ 6681:
+/***/ 56681:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 /* eslint no-unused-vars: ["error", { "varsIgnorePattern": "^Duplex|Readable$", "caughtErrors": "none" }] */
 
 
 
-const EventEmitter = __nccwpck_require__(4434);
-const https = __nccwpck_require__(5692);
-const http = __nccwpck_require__(8611);
-const net = __nccwpck_require__(9278);
-const querystring = __nccwpck_require__(3480);
-const tls = __nccwpck_require__(4756);
-const { randomBytes, createHash } = __nccwpck_require__(6982);
+const EventEmitter = __nccwpck_require__(24434);
+const https = __nccwpck_require__(65692);
+const http = __nccwpck_require__(58611);
+const net = __nccwpck_require__(69278);
+const querystring = __nccwpck_require__(83480);
+const tls = __nccwpck_require__(64756);
+const { randomBytes, createHash } = __nccwpck_require__(76982);
 const { Duplex, Readable } = __nccwpck_require__(2203);
-const { URL } = __nccwpck_require__(7016);
+const { URL } = __nccwpck_require__(87016);
 
 const PerMessageDeflate = __nccwpck_require__(4376);
-const Receiver = __nccwpck_require__(893);
+const Receiver = __nccwpck_require__(20893);
 const Sender = __nccwpck_require__(7389);
-const { isBlob } = __nccwpck_require__(8996);
+const { isBlob } = __nccwpck_require__(26615);
 
 const {
   BINARY_TYPES,
@@ -75410,12 +75410,12 @@ const {
   kStatusCode,
   kWebSocket,
   NOOP
-} = __nccwpck_require__(1791);
+} = __nccwpck_require__(71791);
 const {
   EventTarget: { addEventListener, removeEventListener }
-} = __nccwpck_require__(4634);
-const { format, parse } = __nccwpck_require__(1335);
-const { toBuffer } = __nccwpck_require__(5803);
+} = __nccwpck_require__(34634);
+const { format, parse } = __nccwpck_require__(61335);
+const { toBuffer } = __nccwpck_require__(95803);
 
 const kAborted = Symbol('kAborted');
 const protocolVersions = [8, 13];
@@ -76856,7 +76856,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 8736:
+/***/ 78736:
 /***/ (function(__unused_webpack_module, exports) {
 
 // Generated by CoffeeScript 1.12.7
@@ -76875,7 +76875,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 9669:
+/***/ 39669:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -76884,9 +76884,9 @@ function socketOnError() {
   var builder, defaults, escapeCDATA, requiresCDATA, wrapCDATA,
     hasProp = {}.hasOwnProperty;
 
-  builder = __nccwpck_require__(8004);
+  builder = __nccwpck_require__(98004);
 
-  defaults = (__nccwpck_require__(6078).defaults);
+  defaults = (__nccwpck_require__(26078).defaults);
 
   requiresCDATA = function(entry) {
     return typeof entry === "string" && (entry.indexOf('&') >= 0 || entry.indexOf('>') >= 0 || entry.indexOf('<') >= 0);
@@ -77009,7 +77009,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 6078:
+/***/ 26078:
 /***/ (function(__unused_webpack_module, exports) {
 
 // Generated by CoffeeScript 1.12.7
@@ -77088,7 +77088,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 2563:
+/***/ 12563:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -77099,17 +77099,17 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  sax = __nccwpck_require__(2560);
+  sax = __nccwpck_require__(42560);
 
-  events = __nccwpck_require__(4434);
+  events = __nccwpck_require__(24434);
 
-  bom = __nccwpck_require__(8736);
+  bom = __nccwpck_require__(78736);
 
-  processors = __nccwpck_require__(4261);
+  processors = __nccwpck_require__(24261);
 
-  setImmediate = (__nccwpck_require__(3557).setImmediate);
+  setImmediate = (__nccwpck_require__(53557).setImmediate);
 
-  defaults = (__nccwpck_require__(6078).defaults);
+  defaults = (__nccwpck_require__(26078).defaults);
 
   isEmpty = function(thing) {
     return typeof thing === "object" && (thing != null) && Object.keys(thing).length === 0;
@@ -77490,7 +77490,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 4261:
+/***/ 24261:
 /***/ (function(__unused_webpack_module, exports) {
 
 // Generated by CoffeeScript 1.12.7
@@ -77541,13 +77541,13 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  defaults = __nccwpck_require__(6078);
+  defaults = __nccwpck_require__(26078);
 
-  builder = __nccwpck_require__(9669);
+  builder = __nccwpck_require__(39669);
 
-  parser = __nccwpck_require__(2563);
+  parser = __nccwpck_require__(12563);
 
-  processors = __nccwpck_require__(4261);
+  processors = __nccwpck_require__(24261);
 
   exports.defaults = defaults.defaults;
 
@@ -77577,7 +77577,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 6488:
+/***/ 26488:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -77596,7 +77596,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 7882:
+/***/ 27882:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -77716,7 +77716,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 9392:
+/***/ 29392:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -77733,16 +77733,16 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 3977:
+/***/ 93977:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
 (function() {
   var NodeType, XMLAttribute, XMLNode;
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
   module.exports = XMLAttribute = (function() {
     function XMLAttribute(parent, name, value) {
@@ -77848,7 +77848,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 728:
+/***/ 80728:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -77857,9 +77857,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLCharacterData = __nccwpck_require__(5278);
+  XMLCharacterData = __nccwpck_require__(25278);
 
   module.exports = XMLCData = (function(superClass) {
     extend(XMLCData, superClass);
@@ -77891,7 +77891,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 5278:
+/***/ 25278:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -77900,7 +77900,7 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
   module.exports = XMLCharacterData = (function(superClass) {
     extend(XMLCharacterData, superClass);
@@ -77986,9 +77986,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLCharacterData = __nccwpck_require__(5278);
+  XMLCharacterData = __nccwpck_require__(25278);
 
   module.exports = XMLComment = (function(superClass) {
     extend(XMLComment, superClass);
@@ -78020,16 +78020,16 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 4323:
+/***/ 84323:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
 (function() {
   var XMLDOMConfiguration, XMLDOMErrorHandler, XMLDOMStringList;
 
-  XMLDOMErrorHandler = __nccwpck_require__(1675);
+  XMLDOMErrorHandler = __nccwpck_require__(51675);
 
-  XMLDOMStringList = __nccwpck_require__(5884);
+  XMLDOMStringList = __nccwpck_require__(45884);
 
   module.exports = XMLDOMConfiguration = (function() {
     function XMLDOMConfiguration() {
@@ -78091,7 +78091,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 1675:
+/***/ 51675:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -78114,7 +78114,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 9563:
+/***/ 39563:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -78153,7 +78153,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 5884:
+/***/ 45884:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -78188,7 +78188,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 3742:
+/***/ 23742:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -78197,9 +78197,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
   module.exports = XMLDTDAttList = (function(superClass) {
     extend(XMLDTDAttList, superClass);
@@ -78259,9 +78259,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
   module.exports = XMLDTDElement = (function(superClass) {
     extend(XMLDTDElement, superClass);
@@ -78295,7 +78295,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 6906:
+/***/ 16906:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -78306,9 +78306,9 @@ function socketOnError() {
 
   isObject = (__nccwpck_require__(4576).isObject);
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
   module.exports = XMLDTDEntity = (function(superClass) {
     extend(XMLDTDEntity, superClass);
@@ -78408,9 +78408,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
   module.exports = XMLDTDNotation = (function(superClass) {
     extend(XMLDTDNotation, superClass);
@@ -78469,9 +78469,9 @@ function socketOnError() {
 
   isObject = (__nccwpck_require__(4576).isObject);
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
   module.exports = XMLDeclaration = (function(superClass) {
     extend(XMLDeclaration, superClass);
@@ -78508,7 +78508,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 7827:
+/***/ 47827:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -78519,19 +78519,19 @@ function socketOnError() {
 
   isObject = (__nccwpck_require__(4576).isObject);
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLDTDAttList = __nccwpck_require__(3742);
+  XMLDTDAttList = __nccwpck_require__(23742);
 
-  XMLDTDEntity = __nccwpck_require__(6906);
+  XMLDTDEntity = __nccwpck_require__(16906);
 
   XMLDTDElement = __nccwpck_require__(6189);
 
   XMLDTDNotation = __nccwpck_require__(7083);
 
-  XMLNamedNodeMap = __nccwpck_require__(2748);
+  XMLNamedNodeMap = __nccwpck_require__(62748);
 
   module.exports = XMLDocType = (function(superClass) {
     extend(XMLDocType, superClass);
@@ -78701,7 +78701,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 6500:
+/***/ 26500:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -78712,17 +78712,17 @@ function socketOnError() {
 
   isPlainObject = (__nccwpck_require__(4576).isPlainObject);
 
-  XMLDOMImplementation = __nccwpck_require__(9563);
+  XMLDOMImplementation = __nccwpck_require__(39563);
 
-  XMLDOMConfiguration = __nccwpck_require__(4323);
+  XMLDOMConfiguration = __nccwpck_require__(84323);
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLStringifier = __nccwpck_require__(7431);
+  XMLStringifier = __nccwpck_require__(17431);
 
-  XMLStringWriter = __nccwpck_require__(9867);
+  XMLStringWriter = __nccwpck_require__(99867);
 
   module.exports = XMLDocument = (function(superClass) {
     extend(XMLDocument, superClass);
@@ -78950,7 +78950,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 7789:
+/***/ 77789:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -78960,41 +78960,41 @@ function socketOnError() {
 
   ref = __nccwpck_require__(4576), isObject = ref.isObject, isFunction = ref.isFunction, isPlainObject = ref.isPlainObject, getValue = ref.getValue;
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLDocument = __nccwpck_require__(6500);
+  XMLDocument = __nccwpck_require__(26500);
 
-  XMLElement = __nccwpck_require__(3965);
+  XMLElement = __nccwpck_require__(73965);
 
-  XMLCData = __nccwpck_require__(728);
+  XMLCData = __nccwpck_require__(80728);
 
   XMLComment = __nccwpck_require__(9620);
 
-  XMLRaw = __nccwpck_require__(2083);
+  XMLRaw = __nccwpck_require__(12083);
 
-  XMLText = __nccwpck_require__(9946);
+  XMLText = __nccwpck_require__(99946);
 
-  XMLProcessingInstruction = __nccwpck_require__(1368);
+  XMLProcessingInstruction = __nccwpck_require__(91368);
 
   XMLDeclaration = __nccwpck_require__(7645);
 
-  XMLDocType = __nccwpck_require__(7827);
+  XMLDocType = __nccwpck_require__(47827);
 
-  XMLDTDAttList = __nccwpck_require__(3742);
+  XMLDTDAttList = __nccwpck_require__(23742);
 
-  XMLDTDEntity = __nccwpck_require__(6906);
+  XMLDTDEntity = __nccwpck_require__(16906);
 
   XMLDTDElement = __nccwpck_require__(6189);
 
   XMLDTDNotation = __nccwpck_require__(7083);
 
-  XMLAttribute = __nccwpck_require__(3977);
+  XMLAttribute = __nccwpck_require__(93977);
 
-  XMLStringifier = __nccwpck_require__(7431);
+  XMLStringifier = __nccwpck_require__(17431);
 
-  XMLStringWriter = __nccwpck_require__(9867);
+  XMLStringWriter = __nccwpck_require__(99867);
 
-  WriterState = __nccwpck_require__(9392);
+  WriterState = __nccwpck_require__(29392);
 
   module.exports = XMLDocumentCB = (function() {
     function XMLDocumentCB(options, onData, onEnd) {
@@ -79485,7 +79485,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 6893:
+/***/ 26893:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -79494,9 +79494,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
   module.exports = XMLDummy = (function(superClass) {
     extend(XMLDummy, superClass);
@@ -79523,7 +79523,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 3965:
+/***/ 73965:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -79534,13 +79534,13 @@ function socketOnError() {
 
   ref = __nccwpck_require__(4576), isObject = ref.isObject, isFunction = ref.isFunction, getValue = ref.getValue;
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLAttribute = __nccwpck_require__(3977);
+  XMLAttribute = __nccwpck_require__(93977);
 
-  XMLNamedNodeMap = __nccwpck_require__(2748);
+  XMLNamedNodeMap = __nccwpck_require__(62748);
 
   module.exports = XMLElement = (function(superClass) {
     extend(XMLElement, superClass);
@@ -79828,7 +79828,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 2748:
+/***/ 62748:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -79893,7 +79893,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 3401:
+/***/ 33401:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -79940,19 +79940,19 @@ function socketOnError() {
       this.children = [];
       this.baseURI = null;
       if (!XMLElement) {
-        XMLElement = __nccwpck_require__(3965);
-        XMLCData = __nccwpck_require__(728);
+        XMLElement = __nccwpck_require__(73965);
+        XMLCData = __nccwpck_require__(80728);
         XMLComment = __nccwpck_require__(9620);
         XMLDeclaration = __nccwpck_require__(7645);
-        XMLDocType = __nccwpck_require__(7827);
-        XMLRaw = __nccwpck_require__(2083);
-        XMLText = __nccwpck_require__(9946);
-        XMLProcessingInstruction = __nccwpck_require__(1368);
-        XMLDummy = __nccwpck_require__(6893);
-        NodeType = __nccwpck_require__(7882);
-        XMLNodeList = __nccwpck_require__(3341);
-        XMLNamedNodeMap = __nccwpck_require__(2748);
-        DocumentPosition = __nccwpck_require__(6488);
+        XMLDocType = __nccwpck_require__(47827);
+        XMLRaw = __nccwpck_require__(12083);
+        XMLText = __nccwpck_require__(99946);
+        XMLProcessingInstruction = __nccwpck_require__(91368);
+        XMLDummy = __nccwpck_require__(26893);
+        NodeType = __nccwpck_require__(27882);
+        XMLNodeList = __nccwpck_require__(13341);
+        XMLNamedNodeMap = __nccwpck_require__(62748);
+        DocumentPosition = __nccwpck_require__(26488);
       }
     }
 
@@ -80685,7 +80685,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 3341:
+/***/ 13341:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -80720,7 +80720,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 1368:
+/***/ 91368:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -80729,9 +80729,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLCharacterData = __nccwpck_require__(5278);
+  XMLCharacterData = __nccwpck_require__(25278);
 
   module.exports = XMLProcessingInstruction = (function(superClass) {
     extend(XMLProcessingInstruction, superClass);
@@ -80776,7 +80776,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 2083:
+/***/ 12083:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -80785,9 +80785,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLNode = __nccwpck_require__(3401);
+  XMLNode = __nccwpck_require__(33401);
 
   module.exports = XMLRaw = (function(superClass) {
     extend(XMLRaw, superClass);
@@ -80818,7 +80818,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 7798:
+/***/ 67798:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -80827,11 +80827,11 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLWriterBase = __nccwpck_require__(6943);
+  XMLWriterBase = __nccwpck_require__(16943);
 
-  WriterState = __nccwpck_require__(9392);
+  WriterState = __nccwpck_require__(29392);
 
   module.exports = XMLStreamWriter = (function(superClass) {
     extend(XMLStreamWriter, superClass);
@@ -81001,7 +81001,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 9867:
+/***/ 99867:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -81010,7 +81010,7 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  XMLWriterBase = __nccwpck_require__(6943);
+  XMLWriterBase = __nccwpck_require__(16943);
 
   module.exports = XMLStringWriter = (function(superClass) {
     extend(XMLStringWriter, superClass);
@@ -81043,7 +81043,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 7431:
+/***/ 17431:
 /***/ (function(module) {
 
 // Generated by CoffeeScript 1.12.7
@@ -81290,7 +81290,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 9946:
+/***/ 99946:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -81299,9 +81299,9 @@ function socketOnError() {
     extend = function(child, parent) { for (var key in parent) { if (hasProp.call(parent, key)) child[key] = parent[key]; } function ctor() { this.constructor = child; } ctor.prototype = parent.prototype; child.prototype = new ctor(); child.__super__ = parent.prototype; return child; },
     hasProp = {}.hasOwnProperty;
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  XMLCharacterData = __nccwpck_require__(5278);
+  XMLCharacterData = __nccwpck_require__(25278);
 
   module.exports = XMLText = (function(superClass) {
     extend(XMLText, superClass);
@@ -81366,7 +81366,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 6943:
+/***/ 16943:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -81376,35 +81376,35 @@ function socketOnError() {
 
   assign = (__nccwpck_require__(4576).assign);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
   XMLDeclaration = __nccwpck_require__(7645);
 
-  XMLDocType = __nccwpck_require__(7827);
+  XMLDocType = __nccwpck_require__(47827);
 
-  XMLCData = __nccwpck_require__(728);
+  XMLCData = __nccwpck_require__(80728);
 
   XMLComment = __nccwpck_require__(9620);
 
-  XMLElement = __nccwpck_require__(3965);
+  XMLElement = __nccwpck_require__(73965);
 
-  XMLRaw = __nccwpck_require__(2083);
+  XMLRaw = __nccwpck_require__(12083);
 
-  XMLText = __nccwpck_require__(9946);
+  XMLText = __nccwpck_require__(99946);
 
-  XMLProcessingInstruction = __nccwpck_require__(1368);
+  XMLProcessingInstruction = __nccwpck_require__(91368);
 
-  XMLDummy = __nccwpck_require__(6893);
+  XMLDummy = __nccwpck_require__(26893);
 
-  XMLDTDAttList = __nccwpck_require__(3742);
+  XMLDTDAttList = __nccwpck_require__(23742);
 
   XMLDTDElement = __nccwpck_require__(6189);
 
-  XMLDTDEntity = __nccwpck_require__(6906);
+  XMLDTDEntity = __nccwpck_require__(16906);
 
   XMLDTDNotation = __nccwpck_require__(7083);
 
-  WriterState = __nccwpck_require__(9392);
+  WriterState = __nccwpck_require__(29392);
 
   module.exports = XMLWriterBase = (function() {
     function XMLWriterBase(options) {
@@ -81801,7 +81801,7 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 8004:
+/***/ 98004:
 /***/ (function(module, __unused_webpack_exports, __nccwpck_require__) {
 
 // Generated by CoffeeScript 1.12.7
@@ -81810,19 +81810,19 @@ function socketOnError() {
 
   ref = __nccwpck_require__(4576), assign = ref.assign, isFunction = ref.isFunction;
 
-  XMLDOMImplementation = __nccwpck_require__(9563);
+  XMLDOMImplementation = __nccwpck_require__(39563);
 
-  XMLDocument = __nccwpck_require__(6500);
+  XMLDocument = __nccwpck_require__(26500);
 
-  XMLDocumentCB = __nccwpck_require__(7789);
+  XMLDocumentCB = __nccwpck_require__(77789);
 
-  XMLStringWriter = __nccwpck_require__(9867);
+  XMLStringWriter = __nccwpck_require__(99867);
 
-  XMLStreamWriter = __nccwpck_require__(7798);
+  XMLStreamWriter = __nccwpck_require__(67798);
 
-  NodeType = __nccwpck_require__(7882);
+  NodeType = __nccwpck_require__(27882);
 
-  WriterState = __nccwpck_require__(9392);
+  WriterState = __nccwpck_require__(29392);
 
   module.exports.create = function(name, xmldec, doctype, options) {
     var doc, root;
@@ -81873,7 +81873,63 @@ function socketOnError() {
 
 /***/ }),
 
-/***/ 8327:
+/***/ 41257:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ CloudError),
+/* harmony export */   d: () => (/* binding */ toCloudError)
+/* harmony export */ });
+/** An error from an Alibaba Cloud API call, reduced to what a message and a retry decision need. */
+class CloudError extends Error {
+    operation;
+    code;
+    detail;
+    statusCode;
+    requestId;
+    constructor(
+    /** The API operation, such as StartExecution. */
+    operation, 
+    /** Alibaba's error code (`Throttling.User`), or a transport code (`ECONNRESET`), or `MalformedResponse`. */
+    code, 
+    /** Alibaba's message for the code, without the SDK's decorations. */
+    detail, statusCode, requestId) {
+        const where = requestId ? ` (request ID ${requestId})` : '';
+        super(`${operation} failed: ${code}${statusCode ? ` (HTTP ${statusCode})` : ''}: ${detail}${where}`);
+        this.operation = operation;
+        this.code = code;
+        this.detail = detail;
+        this.statusCode = statusCode;
+        this.requestId = requestId;
+        this.name = 'CloudError';
+    }
+}
+/** Converts whatever the SDK threw into a CloudError; never copies request headers or credentials. */
+function toCloudError(operation, err) {
+    if (err instanceof CloudError)
+        return err;
+    const e = (typeof err === 'object' && err !== null ? err : {});
+    const data = (typeof e.data === 'object' && e.data !== null ? e.data : {});
+    const code = str(e.code) ?? str(data.Code) ?? str(e.name) ?? 'UnknownError';
+    const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+    const requestId = str(e.requestId) ?? str(data.RequestId);
+    const detail = str(data.Message) ?? stripSdkDecoration(str(e.message) ?? String(err));
+    return new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId);
+}
+/** The SDK formats `"<Code>: code: <status>, <Message> request id: <id>"`; keep the message part. */
+function stripSdkDecoration(message) {
+    const m = /code: \d+, (.*?)(?: request id: .*)?$/s.exec(message);
+    // Transport errors end with the whole request URL ("POST http://... failed."): long and useless to a reader.
+    return (m?.[1] ?? message).replace(/(GET|POST|PUT|DELETE) https?:\/\/\S+ failed\.?$/, '').trim();
+}
+function str(v) {
+    return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+
+/***/ }),
+
+/***/ 18327:
 /***/ ((module) => {
 
 module.exports = eval("require")("bufferutil");
@@ -81881,7 +81937,7 @@ module.exports = eval("require")("bufferutil");
 
 /***/ }),
 
-/***/ 75:
+/***/ 60075:
 /***/ ((module) => {
 
 module.exports = eval("require")("supports-color");
@@ -81889,7 +81945,7 @@ module.exports = eval("require")("supports-color");
 
 /***/ }),
 
-/***/ 33:
+/***/ 62414:
 /***/ ((module) => {
 
 module.exports = eval("require")("utf-8-validate");
@@ -81897,84 +81953,84 @@ module.exports = eval("require")("utf-8-validate");
 
 /***/ }),
 
-/***/ 2613:
+/***/ 42613:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("assert");
 
 /***/ }),
 
-/***/ 181:
+/***/ 20181:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
 
 /***/ }),
 
-/***/ 5317:
+/***/ 35317:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("child_process");
 
 /***/ }),
 
-/***/ 6982:
+/***/ 76982:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
-/***/ 2250:
+/***/ 72250:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("dns");
 
 /***/ }),
 
-/***/ 4434:
+/***/ 24434:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("events");
 
 /***/ }),
 
-/***/ 9896:
+/***/ 79896:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("fs");
 
 /***/ }),
 
-/***/ 8611:
+/***/ 58611:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("http");
 
 /***/ }),
 
-/***/ 5692:
+/***/ 65692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("https");
 
 /***/ }),
 
-/***/ 9278:
+/***/ 69278:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("net");
 
 /***/ }),
 
-/***/ 4589:
+/***/ 34589:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:assert");
 
 /***/ }),
 
-/***/ 6698:
+/***/ 16698:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_hooks");
@@ -81988,56 +82044,56 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer"
 
 /***/ }),
 
-/***/ 7540:
+/***/ 37540:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:console");
 
 /***/ }),
 
-/***/ 7598:
+/***/ 77598:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:crypto");
 
 /***/ }),
 
-/***/ 3053:
+/***/ 53053:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:diagnostics_channel");
 
 /***/ }),
 
-/***/ 610:
+/***/ 40610:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 
 /***/ }),
 
-/***/ 8474:
+/***/ 78474:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
 
 /***/ }),
 
-/***/ 7067:
+/***/ 37067:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 
 /***/ }),
 
-/***/ 2467:
+/***/ 32467:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
 
 /***/ }),
 
-/***/ 7030:
+/***/ 77030:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
@@ -82051,77 +82107,77 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:perf_ho
 
 /***/ }),
 
-/***/ 1792:
+/***/ 41792:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:querystring");
 
 /***/ }),
 
-/***/ 7075:
+/***/ 57075:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 
 /***/ }),
 
-/***/ 1692:
+/***/ 41692:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:tls");
 
 /***/ }),
 
-/***/ 3136:
+/***/ 73136:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
 
 /***/ }),
 
-/***/ 7975:
+/***/ 57975:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 
 /***/ }),
 
-/***/ 3429:
+/***/ 73429:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
 
 /***/ }),
 
-/***/ 5919:
+/***/ 75919:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:worker_threads");
 
 /***/ }),
 
-/***/ 8522:
+/***/ 38522:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 
 /***/ }),
 
-/***/ 857:
+/***/ 70857:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 
 /***/ }),
 
-/***/ 6928:
+/***/ 16928:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 
 /***/ }),
 
-/***/ 3480:
+/***/ 83480:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("querystring");
@@ -82135,56 +82191,56 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("stream");
 
 /***/ }),
 
-/***/ 3193:
+/***/ 13193:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 
 /***/ }),
 
-/***/ 3557:
+/***/ 53557:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("timers");
 
 /***/ }),
 
-/***/ 4756:
+/***/ 64756:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tls");
 
 /***/ }),
 
-/***/ 2018:
+/***/ 52018:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("tty");
 
 /***/ }),
 
-/***/ 7016:
+/***/ 87016:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("url");
 
 /***/ }),
 
-/***/ 9023:
+/***/ 39023:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
-/***/ 3106:
+/***/ 43106:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("zlib");
 
 /***/ }),
 
-/***/ 8395:
+/***/ 98395:
 /***/ ((module) => {
 
 module.exports = /*#__PURE__*/JSON.parse('{"name":"@alicloud/credentials","version":"2.4.7","description":"alibaba cloud node.js sdk credentials","main":"dist/src/client.js","scripts":{"prepublishOnly":"tsc","build":"tsc","lint":"eslint --fix ./src --ext .ts","test":"mocha -b -r ts-node/register test/**/*.test.ts test/*.test.ts --timeout 15000","test-dev":"nyc -e .ts -r=html -r=text -r=lcov mocha -b -r ts-node/register","cov":"nyc -e .ts -r=html -r=text -r=lcov npm run test","ci":"npm run cov","integration":"mocha -b -r ts-node/register -R spec integration/*.test.ts","clean":"rm -rf coverage"},"repository":{"type":"git","url":"git+https://github.com/aliyun/nodejs-credentials.git"},"keywords":["alibaba cloud","sdk","credentials"],"author":"Alibaba Cloud SDK","license":"MIT","devDependencies":{"@types/debug":"^4.1.12","@types/expect.js":"^0.3.29","@types/ini":"^1.3.30","@types/mocha":"^10.0.6","@types/node":"^20.11.10","@types/rewire":"^2.5.28","@typescript-eslint/eslint-plugin":"^6.18.1","@typescript-eslint/parser":"^6.18.1","eslint":"^8.56.0","expect.js":"^0.3.1","mm":"^2.4.1","mocha":"^10.1.0","nyc":"^15.1.0","rewire":"^7.0.0","ts-node":"^10.9.2","typescript":"^4.7.4"},"dependencies":{"@alicloud/tea-typescript":"^1.8.0","httpx":"^2.3.3","ini":"^1.3.5","kitx":"^2.0.0"},"bugs":{"url":"https://github.com/aliyun/nodejs-credentials/issues"},"homepage":"https://github.com/aliyun/nodejs-credentials#readme","files":["src","dist"]}');
@@ -82226,6 +82282,9 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@alicloud/credentials","versi
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -82254,6 +82313,28 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@alicloud/credentials","versi
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -82268,11 +82349,74 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@alicloud/credentials","versi
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
+/******/ })();
+/******/ 
 /************************************************************************/
 var __webpack_exports__ = {};
 
 // EXTERNAL MODULE: external "os"
-var external_os_ = __nccwpck_require__(857);
+var external_os_ = __nccwpck_require__(70857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -82402,9 +82546,9 @@ function escapeProperty(s) {
 }
 //# sourceMappingURL=command.js.map
 // EXTERNAL MODULE: external "crypto"
-var external_crypto_ = __nccwpck_require__(6982);
+var external_crypto_ = __nccwpck_require__(76982);
 // EXTERNAL MODULE: external "fs"
-var external_fs_ = __nccwpck_require__(9896);
+var external_fs_ = __nccwpck_require__(79896);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/file-command.js
 // For internal use, subject to change.
 // We use any as a valid input type
@@ -82441,11 +82585,11 @@ function file_command_prepareKeyValueMessage(key, value) {
 }
 //# sourceMappingURL=file-command.js.map
 // EXTERNAL MODULE: external "path"
-var external_path_ = __nccwpck_require__(6928);
+var external_path_ = __nccwpck_require__(16928);
 // EXTERNAL MODULE: external "http"
-var external_http_ = __nccwpck_require__(8611);
+var external_http_ = __nccwpck_require__(58611);
 // EXTERNAL MODULE: external "https"
-var external_https_ = __nccwpck_require__(5692);
+var external_https_ = __nccwpck_require__(65692);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -82538,9 +82682,9 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var node_modules_tunnel = __nccwpck_require__(20770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __nccwpck_require__(6752);
+var undici = __nccwpck_require__(46752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
 /* eslint-disable @typescript-eslint/no-explicit-any */
 var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -83704,13 +83848,13 @@ function toPlatformPath(pth) {
 }
 //# sourceMappingURL=path-utils.js.map
 // EXTERNAL MODULE: external "string_decoder"
-var external_string_decoder_ = __nccwpck_require__(3193);
+var external_string_decoder_ = __nccwpck_require__(13193);
 // EXTERNAL MODULE: external "events"
-var external_events_ = __nccwpck_require__(4434);
+var external_events_ = __nccwpck_require__(24434);
 // EXTERNAL MODULE: external "child_process"
-var external_child_process_ = __nccwpck_require__(5317);
+var external_child_process_ = __nccwpck_require__(35317);
 // EXTERNAL MODULE: external "assert"
-var external_assert_ = __nccwpck_require__(2613);
+var external_assert_ = __nccwpck_require__(42613);
 ;// CONCATENATED MODULE: ./node_modules/@actions/io/lib/io-util.js
 var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -84164,7 +84308,7 @@ function io_copyFile(srcFile, destFile, force) {
 }
 //# sourceMappingURL=io.js.map
 // EXTERNAL MODULE: external "timers"
-var external_timers_ = __nccwpck_require__(3557);
+var external_timers_ = __nccwpck_require__(53557);
 ;// CONCATENATED MODULE: ./node_modules/@actions/exec/lib/toolrunner.js
 var toolrunner_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -85223,7 +85367,7 @@ const systemClock = {
 };
 
 // EXTERNAL MODULE: ./node_modules/@alicloud/credentials/dist/src/client.js
-var client = __nccwpck_require__(477);
+var client = __nccwpck_require__(80477);
 var client_default = /*#__PURE__*/__nccwpck_require__.n(client);
 ;// CONCATENATED MODULE: ./src/errors.ts
 /** A bad input: raised before any network call; the message names the input and the expected form. */
@@ -85306,6 +85450,8 @@ function defaultOosEndpoint(region) {
 const Inputs = {
     Region: 'region',
     InstanceIds: 'instance-ids',
+    InstanceIdsFile: 'instance-ids-file',
+    Tags: 'tags',
     Action: 'action',
     RebootIfNeed: 'reboot-if-need',
     CreateSnapshot: 'create-snapshot',
@@ -85313,11 +85459,14 @@ const Inputs = {
     WaitTimeoutMinutes: 'wait-timeout-minutes',
     PollIntervalSeconds: 'poll-interval-seconds',
     FailOnMissing: 'fail-on-missing',
+    MaxConcurrency: 'max-concurrency',
+    MaxErrors: 'max-errors',
     OosEndpoint: 'oos-endpoint',
     EcsEndpoint: 'ecs-endpoint',
 };
 const Outputs = {
     ExecutionId: 'execution-id',
+    ExecutionIds: 'execution-ids',
     Status: 'status',
     ClientToken: 'client-token',
     ConsoleUrl: 'console-url',
@@ -85332,9 +85481,118 @@ const Outputs = {
     ReportFile: 'report-file',
 };
 const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';
-/** One OOS execution loops over at most this many instances. */
-const MAX_INSTANCES = 1000;
+/** One OOS execution loops over at most this many instances (the OOS loop limit): larger fleets run in batches. */
+const MAX_INSTANCES_PER_EXECUTION = 1000;
+/** The most instances one run may target, in batches of MAX_INSTANCES_PER_EXECUTION. */
+const MAX_TARGET_INSTANCES = 10_000;
 
+;// CONCATENATED MODULE: ./src/report.ts
+const ZERO_COUNTS = Object.freeze({
+    installed: 0,
+    installedOther: 0,
+    installedPendingReboot: 0,
+    installedRejected: 0,
+    missing: 0,
+    failed: 0,
+});
+function consoleUrl(region, executionId) {
+    return `https://oos.console.aliyun.com/${encodeURIComponent(region)}/execution/detail/${encodeURIComponent(executionId)}`;
+}
+function needsAttention(counts) {
+    return counts.missing > 0 || counts.failed > 0 || counts.installedPendingReboot > 0;
+}
+function addCounts(a, b) {
+    return {
+        installed: a.installed + b.installed,
+        installedOther: a.installedOther + b.installedOther,
+        installedPendingReboot: a.installedPendingReboot + b.installedPendingReboot,
+        installedRejected: a.installedRejected + b.installedRejected,
+        missing: a.missing + b.missing,
+        failed: a.failed + b.failed,
+    };
+}
+/** Joins the execution and the patch states into one report, in the order the instances were given. */
+function buildReport(input) {
+    const byId = new Map(input.states.map((s) => [s.instanceId, s]));
+    const started = parseTime(input.execution.startDate);
+    const instances = input.instanceIds.map((instanceId) => {
+        const state = byId.get(instanceId);
+        if (!state)
+            return { instanceId, stale: false, needsAttention: false };
+        const ended = parseTime(state.operationEndTime);
+        const stale = started !== undefined && ended !== undefined && ended < started;
+        return { instanceId, state, stale, needsAttention: needsAttention(state.counts) };
+    });
+    const totals = instances.reduce((sum, i) => (i.state ? addCounts(sum, i.state.counts) : sum), ZERO_COUNTS);
+    const execution = {
+        ...input.execution,
+        consoleUrl: consoleUrl(input.region, input.execution.executionId),
+    };
+    const end = parseTime(input.execution.endDate);
+    if (started !== undefined && end !== undefined && end >= started) {
+        execution.durationSeconds = Math.round((end - started) / 1000);
+    }
+    const batch = { index: 1, instanceCount: instances.length, clientToken: input.clientToken, execution };
+    if (input.execution.counters)
+        batch.errors = input.execution.counters.failed;
+    if (input.timedOut)
+        batch.timedOut = true;
+    const report = {
+        action: input.action,
+        region: input.region,
+        clientToken: input.clientToken,
+        execution,
+        status: execution.status,
+        batches: [batch],
+        instances,
+        totals,
+        nonCompliant: instances.filter((i) => i.needsAttention).map((i) => i.instanceId),
+        unreported: instances.filter((i) => !i.state || i.stale).map((i) => i.instanceId),
+    };
+    if (input.install)
+        report.install = input.install;
+    if (input.rateControl)
+        report.rateControl = input.rateControl;
+    if (input.tags)
+        report.tags = input.tags;
+    return report;
+}
+/**
+ * One report for a run of several batches: the batches' reports in the order they ran, then the batches that
+ * were not started (their instances unreported) and why. The first batch gives `execution` and `clientToken`.
+ */
+function combineReports(started, notStarted = [], stoppedEarly) {
+    const [first] = started;
+    if (!first)
+        throw new Error('combineReports needs at least one started batch');
+    const batches = [
+        ...started.flatMap((r) => r.batches),
+        ...notStarted.map((b) => ({ index: 0, instanceCount: b.instanceIds.length, clientToken: b.clientToken })),
+    ].map((b, i) => ({ ...b, index: i + 1 }));
+    const skipped = notStarted.flatMap((b) => b.instanceIds.map((instanceId) => ({ instanceId, stale: false, needsAttention: false, notStarted: true })));
+    const failedBatch = started.find((r) => r.status !== 'Success');
+    const report = {
+        ...first,
+        status: failedBatch?.status ?? (stoppedEarly !== undefined ? 'Failed' : 'Success'),
+        batches,
+        instances: [...started.flatMap((r) => r.instances), ...skipped],
+        totals: started.reduce((sum, r) => addCounts(sum, r.totals), ZERO_COUNTS),
+        nonCompliant: started.flatMap((r) => r.nonCompliant),
+        unreported: [...started.flatMap((r) => r.unreported), ...skipped.map((i) => i.instanceId)],
+    };
+    if (stoppedEarly !== undefined)
+        report.stoppedEarly = stoppedEarly;
+    return report;
+}
+function parseTime(value) {
+    if (!value)
+        return undefined;
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? undefined : t;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -85342,6 +85600,15 @@ const MAX_INSTANCES = 1000;
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
 const INSTANCE_ID = /^i-[a-z0-9]+$/;
 const INSTALL_ONLY = [Inputs.RebootIfNeed, Inputs.CreateSnapshot, Inputs.RetentionDays];
+const TARGET_INPUTS = [Inputs.InstanceIds, Inputs.InstanceIdsFile, Inputs.Tags];
+/** ECS DescribeInstances takes Tag.1 to Tag.20. */
+const MAX_TAGS = 20;
+/** ECS limits tag keys and values to 128 characters. */
+const MAX_TAG_LENGTH = 128;
+/** The template's rateControl defaults; the ClientToken leaves them out. */
+const DEFAULT_MAX_CONCURRENCY = 10;
+const DEFAULT_MAX_ERRORS = Object.freeze({ count: 0 });
+const MAX_CONCURRENCY = 1000;
 /** Parses and validates every input; throws InputError naming the first bad one. */
 function parseInputs(read) {
     const get = (name) => read(name).trim();
@@ -85350,16 +85617,24 @@ function parseInputs(read) {
     if (!REGION.test(region)) {
         throw new InputError(Inputs.Region, `expected a region ID such as cn-hangzhou, got ${show(region)}`);
     }
-    const instanceIds = parseInstanceIds(required(get, Inputs.InstanceIds));
+    const target = exactlyOneTarget(get);
     const action = parseAction(required(get, Inputs.Action));
     const settings = {
         region,
-        instanceIds,
+        instanceIds: target === Inputs.InstanceIds ? parseInstanceIds(get(target)) : [],
         action,
         waitTimeoutMinutes: parseInteger(get, Inputs.WaitTimeoutMinutes, 120, 1, 360),
         pollIntervalSeconds: parseInteger(get, Inputs.PollIntervalSeconds, 10, 1, 300),
         failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
+        rateControl: {
+            maxConcurrency: parseInteger(get, Inputs.MaxConcurrency, DEFAULT_MAX_CONCURRENCY, 1, MAX_CONCURRENCY),
+            maxErrors: parseMaxErrors(get(Inputs.MaxErrors)),
+        },
     };
+    if (target === Inputs.InstanceIdsFile)
+        settings.instanceIdsFile = get(target);
+    if (target === Inputs.Tags)
+        settings.tags = parseTags(get(target));
     // Parse install-only inputs for both actions, so a typo is caught even where it would be ignored.
     const install = {
         rebootIfNeed: parseBoolean(get, Inputs.RebootIfNeed, false),
@@ -85383,6 +85658,18 @@ function parseInputs(read) {
         settings.ecsEndpoint = ecs;
     return { settings, warnings };
 }
+/** The one input among instance-ids, instance-ids-file and tags that is set. */
+function exactlyOneTarget(get) {
+    const set = TARGET_INPUTS.filter((name) => get(name) !== '');
+    const [first, second] = set;
+    if (first === undefined) {
+        throw new InputError(Inputs.InstanceIds, `is required unless '${Inputs.InstanceIdsFile}' or '${Inputs.Tags}' names the instances`);
+    }
+    if (second !== undefined) {
+        throw new InputError(second, `cannot be combined with '${first}': set exactly one of ${TARGET_INPUTS.map((n) => `'${n}'`).join(', ')}`);
+    }
+    return first;
+}
 /** Splits on commas, whitespace and newlines, or reads a JSON array; validates and de-duplicates. */
 function parseInstanceIds(raw) {
     const name = Inputs.InstanceIds;
@@ -85405,17 +85692,113 @@ function parseInstanceIds(raw) {
     }
     items = items.filter((v) => v !== '');
     const bad = items.find((v) => !INSTANCE_ID.test(v));
-    if (bad !== undefined) {
-        throw new InputError(name, `${show(bad)} is not an instance ID; expected i- followed by lower-case letters and digits, such as i-bp1abc123`);
-    }
+    if (bad !== undefined)
+        throw new InputError(name, notAnInstanceId(bad));
     const unique = [...new Set(items)];
     if (unique.length === 0) {
         throw new InputError(name, 'no instance IDs given; expected IDs separated by commas, spaces or newlines, or a JSON array');
     }
-    if (unique.length > MAX_INSTANCES) {
-        throw new InputError(name, `${unique.length} instances given; one execution takes at most ${MAX_INSTANCES}`);
-    }
+    checkCount(name, unique.length);
     return unique;
+}
+/**
+ * The text of an instance-ids-file: one instance ID per line; `#` starts a comment, blank lines are skipped.
+ * Validates every line (naming its number) and de-duplicates.
+ */
+function parseInstanceIdsFile(text, name = Inputs.InstanceIdsFile) {
+    const ids = [];
+    const lines = text.split(/\r?\n/);
+    for (let i = 0; i < lines.length; i++) {
+        const line = (lines[i] ?? '').replace(/#.*$/, '').trim();
+        if (line === '')
+            continue;
+        if (!INSTANCE_ID.test(line))
+            throw new InputError(name, `line ${i + 1}: ${notAnInstanceId(line)}; expected one ID per line`);
+        ids.push(line);
+    }
+    const unique = [...new Set(ids)];
+    if (unique.length === 0)
+        throw new InputError(name, 'the file lists no instance IDs; expected one ID per line (# starts a comment)');
+    checkCount(name, unique.length);
+    return unique;
+}
+function isInstanceId(value) {
+    return INSTANCE_ID.test(value);
+}
+function notAnInstanceId(value) {
+    return `${show(value)} is not an instance ID; expected i- followed by lower-case letters and digits, such as i-bp1abc123`;
+}
+function checkCount(name, n) {
+    if (n > MAX_TARGET_INSTANCES) {
+        throw new InputError(name, `${n} instances given; at most ${MAX_TARGET_INSTANCES} per run (split the fleet across steps)`);
+    }
+}
+/**
+ * `key=value` per line, or a JSON object `{"key": "value"}`. Keys and values are non-empty and at most 128
+ * characters; at most 20 tags (ECS DescribeInstances takes no more). Sorted by key, so the order given does not matter.
+ */
+function parseTags(raw) {
+    const name = Inputs.Tags;
+    const pairs = [];
+    if (raw.startsWith('{')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(raw);
+        }
+        catch {
+            throw new InputError(name, 'looks like a JSON object but does not parse; expected {"env": "prod", "role": "web"}');
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+            throw new InputError(name, 'a JSON value must be an object of tag keys to values, such as {"env": "prod"}');
+        }
+        pairs.push(...Object.entries(parsed));
+    }
+    else {
+        const keys = new Set();
+        for (const line of raw.split(/\r?\n/)) {
+            const text = line.trim();
+            if (text === '' || text.startsWith('#'))
+                continue;
+            const eq = text.indexOf('=');
+            if (eq < 0)
+                throw new InputError(name, `${show(text)} is not key=value; expected one tag per line, such as env=prod`);
+            const key = text.slice(0, eq).trim();
+            if (keys.has(key))
+                throw new InputError(name, `the key ${show(key)} is given twice; an instance has one value per key`);
+            keys.add(key);
+            pairs.push([key, text.slice(eq + 1).trim()]);
+        }
+    }
+    const tags = pairs.map(([key, value]) => {
+        if (typeof value !== 'string')
+            throw new InputError(name, `the value of ${show(key)} must be a string`);
+        for (const [what, text] of [
+            ['key', key],
+            ['value', value],
+        ]) {
+            if (text === '' || text.length > MAX_TAG_LENGTH) {
+                throw new InputError(name, `tag ${what} ${show(text)} must be 1 to ${MAX_TAG_LENGTH} characters (key=value, both non-empty)`);
+            }
+        }
+        return { key, value };
+    });
+    if (tags.length === 0)
+        throw new InputError(name, 'no tags given; expected key=value lines or a JSON object');
+    if (tags.length > MAX_TAGS)
+        throw new InputError(name, `${tags.length} tags given; at most ${MAX_TAGS}`);
+    return tags.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+/** A whole number of instances (`3`), or a percentage of the instances of an execution (`10%`). */
+function parseMaxErrors(raw) {
+    if (raw === '')
+        return DEFAULT_MAX_ERRORS;
+    const m = /^(\d{1,6})(%?)$/.exec(raw);
+    const n = m ? Number(m[1]) : NaN;
+    if (m && m[2] === '%' && n <= 100)
+        return { percent: n };
+    if (m && m[2] === '' && n <= MAX_TARGET_INSTANCES)
+        return { count: n };
+    throw new InputError(Inputs.MaxErrors, `expected a whole number from 0 to ${MAX_TARGET_INSTANCES} or a percentage from 0% to 100%, got ${show(raw)}`);
 }
 function parseAction(value) {
     if (value === 'scan' || value === 'install')
@@ -85465,70 +85848,27 @@ function show(value) {
     return JSON.stringify(short);
 }
 
-// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-core/dist/client.js
-var dist_client = __nccwpck_require__(9764);
-var dist_client_default = /*#__PURE__*/__nccwpck_require__.n(dist_client);
-// EXTERNAL MODULE: ./node_modules/@darabonba/typescript/dist/index.js
-var dist = __nccwpck_require__(5783);
-;// CONCATENATED MODULE: ./src/cloud-error.ts
-/** An error from an Alibaba Cloud API call, reduced to what a message and a retry decision need. */
-class CloudError extends Error {
-    operation;
-    code;
-    detail;
-    statusCode;
-    requestId;
-    constructor(
-    /** The API operation, such as StartExecution. */
-    operation, 
-    /** Alibaba's error code (`Throttling.User`), or a transport code (`ECONNRESET`), or `MalformedResponse`. */
-    code, 
-    /** Alibaba's message for the code, without the SDK's decorations. */
-    detail, statusCode, requestId) {
-        const where = requestId ? ` (request ID ${requestId})` : '';
-        super(`${operation} failed: ${code}${statusCode ? ` (HTTP ${statusCode})` : ''}: ${detail}${where}`);
-        this.operation = operation;
-        this.code = code;
-        this.detail = detail;
-        this.statusCode = statusCode;
-        this.requestId = requestId;
-        this.name = 'CloudError';
-    }
-}
-/** Converts whatever the SDK threw into a CloudError; never copies request headers or credentials. */
-function toCloudError(operation, err) {
-    if (err instanceof CloudError)
-        return err;
-    const e = (typeof err === 'object' && err !== null ? err : {});
-    const data = (typeof e.data === 'object' && e.data !== null ? e.data : {});
-    const code = str(e.code) ?? str(data.Code) ?? str(e.name) ?? 'UnknownError';
-    const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
-    const requestId = str(e.requestId) ?? str(data.RequestId);
-    const detail = str(data.Message) ?? stripSdkDecoration(str(e.message) ?? String(err));
-    return new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId);
-}
-/** The SDK formats `"<Code>: code: <status>, <Message> request id: <id>"`; keep the message part. */
-function stripSdkDecoration(message) {
-    const m = /code: \d+, (.*?)(?: request id: .*)?$/s.exec(message);
-    // Transport errors end with the whole request URL ("POST http://... failed."): long and useless to a reader.
-    return (m?.[1] ?? message).replace(/(GET|POST|PUT|DELETE) https?:\/\/\S+ failed\.?$/, '').trim();
-}
-function str(v) {
-    return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
 ;// CONCATENATED MODULE: ./src/oos/template.ts
 /**
  * The `Parameters` of ACS-ECS-BulkyApplyPatchBaseline for a plan. Top-level names are camelCase and the
- * targets object is PascalCase, as the template defines them; `action` is always explicit because the
- * template's own default is install.
+ * targets and rateControl objects are PascalCase, as the template defines them; `action` is always explicit
+ * because the template's own default is install.
  */
 function templateParameters(plan) {
     const params = {
         regionId: plan.region,
         action: plan.action,
-        targets: { Type: 'ResourceIds', ResourceIds: [...plan.instanceIds], RegionId: plan.region },
+        targets: plan.tags
+            ? { Type: 'Tags', Tags: plan.tags.map((t) => ({ Key: t.key, Value: t.value })), RegionId: plan.region }
+            : { Type: 'ResourceIds', ResourceIds: [...plan.instanceIds], RegionId: plan.region },
     };
+    if (plan.rateControl) {
+        params.rateControl = {
+            Mode: 'Concurrency',
+            Concurrency: plan.rateControl.maxConcurrency,
+            MaxErrors: maxErrorsValue(plan.rateControl.maxErrors),
+        };
+    }
     if (plan.action === 'install' && plan.install) {
         params.rebootIfNeed = plan.install.rebootIfNeed;
         params.whetherCreateSnapshot = plan.install.createSnapshot;
@@ -85536,7 +85876,255 @@ function templateParameters(plan) {
     }
     return params;
 }
+/** MaxErrors on the wire: a number, or a percentage string such as "10%". */
+function maxErrorsValue(maxErrors) {
+    return 'percent' in maxErrors ? `${maxErrors.percent}%` : maxErrors.count;
+}
 
+;// CONCATENATED MODULE: ./src/token.ts
+
+
+
+/**
+ * The idempotency token for StartExecution, documented in the README so an operator can recompute it:
+ * `patch-` + the first 32 hex characters of SHA-256 over
+ * `<runId>|<action>|<region>|<sorted IDs joined by ",">|<rebootIfNeed>|<whetherCreateSnapshot>|<retentionDays>`,
+ * the last three empty for a scan, followed by optional fields that appear only when they apply:
+ * `|tags=<JSON [[key,value],...] sorted by key>`, `|max-concurrency=<n>` and `|max-errors=<n or p%>` when not the
+ * default (10 and 0), and `|batch=<i>` (1-based) when the run has more than one batch. The IDs are those the
+ * execution's targets list: empty when it targets by tags. The run attempt is left out on purpose: a re-run
+ * converges on the same execution.
+ */
+function clientToken(runId, settings, batch) {
+    return `patch-${sha256Hex(tokenSource(runId, settings, batch)).slice(0, 32)}`;
+}
+/** The exact string that is hashed into the token. Without `batch`, the run's single execution. */
+function tokenSource(runId, settings, batch) {
+    const listed = batch ? batch.instanceIds : settings.tags ? [] : settings.instanceIds;
+    const ids = [...listed].sort().join(',');
+    const install = settings.install;
+    const knobs = install ? [String(install.rebootIfNeed), String(install.createSnapshot), String(install.retentionDays)] : ['', '', ''];
+    const fields = [runId, settings.action, settings.region, ids, ...knobs];
+    if (settings.tags)
+        fields.push(`tags=${JSON.stringify(sortedTags(settings.tags))}`);
+    const rate = settings.rateControl;
+    if (rate.maxConcurrency !== DEFAULT_MAX_CONCURRENCY)
+        fields.push(`max-concurrency=${rate.maxConcurrency}`);
+    if (!('count' in rate.maxErrors && rate.maxErrors.count === 0))
+        fields.push(`max-errors=${maxErrorsValue(rate.maxErrors)}`);
+    if (batch && batch.count > 1)
+        fields.push(`batch=${batch.index}`);
+    return fields.join('|');
+}
+function sha256Hex(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
+}
+function sortedTags(tags) {
+    return tags.map((t) => [t.key, t.value]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/batches.ts
+
+
+
+/** Splits the run into batches in the order the instances were given. Tags stay tags while they fit one execution. */
+function planBatches(runId, settings, size = MAX_INSTANCES_PER_EXECUTION) {
+    const ids = settings.instanceIds;
+    const count = Math.max(1, Math.ceil(ids.length / size));
+    const byTags = settings.tags !== undefined && count === 1;
+    return Array.from({ length: count }, (_, i) => {
+        const covers = ids.slice(i * size, (i + 1) * size);
+        const token = { index: i + 1, count, instanceIds: byTags ? [] : covers };
+        return { ...token, byTags, covers, clientToken: clientToken(runId, settings, token) };
+    });
+}
+/**
+ * How many failed instances the run tolerates after `instancesRun` instances have run: a count is a budget for
+ * the whole run; a percentage applies to the instances run so far.
+ */
+function errorAllowance(maxErrors, instancesRun) {
+    return 'percent' in maxErrors ? Math.floor((maxErrors.percent * instancesRun) / 100) : maxErrors.count;
+}
+/** The template plan of one batch. A count of max errors becomes what is left of the run's budget. */
+function batchPlan(settings, batch, errorsSoFar) {
+    const rate = settings.rateControl;
+    const maxErrors = 'percent' in rate.maxErrors ? rate.maxErrors : { count: Math.max(0, rate.maxErrors.count - errorsSoFar) };
+    const plan = {
+        region: settings.region,
+        action: settings.action,
+        instanceIds: [...batch.covers],
+        rateControl: { maxConcurrency: rate.maxConcurrency, maxErrors },
+    };
+    if (batch.byTags && settings.tags)
+        plan.tags = settings.tags;
+    if (settings.install)
+        plan.install = settings.install;
+    return plan;
+}
+/** Failed instances of a finished batch: the execution's Counters, else none for a Success; undefined if unknown. */
+function batchErrors(outcome) {
+    const e = outcome.execution;
+    if (e.counters)
+        return e.counters.failed;
+    return e.status === 'Success' ? 0 : undefined;
+}
+/**
+ * Runs the batches one after another. Between two batches it goes on only when the last one ended Success and
+ * the failed instances so far (summed over the batches' Counters) are within max-errors; otherwise the rest are
+ * not started. The wait timeout covers the whole run.
+ */
+async function runBatches(batches, settings, deps) {
+    const deadline = deps.now() + settings.waitTimeoutMinutes * 60_000;
+    const done = [];
+    let errors = 0;
+    let instancesRun = 0;
+    for (const batch of batches) {
+        const stop = done.length > 0 ? stopReason(done.at(-1)?.outcome, errors, instancesRun, settings) : undefined;
+        if (stop !== undefined) {
+            deps.log(`Not starting batches ${batch.index} to ${batch.count}: ${stop}`);
+            return { batches: [...done, ...batches.slice(done.length).map((b) => ({ batch: b }))], stoppedEarly: stop };
+        }
+        if (batch.count > 1) {
+            deps.log(`Batch ${batch.index} of ${batch.count}: ${batch.covers.length} instances, ClientToken ${batch.clientToken}`);
+        }
+        const outcome = await deps.runExecution({
+            plan: batchPlan(settings, batch, errors),
+            clientToken: batch.clientToken,
+            instanceIds: batch.covers,
+            timeoutMs: Math.max(0, deadline - deps.now()),
+            maxIntervalMs: settings.pollIntervalSeconds * 1000,
+        });
+        done.push({ batch, outcome });
+        errors += batchErrors(outcome) ?? 0;
+        instancesRun += batch.covers.length;
+    }
+    return { batches: done };
+}
+function stopReason(last, errors, instancesRun, settings) {
+    if (!last)
+        return undefined;
+    const e = last.execution;
+    if (last.timedOut)
+        return `wait-timeout-minutes (${settings.waitTimeoutMinutes}) ran out while execution ${e.executionId} was ${e.status}.`;
+    const allowed = errorAllowance(settings.rateControl.maxErrors, instancesRun);
+    if (errors > allowed) {
+        return `${errors} instance(s) failed so far, more than max-errors allows (${allowed} of the ${instancesRun} run).`;
+    }
+    if (e.status !== 'Success')
+        return `execution ${e.executionId} ended ${e.status}.`;
+    return undefined;
+}
+/** One report for the whole run: every batch's execution and patch states, and the batches not started. */
+function reportBatches(settings, run) {
+    const started = [];
+    const notStarted = [];
+    for (const { batch, outcome } of run.batches) {
+        if (!outcome) {
+            notStarted.push({ clientToken: batch.clientToken, instanceIds: batch.covers });
+            continue;
+        }
+        started.push(buildReport({
+            action: settings.action,
+            region: settings.region,
+            clientToken: batch.clientToken,
+            ...(settings.install ? { install: settings.install } : {}),
+            ...(settings.tags ? { tags: settings.tags } : {}),
+            rateControl: settings.rateControl,
+            instanceIds: batch.covers,
+            execution: outcome.execution,
+            states: outcome.states,
+            timedOut: outcome.timedOut,
+        }));
+    }
+    return combineReports(started, notStarted, run.stoppedEarly);
+}
+
+;// CONCATENATED MODULE: ./src/ecs/load.ts
+/**
+ * The ECS client, loaded on first use. The ECS SDK is most of the bundle's size (about 6 MB of 9); ncc puts a
+ * dynamic import in a chunk of its own, so a run that needs no ECS call never parses it and reaches its
+ * first OOS request sooner.
+ */
+async function loadEcsClient(options) {
+    const { createEcsClient } = await Promise.all(/* import() */[__nccwpck_require__.e(617), __nccwpck_require__.e(42)]).then(__nccwpck_require__.bind(__nccwpck_require__, 52042));
+    return createEcsClient(options);
+}
+
+;// CONCATENATED MODULE: ./src/oos/types.ts
+/** OOS domain types as the rest of the action sees them: camelCase, numbers as numbers. */
+const TERMINAL_STATUSES = ['Success', 'Failed', 'Cancelled'];
+function isTerminal(status) {
+    return TERMINAL_STATUSES.includes(status);
+}
+
+;// CONCATENATED MODULE: ./src/poll.ts
+
+/**
+ * The pause before the next status check: short while the execution is young, so a quick execution is
+ * seen soon after it ends, then growing with its age (a tenth of it) up to the configured maximum.
+ */
+function pollDelayMs(elapsedMs, maxIntervalMs) {
+    return Math.max(1000, Math.min(maxIntervalMs, Math.round(elapsedMs / 10)));
+}
+/** Polls until a terminal status or the deadline; logs only status changes through onStatusChange. */
+async function waitForExecution(getExecution, options, clock) {
+    const start = clock.now();
+    const deadline = start + options.timeoutMs;
+    let polls = 0;
+    let previous;
+    for (;;) {
+        const execution = await getExecution();
+        polls += 1;
+        if (execution.status !== previous) {
+            options.onStatusChange?.(execution, previous);
+            previous = execution.status;
+        }
+        if (isTerminal(execution.status))
+            return { execution, timedOut: false, polls };
+        const now = clock.now();
+        if (now >= deadline)
+            return { execution, timedOut: true, polls };
+        await clock.sleep(Math.min(pollDelayMs(now - start, options.maxIntervalMs), deadline - now));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/execution.ts
+
+
+
+/** The single-execution flow: start (or find, by ClientToken) -> wait -> read patch states. */
+async function runExecution(oos, request, clock) {
+    const started = await start(oos, request);
+    const waited = await waitForExecution(() => oos.getExecution(started.executionId), {
+        timeoutMs: request.timeoutMs,
+        maxIntervalMs: request.maxIntervalMs,
+        onStatusChange: (e) => info(`Execution ${e.executionId}: ${e.status}${e.statusMessage ? ` (${e.statusMessage})` : ''}`),
+    }, clock);
+    const states = waited.timedOut ? [] : await oos.listInstancePatchStates(request.instanceIds);
+    return { execution: waited.execution, states, timedOut: waited.timedOut, polls: waited.polls };
+}
+async function start(oos, request) {
+    const requestedAt = Date.now();
+    const execution = await oos.startExecution({ plan: request.plan, clientToken: request.clientToken });
+    saveState('execution-id', execution.executionId);
+    const startedAt = execution.startDate ? Date.parse(execution.startDate) : NaN;
+    // The same token returns the existing execution: say so, because nothing new was started.
+    if (isTerminal(execution.status) || (!Number.isNaN(startedAt) && startedAt < requestedAt - 30_000)) {
+        info(`Execution ${execution.executionId} already existed for this ClientToken (started ${execution.startDate}); following it instead of starting another.`);
+    }
+    else {
+        info(`Started execution ${execution.executionId}`);
+    }
+    return execution;
+}
+
+// EXTERNAL MODULE: ./node_modules/@alicloud/openapi-core/dist/client.js
+var dist_client = __nccwpck_require__(69764);
+var dist_client_default = /*#__PURE__*/__nccwpck_require__.n(dist_client);
+// EXTERNAL MODULE: ./node_modules/@darabonba/typescript/dist/index.js
+var dist = __nccwpck_require__(85783);
+// EXTERNAL MODULE: ./src/cloud-error.ts
+var cloud_error = __nccwpck_require__(41257);
 ;// CONCATENATED MODULE: ./src/oos/client.ts
 
 
@@ -85573,10 +86161,10 @@ function createOosClient(options) {
             result = await client.callApi(params, request, new dist.RuntimeOptions({}));
         }
         catch (err) {
-            throw toCloudError(action, err);
+            throw (0,cloud_error/* toCloudError */.d)(action, err);
         }
         if (typeof result.body !== 'object' || result.body === null || Array.isArray(result.body)) {
-            throw new CloudError(action, 'MalformedResponse', 'the response body is not a JSON object');
+            throw new cloud_error/* CloudError */.K(action, 'MalformedResponse', 'the response body is not a JSON object');
         }
         return result.body;
     }
@@ -85598,7 +86186,7 @@ function createOosClient(options) {
                 throw malformed('ListExecutions', body, 'Executions is not an array');
             const found = list.find((e) => e?.ExecutionId === executionId);
             if (found === undefined) {
-                throw new CloudError('ListExecutions', 'EntityNotExists.Execution', `execution ${executionId} was not found`, undefined, requestIdOf(body));
+                throw new cloud_error/* CloudError */.K('ListExecutions', 'EntityNotExists.Execution', `execution ${executionId} was not found`, undefined, requestIdOf(body));
             }
             return toExecution('ListExecutions', body, found);
         },
@@ -85642,7 +86230,24 @@ function toExecution(operation, body, raw) {
         execution.startDate = e.StartDate;
     if (typeof e.EndDate === 'string' && e.EndDate)
         execution.endDate = e.EndDate;
+    const counters = toCounters(e.Counters);
+    if (counters)
+        execution.counters = counters;
     return execution;
+}
+/** `Counters` such as `{"Total":2,"Success":1,"Failed":1}`; undefined unless Total is a count. */
+function toCounters(raw) {
+    if (typeof raw !== 'object' || raw === null)
+        return undefined;
+    const c = raw;
+    const count = (v) => {
+        const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+        return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+    };
+    const total = count(c.Total);
+    if (total === undefined)
+        return undefined;
+    return { total, success: count(c.Success) ?? 0, failed: count(c.Failed) ?? 0 };
 }
 const COUNT_FIELDS = {
     installed: 'InstalledCount',
@@ -85684,45 +86289,7 @@ function requestIdOf(body) {
     return typeof body.RequestId === 'string' ? body.RequestId : undefined;
 }
 function malformed(operation, body, what) {
-    return new CloudError(operation, 'MalformedResponse', `unexpected response: ${what}`, undefined, requestIdOf(body));
-}
-
-;// CONCATENATED MODULE: ./src/oos/types.ts
-/** OOS domain types as the rest of the action sees them: camelCase, numbers as numbers. */
-const TERMINAL_STATUSES = ['Success', 'Failed', 'Cancelled'];
-function isTerminal(status) {
-    return TERMINAL_STATUSES.includes(status);
-}
-
-;// CONCATENATED MODULE: ./src/poll.ts
-
-/**
- * The pause before the next status check: short while the execution is young, so a quick execution is
- * seen soon after it ends, then growing with its age (a tenth of it) up to the configured maximum.
- */
-function pollDelayMs(elapsedMs, maxIntervalMs) {
-    return Math.max(1000, Math.min(maxIntervalMs, Math.round(elapsedMs / 10)));
-}
-/** Polls until a terminal status or the deadline; logs only status changes through onStatusChange. */
-async function waitForExecution(getExecution, options, clock) {
-    const start = clock.now();
-    const deadline = start + options.timeoutMs;
-    let polls = 0;
-    let previous;
-    for (;;) {
-        const execution = await getExecution();
-        polls += 1;
-        if (execution.status !== previous) {
-            options.onStatusChange?.(execution, previous);
-            previous = execution.status;
-        }
-        if (isTerminal(execution.status))
-            return { execution, timedOut: false, polls };
-        const now = clock.now();
-        if (now >= deadline)
-            return { execution, timedOut: true, polls };
-        await clock.sleep(Math.min(pollDelayMs(now - start, options.maxIntervalMs), deadline - now));
-    }
+    return new cloud_error/* CloudError */.K(operation, 'MalformedResponse', `unexpected response: ${what}`, undefined, requestIdOf(body));
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -85738,7 +86305,8 @@ function reportOutputs(report, reportFile) {
     const t = report.totals;
     return {
         [Outputs.ExecutionId]: report.execution.executionId,
-        [Outputs.Status]: report.execution.status,
+        [Outputs.ExecutionIds]: JSON.stringify(report.batches.flatMap((b) => (b.execution ? [b.execution.executionId] : []))),
+        [Outputs.Status]: report.status,
         [Outputs.ClientToken]: report.clientToken,
         [Outputs.ConsoleUrl]: report.execution.consoleUrl,
         [Outputs.InstanceCount]: String(report.instances.length),
@@ -85789,20 +86357,27 @@ function formatDuration(seconds) {
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 
+
 const COLUMNS = ['Instance', 'Installed', 'Installed other', 'Pending reboot', 'Rejected', 'Missing', 'Failed', 'State'];
 /** The job summary as Markdown, rendered from the report alone. Leads with the answer. */
 function renderSummary(report) {
     return [headline(report), plan(report), execution(report), instances(report), totals(report)].join('\n\n') + '\n';
 }
 function headline(r) {
-    const ok = r.execution.status === 'Success';
+    const ok = r.status === 'Success';
     const icon = !ok ? '❌' : r.nonCompliant.length > 0 || r.unreported.length > 0 ? '⚠️' : '✅';
     const verb = r.action === 'install' ? 'Patch install' : 'Patch scan';
-    const title = `## ${icon} ${verb} in ${escapeCell(r.region)}: ${escapeCell(r.execution.status)}`;
+    const title = `## ${icon} ${verb} in ${escapeCell(r.region)}: ${escapeCell(r.status)}`;
     const n = r.instances.length;
     const lines = [title];
-    if (!ok) {
-        lines.push(`**The execution ended ${escapeCell(r.execution.status)}**${r.execution.statusMessage ? `: ${escapeCell(r.execution.statusMessage)}` : '.'}`);
+    const failed = r.batches.find((b) => b.execution && b.execution.status !== 'Success')?.execution;
+    if (failed) {
+        const which = r.batches.length > 1 ? `Execution ${escapeCell(failed.executionId)}` : 'The execution';
+        lines.push(`**${which} ended ${escapeCell(failed.status)}**${failed.statusMessage ? `: ${escapeCell(failed.statusMessage)}` : '.'}`);
+    }
+    if (r.stoppedEarly !== undefined) {
+        const skipped = r.batches.filter((b) => !b.execution);
+        lines.push(`**${skipped.length} of ${r.batches.length} batches not started**: ${escapeCell(r.stoppedEarly)}`);
     }
     if (r.nonCompliant.length === 0 && r.unreported.length === 0) {
         lines.push(`**All ${n} instance${plural(n)} compliant**: no missing, failed or pending-reboot patches.`);
@@ -85812,7 +86387,7 @@ function headline(r) {
             lines.push(`**${r.nonCompliant.length} of ${n} instance${plural(n)} need${r.nonCompliant.length === 1 ? 's' : ''} attention**: missing, failed or pending-reboot patches.`);
         }
         if (r.unreported.length > 0) {
-            lines.push(`**${r.unreported.length} of ${n} instance${plural(n)} not reported** by this execution: no current patch state.`);
+            lines.push(`**${r.unreported.length} of ${n} instance${plural(n)} not reported** by this ${r.batches.length > 1 ? 'run' : 'execution'}: no current patch state.`);
         }
     }
     return lines.join('\n\n');
@@ -85823,13 +86398,21 @@ function plan(r) {
         ['Region', escapeCell(r.region)],
         ['Instances', String(r.instances.length)],
     ];
+    if (r.tags)
+        rows.push(['Tags', r.tags.map((t) => `\`${escapeCell(t.key)}=${escapeCell(t.value)}\``).join(' ')]);
     if (r.install) {
         rows.push(['Reboot if needed', yesNo(r.install.rebootIfNeed)], ['Snapshot before install', r.install.createSnapshot ? `yes, kept ${r.install.retentionDays} days` : 'no']);
     }
-    rows.push(['ClientToken', `\`${escapeCell(r.clientToken)}\``]);
+    const rate = r.rateControl;
+    if (rate)
+        rows.push(['At most at a time', String(rate.maxConcurrency)], ['Max errors', escapeCell(String(maxErrorsValue(rate.maxErrors)))]);
+    if (r.batches.length === 1)
+        rows.push(['ClientToken', `\`${escapeCell(r.clientToken)}\``]);
     return `### Plan\n\n${table(['', ''], rows)}`;
 }
 function execution(r) {
+    if (r.batches.length > 1)
+        return batches(r);
     const e = r.execution;
     const parts = [`[${escapeCell(e.executionId)}](${e.consoleUrl}): **${escapeCell(e.status)}**`];
     if (e.durationSeconds !== undefined)
@@ -85838,6 +86421,23 @@ function execution(r) {
         parts.push(`(started ${escapeCell(e.startDate)})`);
     const message = e.statusMessage ? `\n\n> ${escapeCell(e.statusMessage)}` : '';
     return `### Execution\n\n${parts.join(' ')}${message}`;
+}
+const BATCH_COLUMNS = ['Batch', 'Execution', 'Status', 'Instances', 'Failed instances', 'Duration', 'ClientToken'];
+function batches(r) {
+    const rows = r.batches.map((b) => {
+        const e = b.execution;
+        const status = !e ? 'not started' : b.timedOut ? `${escapeCell(e.status)} (wait timed out)` : `**${escapeCell(e.status)}**`;
+        return [
+            String(b.index),
+            e ? `[${escapeCell(e.executionId)}](${e.consoleUrl})` : '',
+            status,
+            String(b.instanceCount),
+            b.errors === undefined ? '' : String(b.errors),
+            e?.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds),
+            `\`${escapeCell(b.clientToken)}\``,
+        ];
+    });
+    return `### Executions\n\n${r.batches.length} batches of at most 1000 instances, one after another.\n\n${table(BATCH_COLUMNS, rows)}`;
 }
 /** Worst first: failed, then missing, then pending reboot, then not reported. */
 function severity(i) {
@@ -85851,7 +86451,7 @@ function instances(r) {
     const rows = sorted.map((i) => {
         const id = `\`${escapeCell(i.instanceId)}\``;
         if (!i.state)
-            return [id, '', '', '', '', '', '', 'no patch state'];
+            return [id, '', '', '', '', '', '', i.notStarted ? 'not started' : 'no patch state'];
         const c = i.state.counts;
         const state = i.stale ? 'not updated by this execution' : i.needsAttention ? 'needs attention' : 'compliant';
         return [id, ...[c.installed, c.installedOther, c.installedPendingReboot, c.installedRejected, c.missing, c.failed].map(String), state];
@@ -85898,95 +86498,64 @@ async function publishReport(report, env) {
     return file;
 }
 
-;// CONCATENATED MODULE: ./src/report.ts
-const ZERO_COUNTS = Object.freeze({
-    installed: 0,
-    installedOther: 0,
-    installedPendingReboot: 0,
-    installedRejected: 0,
-    missing: 0,
-    failed: 0,
-});
-function consoleUrl(region, executionId) {
-    return `https://oos.console.aliyun.com/${encodeURIComponent(region)}/execution/detail/${encodeURIComponent(executionId)}`;
-}
-function needsAttention(counts) {
-    return counts.missing > 0 || counts.failed > 0 || counts.installedPendingReboot > 0;
-}
-function addCounts(a, b) {
-    return {
-        installed: a.installed + b.installed,
-        installedOther: a.installedOther + b.installedOther,
-        installedPendingReboot: a.installedPendingReboot + b.installedPendingReboot,
-        installedRejected: a.installedRejected + b.installedRejected,
-        missing: a.missing + b.missing,
-        failed: a.failed + b.failed,
-    };
-}
-/** Joins the execution and the patch states into one report, in the order the instances were given. */
-function buildReport(input) {
-    const byId = new Map(input.states.map((s) => [s.instanceId, s]));
-    const started = parseTime(input.execution.startDate);
-    const instances = input.instanceIds.map((instanceId) => {
-        const state = byId.get(instanceId);
-        if (!state)
-            return { instanceId, stale: false, needsAttention: false };
-        const ended = parseTime(state.operationEndTime);
-        const stale = started !== undefined && ended !== undefined && ended < started;
-        return { instanceId, state, stale, needsAttention: needsAttention(state.counts) };
-    });
-    const totals = instances.reduce((sum, i) => (i.state ? addCounts(sum, i.state.counts) : sum), ZERO_COUNTS);
-    const execution = {
-        ...input.execution,
-        consoleUrl: consoleUrl(input.region, input.execution.executionId),
-    };
-    const end = parseTime(input.execution.endDate);
-    if (started !== undefined && end !== undefined && end >= started) {
-        execution.durationSeconds = Math.round((end - started) / 1000);
-    }
-    const report = {
-        action: input.action,
-        region: input.region,
-        clientToken: input.clientToken,
-        execution,
-        instances,
-        totals,
-        nonCompliant: instances.filter((i) => i.needsAttention).map((i) => i.instanceId),
-        unreported: instances.filter((i) => !i.state || i.stale).map((i) => i.instanceId),
-    };
-    if (input.install)
-        report.install = input.install;
-    return report;
-}
-function parseTime(value) {
-    if (!value)
-        return undefined;
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? undefined : t;
-}
+;// CONCATENATED MODULE: ./src/targets.ts
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/token.ts
 
+
+
+
+/** An inventory of 10,000 IDs is about 250 KB; anything far larger is not an inventory. */
+const MAX_FILE_BYTES = 4 * 1024 * 1024;
 /**
- * The idempotency token for StartExecution, documented in the README so an operator can recompute it:
- * `patch-` + the first 32 hex characters of SHA-256 over
- * `<runId>|<action>|<region>|<sorted IDs joined by ",">|<rebootIfNeed>|<whetherCreateSnapshot>|<retentionDays>`,
- * the last three empty for a scan. The run attempt is left out on purpose: a re-run converges on the same execution.
+ * The instances an `instance-ids-file` lists. The path is relative to the workspace (GITHUB_WORKSPACE, else
+ * the working directory), and must stay inside it once symbolic links are followed: the file is the
+ * inventory a pull request can change, not a way to read the runner's disk. Runs before any network call.
  */
-function clientToken(runId, settings) {
-    return `patch-${sha256Hex(tokenSource(runId, settings)).slice(0, 32)}`;
+async function readInstanceIdsFile(settings, env) {
+    const given = settings.instanceIdsFile;
+    if (given === undefined)
+        return settings;
+    const name = Inputs.InstanceIdsFile;
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const root = await (0,promises_namespaceObject.realpath)(workspace).catch(() => {
+        throw new InputError(name, `the workspace ${show(workspace)} does not exist; check out the repository first`);
+    });
+    const file = await (0,promises_namespaceObject.realpath)((0,external_node_path_namespaceObject.resolve)(root, given)).catch(() => {
+        throw new InputError(name, `${show(given)} does not exist in the workspace; check out the repository first (actions/checkout)`);
+    });
+    if (!isInside(root, file)) {
+        throw new InputError(name, `${show(given)} is outside the workspace; give a path relative to the repository root`);
+    }
+    const info = await (0,promises_namespaceObject.stat)(file);
+    if (!info.isFile())
+        throw new InputError(name, `${show(given)} is not a file`);
+    if (info.size > MAX_FILE_BYTES) {
+        throw new InputError(name, `${show(given)} is ${info.size} bytes; an inventory of ${MAX_TARGET_INSTANCES} IDs needs far less`);
+    }
+    return { ...settings, instanceIds: parseInstanceIdsFile(await (0,promises_namespaceObject.readFile)(file, 'utf8')) };
 }
-/** The exact string that is hashed into the token. */
-function tokenSource(runId, settings) {
-    const ids = [...settings.instanceIds].sort().join(',');
-    const install = settings.install;
-    const knobs = install ? [String(install.rebootIfNeed), String(install.createSnapshot), String(install.retentionDays)] : ['', '', ''];
-    return [runId, settings.action, settings.region, ids, ...knobs].join('|');
+/** The instances that carry every tag in `tags`, found with ECS DescribeInstances (paginated inside). */
+async function resolveTags(settings, ecs) {
+    const tags = settings.tags;
+    if (!tags)
+        return settings;
+    const found = await (await ecs()).describeInstancesByTags(tags);
+    const ids = [...new Set(found.map((i) => i.instanceId))];
+    if (ids.length === 0) {
+        throw new ActionError(`No instance in ${settings.region} carries ${describeTags(tags)}: nothing to patch. Check the tags and the region.`);
+    }
+    if (ids.length > MAX_TARGET_INSTANCES) {
+        throw new ActionError(`${ids.length} instances in ${settings.region} carry ${describeTags(tags)}; one run takes at most ${MAX_TARGET_INSTANCES}. ` +
+            'Narrow the tags, or split the fleet across steps.');
+    }
+    return { ...settings, instanceIds: ids };
 }
-function sha256Hex(text) {
-    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
+function describeTags(tags) {
+    return `the tag${tags.length === 1 ? '' : 's'} ${tags.map((t) => `${t.key}=${t.value}`).join(', ')}`;
+}
+function isInside(root, file) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, file);
+    return rel !== '' && !rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel);
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
@@ -86002,29 +86571,46 @@ function sha256Hex(text) {
 
 
 
+
+
 /** The action, phase by phase. The only caller of setFailed. */
 async function run(env = process.env) {
     try {
-        const { settings, warnings } = parseInputs((name) => getInput(name));
+        const { settings: parsed, warnings } = parseInputs((name) => getInput(name));
         for (const w of warnings)
             warning(w);
+        const listed = await readInstanceIdsFile(parsed, env);
         const credentials = signIn(env);
-        const token = clientToken(requireEnv(env, 'GITHUB_RUN_ID'), settings);
-        logPlan(settings, token, env);
-        const oos = createOosClient({
-            region: settings.region,
-            endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
-            credential: toCredential(credentials.keys),
-        });
-        const started = await start(oos, settings, token);
-        const { report, timedOut } = await waitAndReport(oos, settings, token, started);
+        const runId = requireEnv(env, 'GITHUB_RUN_ID');
+        const credential = toCredential(credentials.keys);
+        const settings = await resolveTags(listed, () => loadEcsClient(ecsOptions(listed, credential)));
+        const batches = planBatches(runId, settings);
+        logPlan(settings, batches, env);
+        const report = await patch(settings, batches, credential);
         const file = await publishReport(report, env);
         info(`Report written to ${file}`);
-        verdict(report, settings, timedOut);
+        verdict(report, settings);
     }
     catch (err) {
         setFailed(failureMessage(err));
     }
+}
+/** Start -> wait -> patch states, batch after batch; one report for them all. */
+async function patch(settings, batches, credential) {
+    const oos = createOosClient({
+        region: settings.region,
+        endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
+        credential,
+    });
+    const ran = await runBatches(batches, settings, {
+        runExecution: (request) => runExecution(oos, request, systemClock),
+        now: () => systemClock.now(),
+        log: (message) => info(message),
+    });
+    return reportBatches(settings, ran);
+}
+function ecsOptions(settings, credential) {
+    return { region: settings.region, credential, ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}) };
 }
 function signIn(env) {
     const credentials = credentialsFromEnv(env);
@@ -86033,58 +86619,44 @@ function signIn(env) {
     info(`Credentials: ${credentials.source}, key ${maskKeyId(credentials.keys.accessKeyId)}`);
     return credentials;
 }
-function logPlan(settings, token, env) {
+function logPlan(settings, batches, env) {
     const n = settings.instanceIds.length;
-    info(`Plan: ${settings.action} on ${n} instance${n === 1 ? '' : 's'} in ${settings.region}`);
+    const source = settings.tags
+        ? ` carrying ${describeTags(settings.tags)}`
+        : settings.instanceIdsFile !== undefined
+            ? ` listed in ${settings.instanceIdsFile}`
+            : '';
+    info(`Plan: ${settings.action} on ${n} instance${n === 1 ? '' : 's'}${source} in ${settings.region}`);
     if (settings.install) {
         const i = settings.install;
         info(`  reboot if needed: ${i.rebootIfNeed}, snapshot: ${i.createSnapshot}${i.createSnapshot ? ` (kept ${i.retentionDays} days)` : ''}`);
     }
-    info(`ClientToken: ${token}`);
+    const rate = settings.rateControl;
+    info(`  at most ${rate.maxConcurrency} at a time; max errors ${maxErrorsValue(rate.maxErrors)}`);
+    if (batches.length > 1) {
+        info(`  ${batches.length} batches of at most ${MAX_INSTANCES_PER_EXECUTION} instances, one execution each, one after another`);
+    }
+    else {
+        info(`ClientToken: ${batches[0]?.clientToken}`);
+    }
     const attempt = Number(env.GITHUB_RUN_ATTEMPT ?? '1');
     if (attempt > 1) {
         info(`This is attempt ${attempt} of run ${env.GITHUB_RUN_ID}: the ClientToken is the first attempt's, so OOS returns any execution an earlier attempt started instead of starting another.`);
     }
 }
-async function start(oos, settings, token) {
-    const requestedAt = Date.now();
-    const execution = await oos.startExecution({ plan: settings, clientToken: token });
-    saveState('execution-id', execution.executionId);
-    const startedAt = execution.startDate ? Date.parse(execution.startDate) : NaN;
-    // The same token returns the existing execution: say so, because nothing new was started.
-    if (isTerminal(execution.status) || (!Number.isNaN(startedAt) && startedAt < requestedAt - 30_000)) {
-        info(`Execution ${execution.executionId} already existed for this ClientToken (started ${execution.startDate}); following it instead of starting another.`);
-    }
-    else {
-        info(`Started execution ${execution.executionId}`);
-    }
-    return execution;
-}
-async function waitAndReport(oos, settings, token, started) {
-    const waited = await waitForExecution(() => oos.getExecution(started.executionId), {
-        timeoutMs: settings.waitTimeoutMinutes * 60_000,
-        maxIntervalMs: settings.pollIntervalSeconds * 1000,
-        onStatusChange: (e) => info(`Execution ${e.executionId}: ${e.status}${e.statusMessage ? ` (${e.statusMessage})` : ''}`),
-    }, systemClock);
-    const base = {
-        action: settings.action,
-        region: settings.region,
-        clientToken: token,
-        instanceIds: settings.instanceIds,
-        ...(settings.install ? { install: settings.install } : {}),
-    };
-    const states = waited.timedOut ? [] : await oos.listInstancePatchStates(settings.instanceIds);
-    return { report: buildReport({ ...base, execution: waited.execution, states }), timedOut: waited.timedOut };
-}
-function verdict(report, settings, timedOut) {
-    const e = report.execution;
-    if (timedOut) {
+function verdict(report, settings) {
+    const timedOut = report.batches.find((b) => b.timedOut);
+    if (timedOut?.execution) {
+        const e = timedOut.execution;
         throw new ActionError(`Execution ${e.executionId} did not end within wait-timeout-minutes (${settings.waitTimeoutMinutes}); last status ${e.status}. ` +
-            `Follow it at ${e.consoleUrl}, or raise wait-timeout-minutes.`);
+            `Follow it at ${e.consoleUrl}, or raise wait-timeout-minutes.${also(notStarted(report))}`);
     }
-    if (e.status !== 'Success') {
-        throw new ActionError(`Execution ${e.executionId} ended ${e.status}${e.statusMessage ? `: ${e.statusMessage}` : ''}. Details: ${e.consoleUrl}`);
+    const failed = report.batches.find((b) => b.execution && b.execution.status !== 'Success')?.execution;
+    if (failed) {
+        throw new ActionError(`Execution ${failed.executionId} ended ${failed.status}${failed.statusMessage ? `: ${failed.statusMessage}` : ''}. Details: ${failed.consoleUrl}${also(notStarted(report))}`);
     }
+    if (report.stoppedEarly !== undefined)
+        throw new ActionError(notStarted(report));
     if (report.unreported.length > 0) {
         warning(`No current patch state for ${report.unreported.length} instance(s): ${report.unreported.join(', ')}`);
     }
@@ -86092,6 +86664,17 @@ function verdict(report, settings, timedOut) {
         const ids = [...report.nonCompliant, ...report.unreported];
         throw new ActionError(`fail-on-missing: ${ids.length} instance(s) are not compliant: ${ids.join(', ')}`);
     }
+}
+/** "2 of 3 batches (1500 instances) were not started: <why>", or nothing. */
+function notStarted(report) {
+    const skipped = report.batches.filter((b) => !b.execution);
+    if (skipped.length === 0)
+        return '';
+    const instances = skipped.reduce((n, b) => n + b.instanceCount, 0);
+    return `${skipped.length} of ${report.batches.length} batches (${instances} instances) were not started: ${report.stoppedEarly ?? ''}`;
+}
+function also(text) {
+    return text === '' ? '' : ` — ${text}`;
 }
 function requireEnv(env, name) {
     const value = env[name];

@@ -82,6 +82,7 @@ export interface EmulatorServerOptions {
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_HEADER_BYTES = 1024 * 1024;
 
 export class EmulatorServer {
   readonly requests: RecordedRequest[] = [];
@@ -95,7 +96,9 @@ export class EmulatorServer {
     this.verifier = options.verifier;
     this.now = options.now;
     for (const s of options.services ?? []) this.addService(s);
-    this.server = createServer((req, res) => {
+    // RPC requests carry every parameter in the query string, as the generated SDKs send them: a StartExecution
+    // for 1000 instances is about 40 KB of URL, well past Node's default 16 KB header limit.
+    this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Last resort: the normal path already turns errors into JSON.
         if (!res.headersSent) res.writeHead(500);
