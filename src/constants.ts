@@ -13,6 +13,15 @@ export const Inputs = {
   DryRun: 'dry-run',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
+  RoleToAssume: 'role-to-assume',
+  OidcProviderArn: 'oidc-provider-arn',
+  Audience: 'audience',
+  RoleSessionName: 'role-session-name',
+  RoleDurationSeconds: 'role-duration-seconds',
+  StsEndpoint: 'sts-endpoint',
+  AccessKeyId: 'access-key-id',
+  AccessKeySecret: 'access-key-secret',
+  SecurityToken: 'security-token',
 } as const;
 
 export const Outputs = {

@@ -1,10 +1,10 @@
 import type Credential from '@alicloud/credentials';
 import * as core from '@actions/core';
 import { systemClock } from './clock.js';
-import { credentialsFromEnv, maskKeyId, secretValues, toCredential, type ResolvedCredentials } from './credentials.js';
 import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
 import { defaultOosEndpoint } from './endpoint.js';
-import { ActionError, InputError } from './errors.js';
+import { ActionError } from './errors.js';
+import { explain, type SignInContext } from './explain.js';
 import { parseInputs, type Settings } from './inputs.js';
 import { createOosClient } from './oos/client.js';
 import { type Execution, isTerminal, type OosApi, type PatchPlan } from './oos/types.js';
@@ -13,14 +13,19 @@ import { waitForExecution } from './poll.js';
 import { planRun } from './preflight-phase.js';
 import { publishPlan, publishReport } from './publish.js';
 import { buildReport, type PatchReport } from './report.js';
+import { secrets } from './secrets.js';
+import { protectSecrets, signIn, SignInError } from './sign-in.js';
 
 /** The action, phase by phase. The only caller of setFailed. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const read = (name: string): string => core.getInput(name);
+  let signedIn: SignInContext | undefined;
   try {
-    const { settings, warnings } = parseInputs((name) => core.getInput(name));
+    protectSecrets(read, env, secrets);
+    const { settings, warnings } = parseInputs(read);
     for (const w of warnings) core.warning(w);
-    const credentials = signIn(env);
-    const credential = toCredential(credentials.keys);
+    const { credential, context } = await signIn(read, env, secrets);
+    signedIn = context;
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
     const plan = await planRun(settings, createEcsClient(ecsOptions(settings, credential)), runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
@@ -36,7 +41,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.info(`Report written to ${file}`);
     verdict(report, settings, timedOut);
   } catch (err) {
-    core.setFailed(failureMessage(err));
+    core.setFailed(failureMessage(err, signedIn));
   }
 }
 
@@ -52,13 +57,6 @@ async function stopBeforeStart(plan: PlanReport, env: NodeJS.ProcessEnv): Promis
   core.info(
     `Dry run: StartExecution would patch ${plan.targets.length} instance(s) with ClientToken ${plan.clientToken}. Nothing was started.`,
   );
-}
-
-function signIn(env: NodeJS.ProcessEnv): ResolvedCredentials {
-  const credentials = credentialsFromEnv(env);
-  for (const secret of secretValues(credentials.keys)) core.setSecret(secret);
-  core.info(`Credentials: ${credentials.source}, key ${maskKeyId(credentials.keys.accessKeyId)}`);
-  return credentials;
 }
 
 function logPlan(plan: PlanReport, env: NodeJS.ProcessEnv): void {
@@ -151,8 +149,8 @@ function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-function failureMessage(err: unknown): string {
-  if (err instanceof InputError || err instanceof ActionError) return err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
+/** The failure as one actionable line, with every known secret value scrubbed (the last line of defence). */
+function failureMessage(err: unknown, signedIn: SignInContext | undefined): string {
+  const message = err instanceof SignInError ? explain(err.error, err.context) : explain(err, signedIn);
+  return secrets.scrub(message);
 }
