@@ -78,6 +78,68 @@ function createEcsClient(options) {
                 tag: tags.map((t) => new _alicloud_ecs20140526__WEBPACK_IMPORTED_MODULE_0__.DescribeInstancesRequestTag({ key: t.key, ...(t.value !== undefined ? { value: t.value } : {}) })),
             });
         },
+        async describeCloudAssistantStatus(instanceIds) {
+            const all = [];
+            // With InstanceId.N given, ECS returns every requested instance in one response (no paging).
+            for (let i = 0; i < instanceIds.length; i += BATCH) {
+                const req = new _alicloud_ecs20140526__WEBPACK_IMPORTED_MODULE_0__.DescribeCloudAssistantStatusRequest({ regionId: region, instanceId: instanceIds.slice(i, i + BATCH) });
+                let body;
+                try {
+                    body = (await client.describeCloudAssistantStatusWithOptions(req, new _darabonba_typescript__WEBPACK_IMPORTED_MODULE_2__.RuntimeOptions({}))).body;
+                }
+                catch (err) {
+                    throw (0,_cloud_error_js__WEBPACK_IMPORTED_MODULE_3__/* .toCloudError */ .d)('DescribeCloudAssistantStatus', err);
+                }
+                for (const s of body?.instanceCloudAssistantStatusSet?.instanceCloudAssistantStatus ?? []) {
+                    if (!s.instanceId)
+                        continue;
+                    const status = { instanceId: s.instanceId, online: String(s.cloudAssistantStatus) === 'true' };
+                    if (s.cloudAssistantVersion)
+                        status.version = s.cloudAssistantVersion;
+                    if (s.lastHeartbeatTime)
+                        status.lastHeartbeatTime = s.lastHeartbeatTime;
+                    all.push(status);
+                }
+            }
+            return all;
+        },
+        async describeSnapshotsSince(since) {
+            const found = [];
+            // ECS takes the filter in minutes (yyyy-MM-ddTHH:mmZ): round down so nothing created in that minute is missed.
+            const minute = since.toISOString().slice(0, 16) + 'Z';
+            let nextToken;
+            do {
+                const req = new _alicloud_ecs20140526__WEBPACK_IMPORTED_MODULE_0__.DescribeSnapshotsRequest({
+                    regionId: region,
+                    sourceDiskType: 'System',
+                    filter: [new _alicloud_ecs20140526__WEBPACK_IMPORTED_MODULE_0__.DescribeSnapshotsRequestFilter({ key: 'CreationStartTime', value: minute })],
+                    maxResults: BATCH,
+                    ...(nextToken ? { nextToken } : {}),
+                });
+                let body;
+                try {
+                    body = (await client.describeSnapshotsWithOptions(req, new _darabonba_typescript__WEBPACK_IMPORTED_MODULE_2__.RuntimeOptions({}))).body;
+                }
+                catch (err) {
+                    throw (0,_cloud_error_js__WEBPACK_IMPORTED_MODULE_3__/* .toCloudError */ .d)('DescribeSnapshots', err);
+                }
+                for (const s of body?.snapshots?.snapshot ?? []) {
+                    if (!s.snapshotId)
+                        continue;
+                    const info = {
+                        snapshotId: s.snapshotId,
+                        name: s.snapshotName ?? '',
+                        status: s.status ?? '',
+                        creationTime: s.creationTime ?? '',
+                    };
+                    if (typeof s.retentionDays === 'number')
+                        info.retentionDays = s.retentionDays;
+                    found.push(info);
+                }
+                nextToken = body?.nextToken || undefined;
+            } while (nextToken);
+            return found;
+        },
     };
 }
 

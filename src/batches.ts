@@ -2,6 +2,7 @@ import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
 import type { ExecutionOutcome, ExecutionRequest } from './execution.js';
 import type { Settings } from './inputs.js';
 import type { MaxErrors, PatchPlan } from './oos/types.js';
+import type { PreflightReport } from './preflight.js';
 import { buildReport, combineReports, type NotStartedBatch, type PatchReport } from './report.js';
 import { clientToken, type TokenBatch } from './token.js';
 
@@ -36,11 +37,19 @@ export type SettingsForBatches = Pick<
   'region' | 'action' | 'instanceIds' | 'tags' | 'install' | 'rateControl' | 'waitTimeoutMinutes' | 'pollIntervalSeconds'
 >;
 
-/** Splits the run into batches in the order the instances were given. Tags stay tags while they fit one execution. */
-export function planBatches(runId: string, settings: SettingsForBatches, size = MAX_INSTANCES_PER_EXECUTION): Batch[] {
-  const ids = settings.instanceIds;
+/**
+ * Splits the targets (the instances pre-flight let through, in the order given) into batches. Tags stay tags
+ * while they fit one execution and pre-flight left none of the tagged instances out; otherwise the IDs are listed.
+ */
+export function planBatches(
+  runId: string,
+  settings: SettingsForBatches,
+  targets: readonly string[] = settings.instanceIds,
+  size = MAX_INSTANCES_PER_EXECUTION,
+): Batch[] {
+  const ids = targets;
   const count = Math.max(1, Math.ceil(ids.length / size));
-  const byTags = settings.tags !== undefined && count === 1;
+  const byTags = settings.tags !== undefined && count === 1 && targets.length === settings.instanceIds.length;
   return Array.from({ length: count }, (_, i) => {
     const covers = ids.slice(i * size, (i + 1) * size);
     const token: TokenBatch = { index: i + 1, count, instanceIds: byTags ? [] : covers };
@@ -137,7 +146,7 @@ function stopReason(
 }
 
 /** One report for the whole run: every batch's execution and patch states, and the batches not started. */
-export function reportBatches(settings: SettingsForBatches, run: BatchRun): PatchReport {
+export function reportBatches(settings: SettingsForBatches, run: BatchRun, preflight?: PreflightReport): PatchReport {
   const started: PatchReport[] = [];
   const notStarted: NotStartedBatch[] = [];
   for (const { batch, outcome } of run.batches) {
@@ -157,6 +166,7 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun): Patc
         execution: outcome.execution,
         states: outcome.states,
         timedOut: outcome.timedOut,
+        ...(preflight ? { preflight } : {}),
       }),
     );
   }

@@ -13,8 +13,19 @@ export const Inputs = {
   FailOnMissing: 'fail-on-missing',
   MaxConcurrency: 'max-concurrency',
   MaxErrors: 'max-errors',
+  OnUnavailable: 'on-unavailable',
+  DryRun: 'dry-run',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
+  RoleToAssume: 'role-to-assume',
+  OidcProviderArn: 'oidc-provider-arn',
+  Audience: 'audience',
+  RoleSessionName: 'role-session-name',
+  RoleDurationSeconds: 'role-duration-seconds',
+  StsEndpoint: 'sts-endpoint',
+  AccessKeyId: 'access-key-id',
+  AccessKeySecret: 'access-key-secret',
+  SecurityToken: 'security-token',
 } as const;
 
 export const Outputs = {
@@ -32,6 +43,7 @@ export const Outputs = {
   FailedCount: 'failed-count',
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
+  SkippedInstances: 'skipped-instances',
 } as const;
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';

@@ -2,6 +2,7 @@ import { Inputs, MAX_TARGET_INSTANCES } from './constants.js';
 import { type Endpoint, parseEndpoint } from './endpoint.js';
 import { InputError } from './errors.js';
 import type { MaxErrors, RateControl, TargetTag } from './oos/types.js';
+import type { OnUnavailable } from './preflight.js';
 
 export type { MaxErrors, RateControl, TargetTag } from './oos/types.js';
 
@@ -41,6 +42,10 @@ export interface Settings {
   failOnMissing: boolean;
   /** `max-concurrency` and `max-errors`, sent to the template as rateControl. */
   rateControl: RateControl;
+  /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
+  onUnavailable: OnUnavailable;
+  /** Stop with success after pre-flight, writing the plan; never start an execution. */
+  dryRun: boolean;
   oosEndpoint?: Endpoint;
   ecsEndpoint?: Endpoint;
 }
@@ -90,6 +95,8 @@ export function parseInputs(read: InputReader): ParsedInputs {
       maxConcurrency: parseInteger(get, Inputs.MaxConcurrency, DEFAULT_MAX_CONCURRENCY, 1, MAX_CONCURRENCY),
       maxErrors: parseMaxErrors(get(Inputs.MaxErrors)),
     },
+    onUnavailable: parseOnUnavailable(get(Inputs.OnUnavailable)),
+    dryRun: parseBoolean(get, Inputs.DryRun, false),
   };
   if (target === Inputs.InstanceIdsFile) settings.instanceIdsFile = get(target);
   if (target === Inputs.Tags) settings.tags = parseTags(get(target));
@@ -253,6 +260,12 @@ export function parseMaxErrors(raw: string): MaxErrors {
 function parseAction(value: string): PatchAction {
   if (value === 'scan' || value === 'install') return value;
   throw new InputError(Inputs.Action, `expected scan or install, got ${show(value)}`);
+}
+
+function parseOnUnavailable(value: string): OnUnavailable {
+  if (value === '' || value === 'fail') return 'fail';
+  if (value === 'skip') return 'skip';
+  throw new InputError(Inputs.OnUnavailable, `expected fail or skip, got ${show(value)}`);
 }
 
 function required(get: InputReader, name: string): string {

@@ -1,5 +1,6 @@
 import type { InstallOptions, PatchAction } from './inputs.js';
 import type { Execution, InstancePatchState, PatchCounts, RateControl, TargetTag } from './oos/types.js';
+import type { InstanceCheck, PreflightReport } from './preflight.js';
 
 export interface InstanceReport {
   instanceId: string;
@@ -11,6 +12,10 @@ export interface InstanceReport {
   needsAttention: boolean;
   /** Its batch was not started: an earlier batch failed, exceeded max-errors or ran out of time. */
   notStarted?: boolean;
+  /** Name, status and OS as pre-flight saw them. */
+  name?: string;
+  osType?: string;
+  osName?: string;
 }
 
 export interface ExecutionReport extends Execution {
@@ -57,6 +62,10 @@ export interface PatchReport {
   nonCompliant: string[];
   /** IDs with no patch state from this execution (none at all, or older than the execution). */
   unreported: string[];
+  /** Instances left out by pre-flight (on-unavailable: skip), with the reason. Not in `instances`. */
+  skipped: InstanceCheck[];
+  /** Every pre-flight check, of the instances sent and of the skipped ones. */
+  preflight?: PreflightReport;
 }
 
 export interface ReportInput {
@@ -71,6 +80,7 @@ export interface ReportInput {
   states: readonly InstancePatchState[];
   /** The wait ended before the execution did. */
   timedOut?: boolean;
+  preflight?: PreflightReport;
 }
 
 export const ZERO_COUNTS: PatchCounts = Object.freeze({
@@ -104,14 +114,17 @@ export function addCounts(a: PatchCounts, b: PatchCounts): PatchCounts {
 /** Joins the execution and the patch states into one report, in the order the instances were given. */
 export function buildReport(input: ReportInput): PatchReport {
   const byId = new Map(input.states.map((s) => [s.instanceId, s]));
+  const checks = new Map((input.preflight?.checks ?? []).map((c) => [c.instanceId, c]));
   const started = parseTime(input.execution.startDate);
   const instances: InstanceReport[] = input.instanceIds.map((instanceId) => {
     const state = byId.get(instanceId);
-    if (!state) return { instanceId, stale: false, needsAttention: false };
+    const facts = describedBy(checks.get(instanceId));
+    if (!state) return { instanceId, stale: false, needsAttention: false, ...facts };
     const ended = parseTime(state.operationEndTime);
     const stale = started !== undefined && ended !== undefined && ended < started;
-    return { instanceId, state, stale, needsAttention: needsAttention(state.counts) };
+    return { instanceId, state, stale, needsAttention: needsAttention(state.counts), ...facts };
   });
+  const sent = new Set(input.instanceIds);
   const totals = instances.reduce((sum, i) => (i.state ? addCounts(sum, i.state.counts) : sum), ZERO_COUNTS);
   const execution: ExecutionReport = {
     ...input.execution,
@@ -135,10 +148,12 @@ export function buildReport(input: ReportInput): PatchReport {
     totals,
     nonCompliant: instances.filter((i) => i.needsAttention).map((i) => i.instanceId),
     unreported: instances.filter((i) => !i.state || i.stale).map((i) => i.instanceId),
+    skipped: (input.preflight?.checks ?? []).filter((c) => c.verdict !== 'ok' && !sent.has(c.instanceId)),
   };
   if (input.install) report.install = input.install;
   if (input.rateControl) report.rateControl = input.rateControl;
   if (input.tags) report.tags = input.tags;
+  if (input.preflight) report.preflight = input.preflight;
   return report;
 }
 
@@ -163,7 +178,7 @@ export function combineReports(
     ...started.flatMap((r) => r.batches),
     ...notStarted.map((b) => ({ index: 0, instanceCount: b.instanceIds.length, clientToken: b.clientToken })),
   ].map((b, i) => ({ ...b, index: i + 1 }));
-  const skipped: InstanceReport[] = notStarted.flatMap((b) =>
+  const unstarted: InstanceReport[] = notStarted.flatMap((b) =>
     b.instanceIds.map((instanceId) => ({ instanceId, stale: false, needsAttention: false, notStarted: true })),
   );
   const failedBatch = started.find((r) => r.status !== 'Success');
@@ -171,13 +186,21 @@ export function combineReports(
     ...first,
     status: failedBatch?.status ?? (stoppedEarly !== undefined ? 'Failed' : 'Success'),
     batches,
-    instances: [...started.flatMap((r) => r.instances), ...skipped],
+    instances: [...started.flatMap((r) => r.instances), ...unstarted],
     totals: started.reduce((sum, r) => addCounts(sum, r.totals), ZERO_COUNTS),
     nonCompliant: started.flatMap((r) => r.nonCompliant),
-    unreported: [...started.flatMap((r) => r.unreported), ...skipped.map((i) => i.instanceId)],
+    unreported: [...started.flatMap((r) => r.unreported), ...unstarted.map((i) => i.instanceId)],
   };
   if (stoppedEarly !== undefined) report.stoppedEarly = stoppedEarly;
   return report;
+}
+
+function describedBy(check: InstanceCheck | undefined): Pick<InstanceReport, 'name' | 'osType' | 'osName'> {
+  const facts: Pick<InstanceReport, 'name' | 'osType' | 'osName'> = {};
+  if (check?.name) facts.name = check.name;
+  if (check?.osType) facts.osType = check.osType;
+  if (check?.osName) facts.osName = check.osName;
+  return facts;
 }
 
 function parseTime(value: string | undefined): number | undefined {

@@ -11,7 +11,10 @@ export interface TokenBatch {
   instanceIds: readonly string[];
 }
 
-/** What the token depends on: the settings that shape an execution's parameters. */
+/**
+ * What the token covers: the settings that shape an execution's parameters. Without a batch, `instanceIds` are
+ * the instances actually sent (after pre-flight).
+ */
 export type TokenSettings = Pick<Settings, 'action' | 'region' | 'instanceIds' | 'install' | 'tags' | 'rateControl'>;
 
 /**
@@ -22,7 +25,9 @@ export type TokenSettings = Pick<Settings, 'action' | 'region' | 'instanceIds' |
  * `|tags=<JSON [[key,value],...] sorted by key>`, `|max-concurrency=<n>` and `|max-errors=<n or p%>` when not the
  * default (10 and 0), and `|batch=<i>` (1-based) when the run has more than one batch. The IDs are those the
  * execution's targets list: empty when it targets by tags. The run attempt is left out on purpose: a re-run
- * converges on the same execution.
+ * converges on the same execution. The IDs are the ones sent to StartExecution: with `on-unavailable: skip` that
+ * is the instances that passed pre-flight, so a re-run that finds a different set of ready instances starts a new
+ * execution for that set (instead of OOS rejecting the same token with other parameters).
  */
 export function clientToken(runId: string, settings: TokenSettings, batch?: TokenBatch): string {
   return `patch-${sha256Hex(tokenSource(runId, settings, batch)).slice(0, 32)}`;

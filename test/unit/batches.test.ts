@@ -49,6 +49,17 @@ describe('planBatches', () => {
     ]);
     expect(batchPlan({ ...settings(1001), tags }, large[0]!, 0).tags).toBeUndefined();
   });
+
+  it('lists the IDs instead of the tags when pre-flight left some tagged instances out', () => {
+    const tags = [{ key: 'env', value: 'prod' }];
+    const s = { ...settings(3), tags };
+    const ready = s.instanceIds.slice(1);
+    const [only] = planBatches('42', s, ready);
+    expect(only?.byTags).toBe(false);
+    expect(only?.covers).toEqual(ready);
+    expect(batchPlan(s, only!, 0).tags).toBeUndefined();
+    expect(only?.clientToken).toBe(clientToken('42', s, { index: 1, count: 1, instanceIds: ready }));
+  });
 });
 
 describe('error budget', () => {

@@ -20,6 +20,8 @@ describe('parseInputs', () => {
       pollIntervalSeconds: 10,
       failOnMissing: false,
       rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
+      onUnavailable: 'fail',
+      dryRun: false,
     });
     expect(warnings).toEqual([]);
   });
@@ -61,6 +63,13 @@ describe('parseInputs', () => {
     expect(warnings[0]).toContain("'retention-days'");
   });
 
+  it('reads on-unavailable and dry-run', () => {
+    const { settings } = parseInputs(reader({ ...base, 'on-unavailable': 'skip', 'dry-run': 'true' }));
+    expect(settings.onUnavailable).toBe('skip');
+    expect(settings.dryRun).toBe(true);
+    expect(parseInputs(reader({ ...base, 'on-unavailable': 'fail' })).settings.onUnavailable).toBe('fail');
+  });
+
   it('parses endpoint overrides', () => {
     const { settings } = parseInputs(
       reader({ ...base, 'oos-endpoint': 'http://127.0.0.1:8080', 'ecs-endpoint': 'ecs-vpc.cn-hangzhou.aliyuncs.com' }),
@@ -96,6 +105,9 @@ describe('parseInputs', () => {
     ['max-errors', { ...base, 'max-errors': '101%' }],
     ['max-errors', { ...base, 'max-errors': '10 %' }],
     ['tags', { region: 'cn-hangzhou', action: 'scan', tags: 'env' }],
+    ['on-unavailable', { ...base, 'on-unavailable': 'ignore' }],
+    ['on-unavailable', { ...base, 'on-unavailable': 'Skip' }],
+    ['dry-run', { ...base, 'dry-run': 'yes' }],
   ];
   it.each(bad)('rejects a bad %s, naming it', (input, values) => {
     let error: unknown;

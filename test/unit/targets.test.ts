@@ -17,6 +17,8 @@ const base: Settings = {
   pollIntervalSeconds: 10,
   failOnMissing: false,
   rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
+  onUnavailable: 'fail',
+  dryRun: false,
 };
 
 describe('readInstanceIdsFile', () => {

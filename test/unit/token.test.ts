@@ -12,6 +12,8 @@ const install: Settings = {
   pollIntervalSeconds: 10,
   failOnMissing: false,
   rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
+  onUnavailable: 'fail',
+  dryRun: false,
 };
 
 function sha(text: string): string {
