@@ -276,6 +276,14 @@ const scenarios: Scenario[] = [
     check: (run) => failedWith(run, /^RAM denied oos:ListExecutions to .*\(from GitHub OIDC .*\(NoPermission.*grant oos:ListExecutions/),
   },
   {
+    name: 'RAM denies the ECS pre-flight',
+    arrange: () => emulator.denyActions(DEFAULT_CREDENTIALS.accessKeyId, ['ecs:DescribeInstances']),
+    check: (run) => {
+      failedWith(run, /^RAM denied ecs:DescribeInstances to .*grant ecs:DescribeInstances; .*'RAM policy'/);
+      expect(oos(run)).toEqual([]);
+    },
+  },
+  {
     name: 'half a key pair',
     inputs: { 'access-key-id': INPUT_KEY.accessKeyId },
     check: (run) => {
