@@ -11,6 +11,9 @@ export const Inputs = {
   FailOnMissing: 'fail-on-missing',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
+  ApprovalEnvironment: 'approval-environment',
+  GithubToken: 'github-token',
+  CheckRunId: 'check-run-id',
 } as const;
 
 export const Outputs = {
@@ -27,6 +30,7 @@ export const Outputs = {
   FailedCount: 'failed-count',
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
+  ApprovedBy: 'approved-by',
 } as const;
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';

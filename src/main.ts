@@ -1,4 +1,6 @@
 import * as core from '@actions/core';
+import { type Clearance, clearedSettings } from './approval/clearance.js';
+import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
 import { credentialsFromEnv, maskKeyId, secretValues, toCredential, type ResolvedCredentials } from './credentials.js';
 import { defaultOosEndpoint } from './endpoint.js';
@@ -19,13 +21,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const credentials = signIn(env);
     const token = clientToken(requireEnv(env, 'GITHUB_RUN_ID'), settings);
     logPlan(settings, token, env);
+    const clearance = await clearForStart(settings, env);
     const oos = createOosClient({
       region: settings.region,
       endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
       credential: toCredential(credentials.keys),
     });
-    const started = await start(oos, settings, token);
-    const { report, timedOut } = await waitAndReport(oos, settings, token, started);
+    const started = await start(oos, clearance, token);
+    const { report, timedOut } = await waitAndReport(oos, clearance, token, started);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
     verdict(report, settings, timedOut);
@@ -59,9 +62,10 @@ function logPlan(settings: Settings, token: string, env: NodeJS.ProcessEnv): voi
   }
 }
 
-async function start(oos: OosApi, settings: Settings, token: string): Promise<Execution> {
+/** Takes a Clearance, not Settings: an install cannot reach StartExecution without a positive approval decision. */
+async function start(oos: OosApi, clearance: Clearance, token: string): Promise<Execution> {
   const requestedAt = Date.now();
-  const execution = await oos.startExecution({ plan: settings, clientToken: token });
+  const execution = await oos.startExecution({ plan: clearedSettings(clearance), clientToken: token });
   core.saveState('execution-id', execution.executionId);
   const startedAt = execution.startDate ? Date.parse(execution.startDate) : NaN;
   // The same token returns the existing execution: say so, because nothing new was started.
@@ -77,10 +81,11 @@ async function start(oos: OosApi, settings: Settings, token: string): Promise<Ex
 
 async function waitAndReport(
   oos: OosApi,
-  settings: Settings,
+  clearance: Clearance,
   token: string,
   started: Execution,
 ): Promise<{ report: PatchReport; timedOut: boolean }> {
+  const settings = clearance.settings;
   const waited = await waitForExecution(
     () => oos.getExecution(started.executionId),
     {
@@ -96,6 +101,7 @@ async function waitAndReport(
     clientToken: token,
     instanceIds: settings.instanceIds,
     ...(settings.install ? { install: settings.install } : {}),
+    ...(clearance.approval ? { approval: clearance.approval } : {}),
   };
   const states = waited.timedOut ? [] : await oos.listInstancePatchStates(settings.instanceIds);
   return { report: buildReport({ ...base, execution: waited.execution, states }), timedOut: waited.timedOut };

@@ -1,3 +1,4 @@
+import { approvedBy } from './approval/render.js';
 import { Outputs } from './constants.js';
 import type { PatchReport } from './report.js';
 
@@ -18,5 +19,6 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
     [Outputs.FailedCount]: String(t.failed),
     [Outputs.NonCompliantInstances]: JSON.stringify(report.nonCompliant),
     [Outputs.ReportFile]: reportFile,
+    [Outputs.ApprovedBy]: approvedBy(report.approval),
   };
 }

@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from './approval/types.js';
 import type { InstallOptions, PatchAction } from './inputs.js';
 import type { Execution, InstancePatchState, PatchCounts } from './oos/types.js';
 
@@ -22,6 +23,8 @@ export interface PatchReport {
   region: string;
   clientToken: string;
   install?: InstallOptions;
+  /** The verified approval an install started on; absent for a scan. */
+  approval?: ApprovalRecord;
   execution: ExecutionReport;
   instances: InstanceReport[];
   totals: PatchCounts;
@@ -36,6 +39,7 @@ export interface ReportInput {
   region: string;
   clientToken: string;
   install?: InstallOptions;
+  approval?: ApprovalRecord;
   instanceIds: readonly string[];
   execution: Execution;
   states: readonly InstancePatchState[];
@@ -100,6 +104,7 @@ export function buildReport(input: ReportInput): PatchReport {
     unreported: instances.filter((i) => !i.state || i.stale).map((i) => i.instanceId),
   };
   if (input.install) report.install = input.install;
+  if (input.approval) report.approval = input.approval;
   return report;
 }
 

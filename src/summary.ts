@@ -1,3 +1,4 @@
+import { renderApproval } from './approval/render.js';
 import { escapeCell as esc, formatDuration, table } from './markdown.js';
 import type { InstanceReport, PatchReport } from './report.js';
 
@@ -5,7 +6,8 @@ const COLUMNS = ['Instance', 'Installed', 'Installed other', 'Pending reboot', '
 
 /** The job summary as Markdown, rendered from the report alone. Leads with the answer. */
 export function renderSummary(report: PatchReport): string {
-  return [headline(report), plan(report), execution(report), instances(report), totals(report)].join('\n\n') + '\n';
+  const approval = report.approval ? [renderApproval(report.approval)] : [];
+  return [headline(report), plan(report), ...approval, execution(report), instances(report), totals(report)].join('\n\n') + '\n';
 }
 
 function headline(r: PatchReport): string {
