@@ -1,14 +1,28 @@
 /**
- * Local emulator of Alibaba Cloud OOS for tests and demos. Talks the real wire protocol:
- * the real `@alicloud/openapi-core` client reaches it with `protocol: 'HTTP'` and
- * `endpoint: emulator.endpoint`.
+ * Local emulator of Alibaba Cloud OOS and ECS for tests and demos. Talks the real wire protocol:
+ * the real `@alicloud/openapi-core` client and the real ECS SDK reach it with `protocol: 'HTTP'` and
+ * `endpoint: emulator.endpoint` (services are routed by `x-acs-version`).
  */
+import { EcsService } from './ecs.js';
 import { Fleet, type InstanceSpec, type PatchState } from './fleet.js';
 import { OosService, type ExecutionRecord, type Timings } from './oos.js';
+import { SnapshotStore, type SnapshotRecord } from './snapshots.js';
 import { EmulatorServer, type Interceptor, type RecordedRequest } from './server.js';
 import { SignatureVerifier, type EmulatorCredential } from './signature.js';
 
-export type { InstanceSpec, PatchState } from './fleet.js';
+export type { InstanceSpec, PatchState, InstanceStatus, AgentSpec } from './fleet.js';
+export {
+  ECS_VERSION,
+  MAX_DESCRIBE_IDS,
+  MAX_CLOUD_ASSISTANT_IDS,
+  MAX_TAG_FILTERS,
+  DEFAULT_AGENT_VERSION,
+  DEFAULT_HEARTBEAT_AGO_MS,
+  AGENT_ONLINE_WINDOW_MS,
+} from './ecs.js';
+export type { SnapshotRecord } from './snapshots.js';
+export { systemDiskId, DEFAULT_RETENTION_DAYS, DAY_MS } from './snapshots.js';
+export { childExecutionId } from './util.js';
 export { Fleet, sampleFleet, scanResult, installResult } from './fleet.js';
 export type { ExecutionRecord, ExecutionStatus, Timings } from './oos.js';
 export * from './errors.js';
@@ -75,6 +89,8 @@ export interface Emulator {
   setFleet(specs: Record<string, InstanceSpec>): void;
   /** Merge changes into one instance spec (creates it if unknown). */
   updateInstance(instanceId: string, patch: Partial<InstanceSpec>): InstanceSpec;
+  /** ECS snapshots created so far by installs with `whetherCreateSnapshot` (expired ones included), oldest first. */
+  snapshots(): SnapshotRecord[];
   /** Current patch state of an instance (after at least one finished scan/install). */
   patchState(instanceId: string): PatchState | undefined;
   /** Change timings for executions started from now on. */
@@ -94,8 +110,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     credentials: options.credentials ?? [{ ...DEFAULT_CREDENTIALS }],
     checkNonce: options.checkNonce ?? true,
   });
-  const oos = new OosService(fleet, now, options.timings ?? {});
-  const server = new EmulatorServer({ verifier, now, services: [oos.definition()] });
+  const snapshots = new SnapshotStore();
+  const oos = new OosService(fleet, now, options.timings ?? {}, snapshots);
+  const ecs = new EcsService(fleet, snapshots, now, (t) => oos.settleAll(t));
+  const server = new EmulatorServer({ verifier, now, services: [oos.definition(), ecs.definition()] });
   const host = options.host ?? '127.0.0.1';
   const address = await server.listen(options.port ?? 0, host);
   const port = address.port;
@@ -113,6 +131,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     callsOf: (action) => server.requests.filter((r) => r.action === action),
     setFleet: (specs) => fleet.setAll(specs),
     updateInstance: (id, patch) => fleet.update(id, patch),
+    snapshots: () => {
+      oos.settleAll(now());
+      return snapshots.all();
+    },
     patchState: (id) => {
       oos.settleAll(now());
       return fleet.state(id);
