@@ -9,6 +9,8 @@ export class CloudError extends Error {
     readonly detail: string,
     readonly statusCode?: number,
     readonly requestId?: string,
+    /** RAM's explanation of a denial (`AuthAction`, `NoPermissionType`, ...), when the API sent one. */
+    readonly accessDeniedDetail?: Readonly<Record<string, unknown>>,
   ) {
     const where = requestId ? ` (request ID ${requestId})` : '';
     super(`${operation} failed: ${code}${statusCode ? ` (HTTP ${statusCode})` : ''}: ${detail}${where}`);
@@ -25,7 +27,8 @@ export function toCloudError(operation: string, err: unknown): CloudError {
   const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const requestId = str(e.requestId) ?? str(data.RequestId);
   const detail = str(data.Message) ?? stripSdkDecoration(str(e.message) ?? String(err));
-  return new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId);
+  const denied = obj(e.accessDeniedDetail) ?? obj(data.AccessDeniedDetail);
+  return new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId, denied);
 }
 
 /** The SDK formats `"<Code>: code: <status>, <Message> request id: <id>"`; keep the message part. */
@@ -33,6 +36,10 @@ function stripSdkDecoration(message: string): string {
   const m = /code: \d+, (.*?)(?: request id: .*)?$/s.exec(message);
   // Transport errors end with the whole request URL ("POST http://... failed."): long and useless to a reader.
   return (m?.[1] ?? message).replace(/(GET|POST|PUT|DELETE) https?:\/\/\S+ failed\.?$/, '').trim();
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 function str(v: unknown): string | undefined {

@@ -2,30 +2,36 @@ import * as core from '@actions/core';
 import { type Clearance, clearedSettings } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
-import { credentialsFromEnv, maskKeyId, secretValues, toCredential, type ResolvedCredentials } from './credentials.js';
 import { defaultOosEndpoint } from './endpoint.js';
-import { ActionError, InputError } from './errors.js';
+import { ActionError } from './errors.js';
+import { explain, type SignInContext } from './explain.js';
 import { parseInputs, type Settings } from './inputs.js';
 import { createOosClient } from './oos/client.js';
 import { type Execution, isTerminal, type OosApi } from './oos/types.js';
 import { waitForExecution } from './poll.js';
 import { publishReport } from './publish.js';
 import { buildReport, type PatchReport } from './report.js';
+import { secrets } from './secrets.js';
+import { protectSecrets, signIn, SignInError } from './sign-in.js';
 import { clientToken } from './token.js';
 
 /** The action, phase by phase. The only caller of setFailed. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const read = (name: string): string => core.getInput(name);
+  let signedIn: SignInContext | undefined;
   try {
-    const { settings, warnings } = parseInputs((name) => core.getInput(name));
+    protectSecrets(read, env, secrets);
+    const { settings, warnings } = parseInputs(read);
     for (const w of warnings) core.warning(w);
-    const credentials = signIn(env);
+    const { credential, context } = await signIn(read, env, secrets);
+    signedIn = context;
     const token = clientToken(requireEnv(env, 'GITHUB_RUN_ID'), settings);
     logPlan(settings, token, env);
     const clearance = await clearForStart(settings, env);
     const oos = createOosClient({
       region: settings.region,
       endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
-      credential: toCredential(credentials.keys),
+      credential,
     });
     const started = await start(oos, clearance, token);
     const { report, timedOut } = await waitAndReport(oos, clearance, token, started);
@@ -33,15 +39,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.info(`Report written to ${file}`);
     verdict(report, settings, timedOut);
   } catch (err) {
-    core.setFailed(failureMessage(err));
+    core.setFailed(failureMessage(err, signedIn));
   }
-}
-
-function signIn(env: NodeJS.ProcessEnv): ResolvedCredentials {
-  const credentials = credentialsFromEnv(env);
-  for (const secret of secretValues(credentials.keys)) core.setSecret(secret);
-  core.info(`Credentials: ${credentials.source}, key ${maskKeyId(credentials.keys.accessKeyId)}`);
-  return credentials;
 }
 
 function logPlan(settings: Settings, token: string, env: NodeJS.ProcessEnv): void {
@@ -136,8 +135,8 @@ function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-function failureMessage(err: unknown): string {
-  if (err instanceof InputError || err instanceof ActionError) return err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
+/** The failure as one actionable line, with every known secret value scrubbed (the last line of defence). */
+function failureMessage(err: unknown, signedIn: SignInContext | undefined): string {
+  const message = err instanceof SignInError ? explain(err.error, err.context) : explain(err, signedIn);
+  return secrets.scrub(message);
 }

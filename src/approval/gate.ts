@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ActionError } from '../errors.js';
 import type { ApprovalSettings, Settings } from '../inputs.js';
+import { secrets } from '../secrets.js';
 import { type Clearance, clearInstall, clearScan } from './clearance.js';
 import { decide } from './decide.js';
 import { type ApprovalSource, createApprovalSource } from './github.js';
@@ -16,7 +17,7 @@ export async function clearForStart(settings: Settings, env: NodeJS.ProcessEnv, 
   if (!wanted) throw new ActionError('Internal error: an install without approval settings; nothing started.');
   const repository = requireEnv(env, 'GITHUB_REPOSITORY');
   const runId = requireEnv(env, 'GITHUB_RUN_ID');
-  core.setSecret(wanted.githubToken);
+  secrets.protect(wanted.githubToken);
   const api = source ?? createApprovalSource({ token: wanted.githubToken, repository, onRetry: (m) => core.info(`  ${m}`) });
   core.info(`Approval: checking that a required reviewer of '${wanted.environment}' approved this job (run ${runId})`);
   const facts = await gather(api, wanted, repository, runId, oidcOffered(env));

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
+import { secrets } from '../secrets.js';
 import { APPROVAL_AUDIENCE, jobEnvironmentFromJwt } from './oidc.js';
 import type { EnvironmentInfo, JobEnvironment, Lookup, Problem, Reviewer, RunReview } from './types.js';
 
@@ -82,9 +83,11 @@ export function createApprovalSource(options: SourceOptions): ApprovalSource {
         parseCheckRun,
       ),
     async oidcJobEnvironment() {
-      // @actions/http-client already retries the token service's 5xx; the token is masked by core and never logged here.
+      // @actions/http-client already retries the token service's 5xx. core masks the token; the registry scrubs it.
       try {
-        return { ok: true, value: jobEnvironmentFromJwt(await core.getIDToken(APPROVAL_AUDIENCE)) };
+        const jwt = await core.getIDToken(APPROVAL_AUDIENCE);
+        secrets.protect(jwt);
+        return { ok: true, value: jobEnvironmentFromJwt(jwt) };
       } catch (err) {
         return { ok: false, problem: 'unavailable', detail: oneLine(err instanceof Error ? err.message : String(err)) };
       }

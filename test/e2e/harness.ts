@@ -28,6 +28,8 @@ export interface RunResult {
   runnerTemp: string;
   /** The GITHUB_OUTPUT file's raw text. */
   outputFile: string;
+  /** The GITHUB_STATE file's raw text. */
+  state: string;
 }
 
 /** Runs the built action as the runner does: `node dist/index.js`, inputs in INPUT_*, files for outputs and summary. */
@@ -70,8 +72,9 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     stderr,
     outputs: parseOutputFile(outputFile),
     summary: await readFile(summaryPath, 'utf8'),
-    runnerTemp: dir,
+    runnerTemp: env.RUNNER_TEMP ?? dir,
     outputFile,
+    state: await readFile(stateFile, 'utf8'),
   };
 }
 
