@@ -9,6 +9,8 @@ export const Inputs = {
   WaitTimeoutMinutes: 'wait-timeout-minutes',
   PollIntervalSeconds: 'poll-interval-seconds',
   FailOnMissing: 'fail-on-missing',
+  OnUnavailable: 'on-unavailable',
+  DryRun: 'dry-run',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
   RoleToAssume: 'role-to-assume',
@@ -39,6 +41,7 @@ export const Outputs = {
   FailedCount: 'failed-count',
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
+  SkippedInstances: 'skipped-instances',
   ApprovedBy: 'approved-by',
 } as const;
 

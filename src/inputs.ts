@@ -1,6 +1,7 @@
 import { Inputs, MAX_INSTANCES } from './constants.js';
 import { type Endpoint, parseEndpoint } from './endpoint.js';
 import { InputError } from './errors.js';
+import type { OnUnavailable } from './preflight.js';
 
 export type PatchAction = 'scan' | 'install';
 
@@ -41,6 +42,10 @@ export interface Settings {
   pollIntervalSeconds: number;
   /** Fail the step when an instance still has missing, failed or pending-reboot patches. */
   failOnMissing: boolean;
+  /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
+  onUnavailable: OnUnavailable;
+  /** Stop with success after pre-flight, writing the plan; never start an execution. */
+  dryRun: boolean;
   oosEndpoint?: Endpoint;
   ecsEndpoint?: Endpoint;
 }
@@ -80,6 +85,8 @@ export function parseInputs(read: InputReader): ParsedInputs {
     waitTimeoutMinutes: parseInteger(get, Inputs.WaitTimeoutMinutes, 120, 1, 360),
     pollIntervalSeconds: parseInteger(get, Inputs.PollIntervalSeconds, 10, 1, 300),
     failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
+    onUnavailable: parseOnUnavailable(get(Inputs.OnUnavailable)),
+    dryRun: parseBoolean(get, Inputs.DryRun, false),
   };
   // Parse install-only inputs for both actions, so a typo is caught even where it would be ignored.
   const install: InstallOptions = {
@@ -178,6 +185,12 @@ function parseCheckRunId(get: InputReader): number | undefined {
 function parseAction(value: string): PatchAction {
   if (value === 'scan' || value === 'install') return value;
   throw new InputError(Inputs.Action, `expected scan or install, got ${show(value)}`);
+}
+
+function parseOnUnavailable(value: string): OnUnavailable {
+  if (value === '' || value === 'fail') return 'fail';
+  if (value === 'skip') return 'skip';
+  throw new InputError(Inputs.OnUnavailable, `expected fail or skip, got ${show(value)}`);
 }
 
 function required(get: InputReader, name: string): string {

@@ -1,19 +1,22 @@
+import type Credential from '@alicloud/credentials';
 import * as core from '@actions/core';
-import { type Clearance, clearedSettings } from './approval/clearance.js';
+import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
+import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
 import { defaultOosEndpoint } from './endpoint.js';
 import { ActionError } from './errors.js';
 import { explain, type SignInContext } from './explain.js';
 import { parseInputs, type Settings } from './inputs.js';
 import { createOosClient } from './oos/client.js';
 import { type Execution, isTerminal, type OosApi } from './oos/types.js';
+import type { PlanReport } from './plan.js';
 import { waitForExecution } from './poll.js';
-import { publishReport } from './publish.js';
+import { planRun } from './preflight-phase.js';
+import { publishPlan, publishReport } from './publish.js';
 import { buildReport, type PatchReport } from './report.js';
 import { secrets } from './secrets.js';
 import { protectSecrets, signIn, SignInError } from './sign-in.js';
-import { clientToken } from './token.js';
 
 /** The action, phase by phase. The only caller of setFailed. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -25,16 +28,18 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     for (const w of warnings) core.warning(w);
     const { credential, context } = await signIn(read, env, secrets);
     signedIn = context;
-    const token = clientToken(requireEnv(env, 'GITHUB_RUN_ID'), settings);
-    logPlan(settings, token, env);
+    const runId = requireEnv(env, 'GITHUB_RUN_ID');
     const clearance = await clearForStart(settings, env);
+    const plan = await planRun(settings, createEcsClient(ecsOptions(settings, credential)), runId);
+    if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
+    logPlan(plan, env);
     const oos = createOosClient({
       region: settings.region,
       endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
       credential,
     });
-    const started = await start(oos, clearance, token);
-    const { report, timedOut } = await waitAndReport(oos, clearance, token, started);
+    const started = await start(oos, clearance, plan);
+    const { report, timedOut } = await waitAndReport(oos, clearance, plan, started);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
     verdict(report, settings, timedOut);
@@ -43,16 +48,30 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-function logPlan(settings: Settings, token: string, env: NodeJS.ProcessEnv): void {
-  const n = settings.instanceIds.length;
-  core.info(`Plan: ${settings.action} on ${n} instance${n === 1 ? '' : 's'} in ${settings.region}`);
-  if (settings.install) {
-    const i = settings.install;
+function ecsOptions(settings: Settings, credential: Credential): EcsClientOptions {
+  return { region: settings.region, credential, ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}) };
+}
+
+/** Dry run, or pre-flight said no: write the plan, then stop (with success only for a dry run that is ready). */
+async function stopBeforeStart(plan: PlanReport, env: NodeJS.ProcessEnv): Promise<void> {
+  const file = await publishPlan(plan, env);
+  core.info(`Plan written to ${file}`);
+  if (plan.blocked) throw new ActionError(plan.blocked);
+  core.info(
+    `Dry run: StartExecution would patch ${plan.targets.length} instance(s) with ClientToken ${plan.clientToken}. Nothing was started.`,
+  );
+}
+
+function logPlan(plan: PlanReport, env: NodeJS.ProcessEnv): void {
+  const n = plan.targets.length;
+  core.info(`Plan: ${plan.action} on ${n} instance${n === 1 ? '' : 's'} in ${plan.region}`);
+  if (plan.install) {
+    const i = plan.install;
     core.info(
       `  reboot if needed: ${i.rebootIfNeed}, snapshot: ${i.createSnapshot}${i.createSnapshot ? ` (kept ${i.retentionDays} days)` : ''}`,
     );
   }
-  core.info(`ClientToken: ${token}`);
+  core.info(`ClientToken: ${plan.clientToken}`);
   const attempt = Number(env.GITHUB_RUN_ATTEMPT ?? '1');
   if (attempt > 1) {
     core.info(
@@ -62,9 +81,9 @@ function logPlan(settings: Settings, token: string, env: NodeJS.ProcessEnv): voi
 }
 
 /** Takes a Clearance, not Settings: an install cannot reach StartExecution without a positive approval decision. */
-async function start(oos: OosApi, clearance: Clearance, token: string): Promise<Execution> {
+async function start(oos: OosApi, clearance: Clearance, plan: PlanReport): Promise<Execution> {
   const requestedAt = Date.now();
-  const execution = await oos.startExecution({ plan: clearedSettings(clearance), clientToken: token });
+  const execution = await oos.startExecution({ plan: clearedPlan(clearance, plan.targets), clientToken: plan.clientToken });
   core.saveState('execution-id', execution.executionId);
   const startedAt = execution.startDate ? Date.parse(execution.startDate) : NaN;
   // The same token returns the existing execution: say so, because nothing new was started.
@@ -81,7 +100,7 @@ async function start(oos: OosApi, clearance: Clearance, token: string): Promise<
 async function waitAndReport(
   oos: OosApi,
   clearance: Clearance,
-  token: string,
+  plan: PlanReport,
   started: Execution,
 ): Promise<{ report: PatchReport; timedOut: boolean }> {
   const settings = clearance.settings;
@@ -95,14 +114,15 @@ async function waitAndReport(
     systemClock,
   );
   const base = {
-    action: settings.action,
-    region: settings.region,
-    clientToken: token,
-    instanceIds: settings.instanceIds,
-    ...(settings.install ? { install: settings.install } : {}),
+    action: plan.action,
+    region: plan.region,
+    clientToken: plan.clientToken,
+    instanceIds: plan.targets,
+    preflight: plan.preflight,
+    ...(plan.install ? { install: plan.install } : {}),
     ...(clearance.approval ? { approval: clearance.approval } : {}),
   };
-  const states = waited.timedOut ? [] : await oos.listInstancePatchStates(settings.instanceIds);
+  const states = waited.timedOut ? [] : await oos.listInstancePatchStates(plan.targets);
   return { report: buildReport({ ...base, execution: waited.execution, states }), timedOut: waited.timedOut };
 }
 

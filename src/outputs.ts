@@ -1,5 +1,6 @@
 import { approvedBy } from './approval/render.js';
 import { Outputs } from './constants.js';
+import type { PlanReport } from './plan.js';
 import type { PatchReport } from './report.js';
 
 /** Every step output, as strings, from the report. */
@@ -18,7 +19,18 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
     [Outputs.MissingCount]: String(t.missing),
     [Outputs.FailedCount]: String(t.failed),
     [Outputs.NonCompliantInstances]: JSON.stringify(report.nonCompliant),
+    [Outputs.SkippedInstances]: JSON.stringify(report.skipped.map((c) => c.instanceId)),
     [Outputs.ReportFile]: reportFile,
     [Outputs.ApprovedBy]: approvedBy(report.approval),
+  };
+}
+
+/** The outputs of a run that stopped before StartExecution: what would have been started, and what was left out. */
+export function planOutputs(plan: PlanReport, reportFile: string): Record<string, string> {
+  return {
+    [Outputs.ClientToken]: plan.clientToken,
+    [Outputs.InstanceCount]: String(plan.targets.length),
+    [Outputs.SkippedInstances]: JSON.stringify(plan.skipped.map((c) => c.instanceId)),
+    [Outputs.ReportFile]: reportFile,
   };
 }

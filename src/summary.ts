@@ -1,13 +1,20 @@
 import { renderApproval } from './approval/render.js';
+import { fitToBudget, type Measure, type Part, type Section, SUMMARY_BUDGET_BYTES, utf8Bytes } from './budget.js';
 import { escapeCell as esc, formatDuration, table } from './markdown.js';
 import type { InstanceReport, PatchReport } from './report.js';
+import { moreNote, planTable, preflightSection, row } from './summary-parts.js';
 
 const COLUMNS = ['Instance', 'Installed', 'Installed other', 'Pending reboot', 'Rejected', 'Missing', 'Failed', 'State'];
 
 /** The job summary as Markdown, rendered from the report alone. Leads with the answer. */
-export function renderSummary(report: PatchReport): string {
+export function renderSummary(report: PatchReport, budget = SUMMARY_BUDGET_BYTES, measure: Measure = utf8Bytes): string {
   const approval = report.approval ? [renderApproval(report.approval)] : [];
-  return [headline(report), plan(report), ...approval, execution(report), instances(report), totals(report)].join('\n\n') + '\n';
+  const parts: Part[] = [headline(report), plan(report), ...approval, execution(report), instances(report), totals(report)];
+  if (report.skipped.length > 0) {
+    const heartbeat = report.preflight?.heartbeatMaxAgeMinutes ?? 0;
+    parts.push(preflightSection(report.skipped, '### Skipped by pre-flight', heartbeat));
+  }
+  return fitToBudget(parts, budget, measure) + '\n';
 }
 
 function headline(r: PatchReport): string {
@@ -34,23 +41,15 @@ function headline(r: PatchReport): string {
       lines.push(`**${r.unreported.length} of ${n} instance${plural(n)} not reported** by this execution: no current patch state.`);
     }
   }
+  if (r.skipped.length > 0) {
+    const k = r.skipped.length;
+    lines.push(`**${k} instance${plural(k)} skipped by pre-flight** (on-unavailable: skip) and not patched: see below.`);
+  }
   return lines.join('\n\n');
 }
 
 function plan(r: PatchReport): string {
-  const rows: string[][] = [
-    ['Action', r.action],
-    ['Region', esc(r.region)],
-    ['Instances', String(r.instances.length)],
-  ];
-  if (r.install) {
-    rows.push(
-      ['Reboot if needed', yesNo(r.install.rebootIfNeed)],
-      ['Snapshot before install', r.install.createSnapshot ? `yes, kept ${r.install.retentionDays} days` : 'no'],
-    );
-  }
-  rows.push(['ClientToken', `\`${esc(r.clientToken)}\``]);
-  return `### Plan\n\n${table(['', ''], rows)}`;
+  return planTable({ ...r, instances: r.instances.length + r.skipped.length, skipped: r.skipped.length });
 }
 
 function execution(r: PatchReport): string {
@@ -69,7 +68,7 @@ export function severity(i: InstanceReport): number {
   return (c.failed > 0 ? 1e12 : 0) + (c.missing > 0 ? 1e8 : 0) + (c.installedPendingReboot > 0 ? 1e4 : 0) + c.failed + c.missing;
 }
 
-function instances(r: PatchReport): string {
+function instances(r: PatchReport): Section {
   const sorted = [...r.instances].sort((a, b) => severity(b) - severity(a));
   const rows = sorted.map((i) => {
     const id = `\`${esc(i.instanceId)}\``;
@@ -78,21 +77,21 @@ function instances(r: PatchReport): string {
     const state = i.stale ? 'not updated by this execution' : i.needsAttention ? 'needs attention' : 'compliant';
     return [id, ...[c.installed, c.installedOther, c.installedPendingReboot, c.installedRejected, c.missing, c.failed].map(String), state];
   });
-  return `### Instances\n\n${table(COLUMNS, rows)}`;
+  return {
+    head: `### Instances\n\n${table(COLUMNS, [])}`,
+    items: rows.map(row),
+    more: (omitted, total) => moreNote(omitted, total, 'instances'),
+  };
 }
 
 function totals(r: PatchReport): string {
   const t = r.totals;
-  const row = [
+  const cells = [
     `**${r.instances.length} instances**`,
     ...[t.installed, t.installedOther, t.installedPendingReboot, t.installedRejected, t.missing, t.failed].map(String),
     `${r.nonCompliant.length} need attention`,
   ];
-  return `### Totals\n\n${table(COLUMNS, [row])}`;
-}
-
-function yesNo(v: boolean): string {
-  return v ? 'yes' : 'no';
+  return `### Totals\n\n${table(COLUMNS, [cells])}`;
 }
 
 function plural(n: number): string {

@@ -48,8 +48,14 @@ export function clearInstall(settings: Settings, decision: Extract<Decision, { a
   return issue(settings, record);
 }
 
-/** The settings to start with; throws unless this module issued the clearance. */
-export function clearedSettings(clearance: Clearance): Settings {
+/**
+ * What to start: the cleared settings narrowed to `targets` (pre-flight may leave instances out, never add
+ * one). Throws unless this module issued the clearance.
+ */
+export function clearedPlan(clearance: Clearance, targets: readonly string[]): Settings {
   if (!issued.has(clearance)) throw new ActionError('Internal error: StartExecution without a clearance; nothing started.');
-  return clearance.settings;
+  const cleared = new Set(clearance.settings.instanceIds);
+  const extra = targets.filter((id) => !cleared.has(id));
+  if (extra.length > 0) throw new ActionError(`Internal error: ${extra.join(', ')} not cleared for StartExecution; nothing started.`);
+  return { ...clearance.settings, instanceIds: [...targets] };
 }

@@ -284,6 +284,19 @@ describe('install refused', () => {
   });
 });
 
+describe('dry run', () => {
+  it('an install dry run checks the approval too, so a green dry run means the real run will start', async () => {
+    const w = await approvedWorld();
+    w.github.setReviews(APPROVAL.runId, []);
+    expectRefused(await install(w, { 'dry-run': 'true' }), 'has no approval');
+    w.github.setReviews(APPROVAL.runId, [{ user: APPROVAL.reviewer, state: 'approved', environments: [APPROVAL.environment] }]);
+    const result = await runAgainst(emulator, { action: 'install', 'dry-run': 'true' }, { approval: w });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain(`✓ Run ${APPROVAL.runId} was approved`);
+    expect(emulator.startExecutionCalls()).toHaveLength(0);
+  });
+});
+
 describe('inputs', () => {
   it('install without approval-environment is an input error before any request', async () => {
     const w = await approvedWorld();

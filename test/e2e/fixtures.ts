@@ -76,6 +76,7 @@ export async function runAgainst(emulator: Emulator, inputs: Record<string, stri
         'instance-ids': SAMPLE_IDS.join(','),
         action: 'scan',
         'oos-endpoint': emulator.url,
+        'ecs-endpoint': emulator.url,
         'poll-interval-seconds': '1',
         ...world?.inputs,
         ...inputs,

@@ -19,6 +19,8 @@ describe('parseInputs', () => {
       waitTimeoutMinutes: 120,
       pollIntervalSeconds: 10,
       failOnMissing: false,
+      onUnavailable: 'fail',
+      dryRun: false,
     });
     expect(warnings).toEqual([]);
   });
@@ -51,6 +53,13 @@ describe('parseInputs', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("'reboot-if-need'");
     expect(warnings[0]).toContain("'retention-days'");
+  });
+
+  it('reads on-unavailable and dry-run', () => {
+    const { settings } = parseInputs(reader({ ...base, 'on-unavailable': 'skip', 'dry-run': 'true' }));
+    expect(settings.onUnavailable).toBe('skip');
+    expect(settings.dryRun).toBe(true);
+    expect(parseInputs(reader({ ...base, 'on-unavailable': 'fail' })).settings.onUnavailable).toBe('fail');
   });
 
   it('parses endpoint overrides', () => {
@@ -89,6 +98,9 @@ describe('parseInputs', () => {
     ['check-run-id', { ...base, ...approval, action: 'install', 'check-run-id': 'abc' }],
     ['check-run-id', { ...base, ...approval, action: 'install', 'check-run-id': '0' }],
     ['check-run-id', { ...base, 'check-run-id': '-5' }],
+    ['on-unavailable', { ...base, 'on-unavailable': 'ignore' }],
+    ['on-unavailable', { ...base, 'on-unavailable': 'Skip' }],
+    ['dry-run', { ...base, 'dry-run': 'yes' }],
   ];
   it.each(bad)('rejects a bad %s, naming it', (input, values) => {
     let error: unknown;
