@@ -1,9 +1,8 @@
 import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
 import type { ExecutionOutcome, ExecutionRequest } from './execution.js';
-import type { Settings } from './inputs.js';
+import { DEFAULT_RATE_CONTROL, type Settings } from './inputs.js';
 import type { MaxErrors, PatchPlan } from './oos/types.js';
-import type { PreflightReport } from './preflight.js';
-import { buildReport, combineReports, type NotStartedBatch, type PatchReport } from './report.js';
+import { buildReport, combineReports, type NotStartedBatch, type PatchReport, type ReportInput } from './report.js';
 import { clientToken, type TokenBatch } from './token.js';
 
 /**
@@ -67,7 +66,7 @@ export function errorAllowance(maxErrors: MaxErrors, instancesRun: number): numb
 
 /** The template plan of one batch. A count of max errors becomes what is left of the run's budget. */
 export function batchPlan(settings: SettingsForBatches, batch: Batch, errorsSoFar: number): PatchPlan {
-  const rate = settings.rateControl;
+  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
   const maxErrors: MaxErrors = 'percent' in rate.maxErrors ? rate.maxErrors : { count: Math.max(0, rate.maxErrors.count - errorsSoFar) };
   const plan: PatchPlan = {
     region: settings.region,
@@ -88,6 +87,8 @@ export function batchErrors(outcome: ExecutionOutcome): number | undefined {
 }
 
 export interface BatchDeps {
+  /** The settings a batch of these instances may start with (main: the approval clearance's clearedPlan). */
+  clear: (instanceIds: readonly string[]) => SettingsForBatches;
   /** The single-execution flow (execution.ts runExecution bound to a client and a clock). */
   runExecution: (request: ExecutionRequest) => Promise<ExecutionOutcome>;
   now: () => number;
@@ -114,7 +115,7 @@ export async function runBatches(batches: readonly Batch[], settings: SettingsFo
       deps.log(`Batch ${batch.index} of ${batch.count}: ${batch.covers.length} instances, ClientToken ${batch.clientToken}`);
     }
     const outcome = await deps.runExecution({
-      plan: batchPlan(settings, batch, errors),
+      plan: batchPlan(deps.clear(batch.covers), batch, errors),
       clientToken: batch.clientToken,
       instanceIds: batch.covers,
       timeoutMs: Math.max(0, deadline - deps.now()),
@@ -137,7 +138,7 @@ function stopReason(
   const e = last.execution;
   if (last.timedOut)
     return `wait-timeout-minutes (${settings.waitTimeoutMinutes}) ran out while execution ${e.executionId} was ${e.status}.`;
-  const allowed = errorAllowance(settings.rateControl.maxErrors, instancesRun);
+  const allowed = errorAllowance((settings.rateControl ?? DEFAULT_RATE_CONTROL).maxErrors, instancesRun);
   if (errors > allowed) {
     return `${errors} instance(s) failed so far, more than max-errors allows (${allowed} of the ${instancesRun} run).`;
   }
@@ -145,8 +146,11 @@ function stopReason(
   return undefined;
 }
 
+/** What every batch's report shares: the pre-flight of the whole run, the approval of an install. */
+export type ReportExtras = Pick<ReportInput, 'preflight' | 'approval'>;
+
 /** One report for the whole run: every batch's execution and patch states, and the batches not started. */
-export function reportBatches(settings: SettingsForBatches, run: BatchRun, preflight?: PreflightReport): PatchReport {
+export function reportBatches(settings: SettingsForBatches, run: BatchRun, extras: ReportExtras = {}): PatchReport {
   const started: PatchReport[] = [];
   const notStarted: NotStartedBatch[] = [];
   for (const { batch, outcome } of run.batches) {
@@ -161,12 +165,12 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun, prefl
         clientToken: batch.clientToken,
         ...(settings.install ? { install: settings.install } : {}),
         ...(settings.tags ? { tags: settings.tags } : {}),
-        rateControl: settings.rateControl,
+        rateControl: settings.rateControl ?? DEFAULT_RATE_CONTROL,
         instanceIds: batch.covers,
         execution: outcome.execution,
         states: outcome.states,
         timedOut: outcome.timedOut,
-        ...(preflight ? { preflight } : {}),
+        ...extras,
       }),
     );
   }

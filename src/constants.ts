@@ -26,6 +26,9 @@ export const Inputs = {
   AccessKeyId: 'access-key-id',
   AccessKeySecret: 'access-key-secret',
   SecurityToken: 'security-token',
+  ApprovalEnvironment: 'approval-environment',
+  GithubToken: 'github-token',
+  CheckRunId: 'check-run-id',
 } as const;
 
 export const Outputs = {
@@ -44,6 +47,7 @@ export const Outputs = {
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
   SkippedInstances: 'skipped-instances',
+  ApprovedBy: 'approved-by',
 } as const;
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';

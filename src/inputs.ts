@@ -18,6 +18,16 @@ export interface InstallOptions {
   retentionDays: number;
 }
 
+/** Where the install gate looks for its approval; read only for an install. */
+export interface ApprovalSettings {
+  /** The GitHub environment whose required reviewers must have approved this run, such as production. */
+  environment: string;
+  /** Reads the environment, the run's approvals and the check run; masked, never logged. */
+  githubToken: string;
+  /** This job's check run, to learn its environment when no OIDC token is offered. */
+  checkRunId?: number;
+}
+
 /** Everything the action was asked to do, validated; read in exactly one place. */
 export interface Settings {
   /** Region ID such as cn-hangzhou. */
@@ -34,14 +44,16 @@ export interface Settings {
   action: PatchAction;
   /** Present exactly when action is install. */
   install?: InstallOptions;
+  /** Present exactly when action is install. */
+  approval?: ApprovalSettings;
   /** How long to wait for the execution to end. */
   waitTimeoutMinutes: number;
   /** The longest pause between two status checks. */
   pollIntervalSeconds: number;
   /** Fail the step when an instance still has missing, failed or pending-reboot patches. */
   failOnMissing: boolean;
-  /** `max-concurrency` and `max-errors`, sent to the template as rateControl. */
-  rateControl: RateControl;
+  /** `max-concurrency` and `max-errors`, sent to the template as rateControl. parseInputs always sets it; absent means the defaults. */
+  rateControl?: RateControl;
   /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
   onUnavailable: OnUnavailable;
   /** Stop with success after pre-flight, writing the plan; never start an execution. */
@@ -61,7 +73,10 @@ export type InputReader = (name: string) => string;
 
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
 const INSTANCE_ID = /^i-[a-z0-9]+$/;
-const INSTALL_ONLY = [Inputs.RebootIfNeed, Inputs.CreateSnapshot, Inputs.RetentionDays] as const;
+// github-token and check-run-id are left out: the runner fills their defaults for every run.
+const INSTALL_ONLY = [Inputs.RebootIfNeed, Inputs.CreateSnapshot, Inputs.RetentionDays, Inputs.ApprovalEnvironment] as const;
+/** GitHub's limit; control characters could not come from a real environment name. */
+const ENVIRONMENT_NAME = /^[^\p{Cc}]{1,255}$/u;
 const TARGET_INPUTS = [Inputs.InstanceIds, Inputs.InstanceIdsFile, Inputs.Tags] as const;
 /** ECS DescribeInstances takes Tag.1 to Tag.20. */
 const MAX_TAGS = 20;
@@ -70,6 +85,7 @@ const MAX_TAG_LENGTH = 128;
 /** The template's rateControl defaults; the ClientToken leaves them out. */
 export const DEFAULT_MAX_CONCURRENCY = 10;
 export const DEFAULT_MAX_ERRORS: MaxErrors = Object.freeze({ count: 0 });
+export const DEFAULT_RATE_CONTROL: RateControl = Object.freeze({ maxConcurrency: DEFAULT_MAX_CONCURRENCY, maxErrors: DEFAULT_MAX_ERRORS });
 const MAX_CONCURRENCY = 1000;
 
 /** Parses and validates every input; throws InputError naming the first bad one. */
@@ -106,8 +122,10 @@ export function parseInputs(read: InputReader): ParsedInputs {
     createSnapshot: parseBoolean(get, Inputs.CreateSnapshot, false),
     retentionDays: parseInteger(get, Inputs.RetentionDays, 7, 1, 65536),
   };
+  const checkRunId = parseCheckRunId(get);
   if (action === 'install') {
     settings.install = install;
+    settings.approval = parseApproval(get, checkRunId);
   } else {
     const ignored = INSTALL_ONLY.filter((name) => get(name) !== '');
     if (ignored.length > 0) {
@@ -255,6 +273,41 @@ export function parseMaxErrors(raw: string): MaxErrors {
     Inputs.MaxErrors,
     `expected a whole number from 0 to ${MAX_TARGET_INSTANCES} or a percentage from 0% to 100%, got ${show(raw)}`,
   );
+}
+
+function parseApproval(get: InputReader, checkRunId: number | undefined): ApprovalSettings {
+  const environment = get(Inputs.ApprovalEnvironment);
+  if (environment === '') {
+    throw new InputError(
+      Inputs.ApprovalEnvironment,
+      'is required with install: the GitHub environment whose required reviewers must approve the run, such as production',
+    );
+  }
+  if (!ENVIRONMENT_NAME.test(environment)) {
+    throw new InputError(
+      Inputs.ApprovalEnvironment,
+      `expected a GitHub environment name (at most 255 characters), got ${show(environment)}`,
+    );
+  }
+  const githubToken = get(Inputs.GithubToken);
+  if (githubToken === '') {
+    throw new InputError(Inputs.GithubToken, 'is required with install; leave it at its default, ${{ github.token }}');
+  }
+  return checkRunId === undefined ? { environment, githubToken } : { environment, githubToken, checkRunId };
+}
+
+/** Empty when the runner has no job.check_run_id (the gate then needs the OIDC token). */
+function parseCheckRunId(get: InputReader): number | undefined {
+  const value = get(Inputs.CheckRunId);
+  if (value === '') return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InputError(
+      Inputs.CheckRunId,
+      `expected a check run ID (a positive whole number, as \${{ job.check_run_id }} gives), got ${show(value)}`,
+    );
+  }
+  return n;
 }
 
 function parseAction(value: string): PatchAction {

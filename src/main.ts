@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import type Credential from '@alicloud/credentials';
 import { type Batch, planBatches, reportBatches, runBatches } from './batches.js';
+import { type Clearance, clearedPlan } from './approval/clearance.js';
+import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
 import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
 import type { EcsClientOptions } from './ecs/client.js';
@@ -10,7 +12,7 @@ import { defaultOosEndpoint } from './endpoint.js';
 import { ActionError } from './errors.js';
 import { runExecution } from './execution.js';
 import { explain, type SignInContext } from './explain.js';
-import { parseInputs, type Settings } from './inputs.js';
+import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs.js';
 import { createOosClient } from './oos/client.js';
 import { maxErrorsValue } from './oos/template.js';
 import type { PlanReport } from './plan.js';
@@ -36,11 +38,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
     const ecs = ecsClient(listed, credential);
     const settings = await resolveTags(listed, ecs);
+    const clearance = await clearForStart(settings, env);
     const plan = await planRun(settings, await ecs(), runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
     const batches = planBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
-    const report = await patch(settings, plan, batches, credential);
+    const report = await patch(clearance, plan, batches, credential);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
     verdict(report, settings);
@@ -49,19 +52,27 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-/** Start -> wait -> patch states, batch after batch; one report for them all. */
-async function patch(settings: Settings, plan: PlanReport, batches: readonly Batch[], credential: Credential): Promise<PatchReport> {
+/**
+ * Start -> wait -> patch states, batch after batch; one report for them all. Takes a Clearance: every batch's
+ * plan comes from clearedPlan, so an install cannot reach StartExecution without a positive approval decision.
+ */
+async function patch(clearance: Clearance, plan: PlanReport, batches: readonly Batch[], credential: Credential): Promise<PatchReport> {
+  const settings = clearance.settings;
   const oos = createOosClient({
     region: settings.region,
     endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
     credential,
   });
   const ran = await runBatches(batches, settings, {
+    clear: (instanceIds) => clearedPlan(clearance, instanceIds),
     runExecution: (request) => runExecution(oos, request, systemClock),
     now: () => systemClock.now(),
     log: (message) => core.info(message),
   });
-  return reportBatches(settings, ran, plan.preflight);
+  return reportBatches(settings, ran, {
+    preflight: plan.preflight,
+    ...(clearance.approval ? { approval: clearance.approval } : {}),
+  });
 }
 
 /** The ECS client, built (and its SDK loaded) on first use. */
@@ -99,7 +110,7 @@ function logPlan(plan: PlanReport, settings: Settings, batches: readonly Batch[]
       `  reboot if needed: ${i.rebootIfNeed}, snapshot: ${i.createSnapshot}${i.createSnapshot ? ` (kept ${i.retentionDays} days)` : ''}`,
     );
   }
-  const rate = settings.rateControl;
+  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
   core.info(`  at most ${rate.maxConcurrency} at a time; max errors ${maxErrorsValue(rate.maxErrors)}`);
   if (batches.length > 1) {
     core.info(`  ${batches.length} batches of at most ${MAX_INSTANCES_PER_EXECUTION} instances, one execution each, one after another`);

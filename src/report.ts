@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from './approval/types.js';
 import type { InstallOptions, PatchAction } from './inputs.js';
 import type { Execution, InstancePatchState, PatchCounts, RateControl, TargetTag } from './oos/types.js';
 import type { InstanceCheck, PreflightReport } from './preflight.js';
@@ -44,6 +45,8 @@ export interface PatchReport {
   /** The first batch's ClientToken (the only one unless the run has several batches). */
   clientToken: string;
   install?: InstallOptions;
+  /** The verified approval an install started on; absent for a scan. */
+  approval?: ApprovalRecord;
   /** max-concurrency and max-errors as given. */
   rateControl?: RateControl;
   /** The tags that named the instances, when tags did. */
@@ -73,6 +76,7 @@ export interface ReportInput {
   region: string;
   clientToken: string;
   install?: InstallOptions;
+  approval?: ApprovalRecord;
   rateControl?: RateControl;
   tags?: TargetTag[];
   instanceIds: readonly string[];
@@ -154,6 +158,7 @@ export function buildReport(input: ReportInput): PatchReport {
   if (input.rateControl) report.rateControl = input.rateControl;
   if (input.tags) report.tags = input.tags;
   if (input.preflight) report.preflight = input.preflight;
+  if (input.approval) report.approval = input.approval;
   return report;
 }
 

@@ -96,24 +96,41 @@ function fakeRuns(results: Array<{ status: string; failed?: number; timedOut?: b
       polls: 1,
     });
   };
-  return { requests, deps: { runExecution, now: () => 0, log: () => undefined } };
+  const clear = (s: SettingsForBatches) => (instanceIds: readonly string[]) => ({ ...s, instanceIds: [...instanceIds] });
+  return { requests, deps: (s: SettingsForBatches) => ({ clear: clear(s), runExecution, now: () => 0, log: () => undefined }) };
 }
 
 describe('runBatches', () => {
   it('runs every batch one after another when all succeed', async () => {
     const s = settings(2500);
     const fake = fakeRuns([]);
-    const run = await runBatches(planBatches('1', s), s, fake.deps);
+    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
     expect(fake.requests.map((r) => r.instanceIds.length)).toEqual([1000, 1000, 500]);
     expect(fake.requests.map((r) => r.clientToken)).toEqual(planBatches('1', s).map((b) => b.clientToken));
     expect(run.stoppedEarly).toBeUndefined();
     expect(reportBatches(s, run).status).toBe('Success');
   });
 
+  it('builds every batch plan from what the clearance allows for that batch', async () => {
+    const s = settings(1500);
+    const fake = fakeRuns([]);
+    const cleared: string[][] = [];
+    const deps = fake.deps(s);
+    await runBatches(planBatches('1', s), s, {
+      ...deps,
+      clear: (ids) => {
+        cleared.push([...ids]);
+        return { ...s, instanceIds: [...ids], action: 'install', install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
+      },
+    });
+    expect(cleared).toEqual([s.instanceIds.slice(0, 1000), s.instanceIds.slice(1000)]);
+    expect(fake.requests.map((r) => [r.plan.action, r.plan.instanceIds])).toEqual(cleared.map((ids) => ['install', ids]));
+  });
+
   it('stops after a first batch that exceeded max-errors', async () => {
     const s = settings(2500);
     const fake = fakeRuns([{ status: 'Failed', failed: 4 }]);
-    const run = await runBatches(planBatches('1', s), s, fake.deps);
+    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
     expect(fake.requests).toHaveLength(1);
     expect(run.stoppedEarly).toContain('4 instance(s) failed so far, more than max-errors allows (0 of the 1000 run)');
     const report = reportBatches(s, run);
@@ -130,7 +147,7 @@ describe('runBatches', () => {
       { status: 'Success', failed: 3 },
       { status: 'Success', failed: 0 },
     ]);
-    const run = await runBatches(planBatches('1', s), s, fake.deps);
+    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
     expect(fake.requests.map((r) => r.plan.rateControl?.maxErrors)).toEqual([{ count: 5 }, { count: 3 }, { count: 0 }]);
     expect(run.stoppedEarly).toBeUndefined();
 
@@ -138,7 +155,7 @@ describe('runBatches', () => {
       { status: 'Success', failed: 2 },
       { status: 'Success', failed: 4 },
     ]);
-    const stopped = await runBatches(planBatches('1', s), s, over.deps);
+    const stopped = await runBatches(planBatches('1', s), s, over.deps(s));
     expect(over.requests).toHaveLength(2);
     expect(stopped.stoppedEarly).toContain('6 instance(s) failed so far');
     expect(reportBatches(s, stopped).status).toBe('Failed');
@@ -147,9 +164,9 @@ describe('runBatches', () => {
   it('stops after a batch that ended Failed for another reason, or ran out of time', async () => {
     const s = settings(2000, { percent: 50 });
     const failed = fakeRuns([{ status: 'Failed', failed: 0 }]);
-    expect((await runBatches(planBatches('1', s), s, failed.deps)).stoppedEarly).toBe('execution exec-1 ended Failed.');
+    expect((await runBatches(planBatches('1', s), s, failed.deps(s))).stoppedEarly).toBe('execution exec-1 ended Failed.');
     const slow = fakeRuns([{ status: 'Running', timedOut: true }]);
-    expect((await runBatches(planBatches('1', s), s, slow.deps)).stoppedEarly).toContain('wait-timeout-minutes (60) ran out');
+    expect((await runBatches(planBatches('1', s), s, slow.deps(s))).stoppedEarly).toContain('wait-timeout-minutes (60) ran out');
     expect(failed.requests).toHaveLength(1);
     expect(slow.requests).toHaveLength(1);
   });
