@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { approvedBy, renderApproval } from '../../../src/approval/render.js';
+import { approvedBy, MAX_COMMENT_CHARS, renderApproval } from '../../../src/approval/render.js';
 
 const record = {
   environment: 'prod<x>',
@@ -19,6 +19,12 @@ describe('renderApproval', () => {
     expect(md).toContain('| @alice | ok &#124; &lt;b&gt;ship&lt;/b&gt; it |');
     expect(md).toContain('| @bob | _no comment_ |');
     expect(md).not.toContain('<b>');
+  });
+
+  it('cuts a very long comment', () => {
+    const md = renderApproval({ ...record, reviewers: [{ login: 'a', comment: 'x'.repeat(MAX_COMMENT_CHARS * 10) }] });
+    expect(md).toContain(`${'x'.repeat(MAX_COMMENT_CHARS)}…`);
+    expect(md).not.toContain('x'.repeat(MAX_COMMENT_CHARS + 1));
   });
 });
 
