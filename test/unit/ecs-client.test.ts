@@ -4,7 +4,16 @@ import { CloudError } from '../../src/cloud-error.js';
 import { toCredential } from '../../src/credentials.js';
 import { createEcsClient } from '../../src/ecs/client.js';
 import type { EcsApi } from '../../src/ecs/types.js';
-import { ApiError, DEFAULT_CREDENTIALS, sampleFleet, startEmulator, type Emulator, type InstanceSpec } from '../emulator/index.js';
+import { createOosClient } from '../../src/oos/client.js';
+import {
+  ApiError,
+  childExecutionId,
+  DEFAULT_CREDENTIALS,
+  sampleFleet,
+  startEmulator,
+  type Emulator,
+  type InstanceSpec,
+} from '../emulator/index.js';
 
 const REGION = 'cn-hangzhou';
 const BATCH = 100;
@@ -116,5 +125,40 @@ describe('createEcsClient.describeInstancesByTags', () => {
   it('returns nothing when no instance carries the tags', async () => {
     const { client } = await setup(sampleFleet());
     expect(await client.describeInstancesByTags([{ key: 'env', value: 'nowhere' }])).toEqual([]);
+  });
+});
+
+describe('createEcsClient.describeSnapshotsSince', () => {
+  it('lists the system-disk snapshots an install made, asking ECS for those created since the minute given', async () => {
+    const fleet = sampleFleet();
+    const ids = Object.keys(fleet).slice(0, 3);
+    const emulator = await startEmulator({ fleet, timings: { startedMs: 0, runningMs: 0 } });
+    running.push(emulator);
+    const credential = toCredential(DEFAULT_CREDENTIALS);
+    const oos = createOosClient({ region: REGION, endpoint: { protocol: 'HTTP', host: emulator.endpoint }, credential });
+    const started = await oos.startExecution({
+      plan: {
+        region: REGION,
+        action: 'install',
+        instanceIds: ids,
+        install: { rebootIfNeed: false, createSnapshot: true, retentionDays: 9 },
+      },
+      clientToken: 'snapshots-1',
+    });
+    const client = createEcsClient({ region: REGION, endpoint: { protocol: 'HTTP', host: emulator.endpoint }, credential });
+    const since = new Date('2026-11-22T10:04:59.900Z');
+    const found = await client.describeSnapshotsSince(since);
+
+    expect(found.map((s) => s.name).sort()).toEqual(ids.map((id) => `Snapshot-${childExecutionId(started.executionId, id)}`).sort());
+    expect(found.every((s) => s.retentionDays === 9 && s.snapshotId.startsWith('s-') && s.status !== '' && s.creationTime !== '')).toBe(
+      true,
+    );
+    const [call] = emulator.callsOf('DescribeSnapshots');
+    expect(call?.params).toMatchObject({
+      RegionId: REGION,
+      SourceDiskType: 'System',
+      'Filter.1.Key': 'CreationStartTime',
+      'Filter.1.Value': '2026-11-22T10:04Z',
+    });
   });
 });
