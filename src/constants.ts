@@ -39,6 +39,7 @@ export const Outputs = {
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
   SkippedInstances: 'skipped-instances',
+  SnapshotIds: 'snapshot-ids',
 } as const;
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';

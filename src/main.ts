@@ -1,7 +1,9 @@
 import type Credential from '@alicloud/credentials';
 import * as core from '@actions/core';
 import { systemClock } from './clock.js';
+import { collectDetails } from './details.js';
 import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
+import type { EcsApi } from './ecs/types.js';
 import { defaultOosEndpoint } from './endpoint.js';
 import { ActionError } from './errors.js';
 import { explain, type SignInContext } from './explain.js';
@@ -27,7 +29,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { credential, context } = await signIn(read, env, secrets);
     signedIn = context;
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
-    const plan = await planRun(settings, createEcsClient(ecsOptions(settings, credential)), runId);
+    const ecs = createEcsClient(ecsOptions(settings, credential));
+    const plan = await planRun(settings, ecs, runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
     logPlan(plan, env);
     const oos = createOosClient({
@@ -36,7 +39,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       credential,
     });
     const started = await start(oos, { ...settings, instanceIds: plan.targets }, plan.clientToken);
-    const { report, timedOut } = await waitAndReport(oos, settings, plan, started);
+    const { report, timedOut } = await waitAndReport(oos, ecs, settings, plan, started);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
     verdict(report, settings, timedOut);
@@ -95,6 +98,7 @@ async function start(oos: OosApi, target: PatchPlan, token: string): Promise<Exe
 
 async function waitAndReport(
   oos: OosApi,
+  ecs: EcsApi,
   settings: Settings,
   plan: PlanReport,
   started: Execution,
@@ -116,8 +120,18 @@ async function waitAndReport(
     preflight: plan.preflight,
     ...(plan.install ? { install: plan.install } : {}),
   };
-  const states = waited.timedOut ? [] : await oos.listInstancePatchStates(plan.targets);
-  return { report: buildReport({ ...base, execution: waited.execution, states }), timedOut: waited.timedOut };
+  if (waited.timedOut) return { report: buildReport({ ...base, execution: waited.execution, states: [] }), timedOut: true };
+  const states = await oos.listInstancePatchStates(plan.targets);
+  const details = await collectDetails(oos, ecs, {
+    execution: waited.execution,
+    instanceIds: plan.targets,
+    states,
+    snapshots: plan.install?.createSnapshot === true,
+  });
+  if (details.problems.length > 0) {
+    core.warning(`Some details could not be read (the result stands): ${details.problems.slice(0, 3).join('; ')}`);
+  }
+  return { report: buildReport({ ...base, execution: waited.execution, states, details: [details] }), timedOut: false };
 }
 
 function verdict(report: PatchReport, settings: Settings, timedOut: boolean): void {

@@ -31,7 +31,8 @@ describe('renderSummary', () => {
     expect(md).toContain('**1 of 2 instances needs attention**');
     const table = md.slice(md.indexOf('### Instances'));
     expect(table.indexOf('`i-b`')).toBeLessThan(table.indexOf('`i-a`'));
-    expect(table).toContain('| `i-b` | 3 | 0 | 0 | 0 | 4 | 0 | needs attention |');
+    expect(table).toContain('| `i-b` |  |  | ⚠️ patches missing | 4 | 0 | 0 | 3 | 0 | 0 |');
+    expect(md).toContain('- ⚠️ patches missing: 1');
   });
 
   it('shows the plan, the token, the console link and the duration', () => {
@@ -40,7 +41,7 @@ describe('renderSummary', () => {
     expect(md).toContain('| Snapshot before install | yes, kept 14 days |');
     expect(md).toContain('`patch-abc`');
     expect(md).toContain('[exec-9](https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-9): **Success** in 1m 15s');
-    expect(md).toContain('| **2 instances** | 15 | 0 | 0 | 0 | 0 | 0 | 0 need attention |');
+    expect(md).toContain('| **2 instances** | 0 | 0 | 0 | 15 | 0 | 0 |');
   });
 
   it('escapes every string from the cloud', () => {
