@@ -22,6 +22,9 @@ export const Inputs = {
   AccessKeyId: 'access-key-id',
   AccessKeySecret: 'access-key-secret',
   SecurityToken: 'security-token',
+  ApprovalEnvironment: 'approval-environment',
+  GithubToken: 'github-token',
+  CheckRunId: 'check-run-id',
 } as const;
 
 export const Outputs = {
@@ -40,6 +43,7 @@ export const Outputs = {
   ReportFile: 'report-file',
   SkippedInstances: 'skipped-instances',
   SnapshotIds: 'snapshot-ids',
+  ApprovedBy: 'approved-by',
 } as const;
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';

@@ -1,5 +1,7 @@
 import type Credential from '@alicloud/credentials';
 import * as core from '@actions/core';
+import { type Clearance, clearedPlan } from './approval/clearance.js';
+import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
 import { collectDetails } from './details.js';
 import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
@@ -9,7 +11,7 @@ import { ActionError } from './errors.js';
 import { explain, type SignInContext } from './explain.js';
 import { parseInputs, type Settings } from './inputs.js';
 import { createOosClient } from './oos/client.js';
-import { type Execution, isTerminal, type OosApi, type PatchPlan } from './oos/types.js';
+import { type Execution, isTerminal, type OosApi } from './oos/types.js';
 import type { PlanReport } from './plan.js';
 import { waitForExecution } from './poll.js';
 import { planRun } from './preflight-phase.js';
@@ -29,6 +31,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { credential, context } = await signIn(read, env, secrets);
     signedIn = context;
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
+    const clearance = await clearForStart(settings, env);
     const ecs = createEcsClient(ecsOptions(settings, credential));
     const plan = await planRun(settings, ecs, runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
@@ -38,8 +41,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
       credential,
     });
-    const started = await start(oos, { ...settings, instanceIds: plan.targets }, plan.clientToken);
-    const { report, timedOut } = await waitAndReport(oos, ecs, settings, plan, started);
+    const started = await start(oos, clearance, plan);
+    const { report, timedOut } = await waitAndReport(oos, ecs, clearance, plan, started);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
     verdict(report, settings, timedOut);
@@ -80,9 +83,10 @@ function logPlan(plan: PlanReport, env: NodeJS.ProcessEnv): void {
   }
 }
 
-async function start(oos: OosApi, target: PatchPlan, token: string): Promise<Execution> {
+/** Takes a Clearance, not Settings: an install cannot reach StartExecution without a positive approval decision. */
+async function start(oos: OosApi, clearance: Clearance, plan: PlanReport): Promise<Execution> {
   const requestedAt = Date.now();
-  const execution = await oos.startExecution({ plan: target, clientToken: token });
+  const execution = await oos.startExecution({ plan: clearedPlan(clearance, plan.targets), clientToken: plan.clientToken });
   core.saveState('execution-id', execution.executionId);
   const startedAt = execution.startDate ? Date.parse(execution.startDate) : NaN;
   // The same token returns the existing execution: say so, because nothing new was started.
@@ -99,10 +103,11 @@ async function start(oos: OosApi, target: PatchPlan, token: string): Promise<Exe
 async function waitAndReport(
   oos: OosApi,
   ecs: EcsApi,
-  settings: Settings,
+  clearance: Clearance,
   plan: PlanReport,
   started: Execution,
 ): Promise<{ report: PatchReport; timedOut: boolean }> {
+  const settings = clearance.settings;
   const waited = await waitForExecution(
     () => oos.getExecution(started.executionId),
     {
@@ -119,6 +124,7 @@ async function waitAndReport(
     instanceIds: plan.targets,
     preflight: plan.preflight,
     ...(plan.install ? { install: plan.install } : {}),
+    ...(clearance.approval ? { approval: clearance.approval } : {}),
   };
   if (waited.timedOut) return { report: buildReport({ ...base, execution: waited.execution, states: [] }), timedOut: true };
   const states = await oos.listInstancePatchStates(plan.targets);

@@ -1,3 +1,4 @@
+import { approvedBy } from './approval/render.js';
 import { Outputs } from './constants.js';
 import type { PlanReport } from './plan.js';
 import type { PatchReport } from './report.js';
@@ -21,6 +22,7 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
     [Outputs.SkippedInstances]: JSON.stringify(report.skipped.map((c) => c.instanceId)),
     [Outputs.SnapshotIds]: JSON.stringify(report.snapshotIds),
     [Outputs.ReportFile]: reportFile,
+    [Outputs.ApprovedBy]: approvedBy(report.approval),
   };
 }
 

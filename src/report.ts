@@ -1,5 +1,6 @@
 import type { ChildFailure, DetailLimits, ExecutionDetails } from './details.js';
 import type { SnapshotInfo } from './ecs/types.js';
+import type { ApprovalRecord } from './approval/types.js';
 import type { InstallOptions, PatchAction } from './inputs.js';
 import type { Bounded, ChildExecution, Execution, InstancePatchState, PatchCounts, PatchInfo } from './oos/types.js';
 import type { InstanceCheck, PreflightReport } from './preflight.js';
@@ -48,6 +49,8 @@ export interface PatchReport {
   region: string;
   clientToken: string;
   install?: InstallOptions;
+  /** The verified approval an install started on; absent for a scan. */
+  approval?: ApprovalRecord;
   execution: ExecutionReport;
   instances: InstanceReport[];
   totals: PatchCounts;
@@ -72,6 +75,7 @@ export interface ReportInput {
   region: string;
   clientToken: string;
   install?: InstallOptions;
+  approval?: ApprovalRecord;
   instanceIds: readonly string[];
   execution: Execution;
   states: readonly InstancePatchState[];
@@ -147,6 +151,7 @@ export function buildReport(input: ReportInput): PatchReport {
   if (input.install) report.install = input.install;
   if (input.preflight) report.preflight = input.preflight;
   if (input.details) attachDetails(report, input.details);
+  if (input.approval) report.approval = input.approval;
   return report;
 }
 

@@ -1,3 +1,4 @@
+import { renderApproval } from './approval/render.js';
 import { fitToBudget, type Measure, type Part, type Section, SUMMARY_BUDGET_BYTES, utf8Bytes } from './budget.js';
 import { renderDetails, renderSnapshots } from './summary-details.js';
 import { escapeCell as esc, formatDuration, table } from './markdown.js';
@@ -35,6 +36,7 @@ export function renderSummary(report: PatchReport, budget = SUMMARY_BUDGET_BYTES
   const snapshots = renderSnapshots(report);
   if (snapshots) parts.push(snapshots);
   parts.push(plan(report));
+  if (report.approval) parts.push(renderApproval(report.approval));
   return fitToBudget(parts, budget, measure) + '\n';
 }
 

@@ -44,6 +44,17 @@ describe('renderSummary', () => {
     expect(md).toContain('| **2 instances** | 0 | 0 | 0 | 15 | 0 | 0 |');
   });
 
+  it('shows the approval of an install right after the plan, below the answer and the instances', () => {
+    const md = renderSummary({
+      ...report('Success', 0),
+      approval: { environment: 'production', reviewers: [{ login: 'alice', comment: 'ok' }], jobBinding: 'x' },
+    });
+    const at = ['Execution [exec-9]', '### Instances', '### Plan', '### Approval', '| @alice | ok |'].map((s) => md.indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(renderSummary(report('Success', 0))).not.toContain('### Approval');
+  });
+
   it('escapes every string from the cloud', () => {
     const md = renderSummary(report('Failed', 0, '<script>alert(1)</script> | x'));
     expect(md).not.toContain('<script>');
