@@ -137,6 +137,18 @@ export async function collectDetails(
   return details;
 }
 
+/**
+ * What is left of a run's limits after one execution's details: the failure logs and patch lists are a budget
+ * for the whole run, so ten batches of 1000 read no more of them than one batch does.
+ */
+export function remainingLimits(limits: DetailLimits, used: ExecutionDetails): DetailLimits {
+  return {
+    ...limits,
+    failedChildren: Math.max(0, limits.failedChildren - Object.keys(used.failures).length),
+    patchInstances: Math.max(0, limits.patchInstances - Object.keys(used.patches).length),
+  };
+}
+
 /** Instances that need attention, worst first: failed patches, then missing, then pending reboot. */
 export function worstFirst(states: readonly InstancePatchState[]): InstancePatchState[] {
   return states

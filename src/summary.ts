@@ -74,20 +74,25 @@ export function worstFirst(instances: readonly InstanceReport[]): InstanceReport
 
 export function outcomeLabel(i: InstanceReport): string {
   const outcome = outcomeOf(i);
-  return outcome === 'not-reported' && i.stale ? '❔ not updated by this execution' : OUTCOME_LABELS[outcome];
+  if (outcome !== 'not-reported') return OUTCOME_LABELS[outcome];
+  return i.notStarted ? '⏸️ batch not started' : i.stale ? '❔ not updated by this execution' : OUTCOME_LABELS[outcome];
 }
 
 function headline(r: PatchReport): string {
-  const ok = r.execution.status === 'Success';
+  const ok = r.status === 'Success';
   const attention = new Set([...r.failedInstances, ...r.nonCompliant, ...r.unreported]);
   const icon = !ok ? '❌' : attention.size > 0 || r.skipped.length > 0 ? '⚠️' : '✅';
   const verb = r.action === 'install' ? 'Patch install' : 'Patch scan';
-  const lines = [`## ${icon} ${verb} in ${esc(r.region)}: ${esc(r.execution.status)}`];
+  const lines = [`## ${icon} ${verb} in ${esc(r.region)}: ${esc(r.status)}`];
   const n = r.instances.length;
-  if (!ok) {
-    lines.push(
-      `**The execution ended ${esc(r.execution.status)}**${r.execution.statusMessage ? `: ${esc(r.execution.statusMessage)}` : '.'}`,
-    );
+  const failed = r.batches.find((b) => b.execution && b.execution.status !== 'Success')?.execution;
+  if (failed) {
+    const which = r.batches.length > 1 ? `Execution ${esc(failed.executionId)}` : 'The execution';
+    lines.push(`**${which} ended ${esc(failed.status)}**${failed.statusMessage ? `: ${esc(failed.statusMessage)}` : '.'}`);
+  }
+  if (r.stoppedEarly !== undefined) {
+    const notStarted = r.batches.filter((b) => !b.execution);
+    lines.push(`**${notStarted.length} of ${r.batches.length} batches not started**: ${esc(r.stoppedEarly)}`);
   }
   if (attention.size === 0) {
     lines.push(`**All ${n} instance${plural(n)} compliant**: no missing, failed or pending-reboot patches.`);
@@ -108,12 +113,32 @@ function headline(r: PatchReport): string {
 }
 
 function execution(r: PatchReport): string {
+  if (r.batches.length > 1) return batches(r);
   const e = r.execution;
   const parts = [`Execution [${esc(e.executionId)}](${e.consoleUrl}): **${esc(e.status)}**`];
   if (e.durationSeconds !== undefined) parts.push(`in ${formatDuration(e.durationSeconds)}`);
   if (e.startDate) parts.push(`(started ${esc(e.startDate)})`);
   const message = e.statusMessage ? `\n\n> ${esc(e.statusMessage)}` : '';
   return `${parts.join(' ')}${message}`;
+}
+
+const BATCH_COLUMNS = ['Batch', 'Execution', 'Status', 'Instances', 'Failed instances', 'Duration', 'ClientToken'];
+
+function batches(r: PatchReport): string {
+  const rows = r.batches.map((b) => {
+    const e = b.execution;
+    const status = !e ? 'not started' : b.timedOut ? `${esc(e.status)} (wait timed out)` : `**${esc(e.status)}**`;
+    return [
+      String(b.index),
+      e ? `[${esc(e.executionId)}](${e.consoleUrl})` : '',
+      status,
+      String(b.instanceCount),
+      b.errors === undefined ? '' : String(b.errors),
+      e?.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds),
+      `\`${esc(b.clientToken)}\``,
+    ];
+  });
+  return `### Executions\n\n${r.batches.length} batches of at most 1000 instances, one after another.\n\n${table(BATCH_COLUMNS, rows)}`;
 }
 
 function instances(r: PatchReport): Section {
@@ -153,5 +178,10 @@ function totals(r: PatchReport): string {
 }
 
 function plan(r: PatchReport): string {
-  return planTable({ ...r, instances: r.instances.length + r.skipped.length, skipped: r.skipped.length });
+  return planTable({
+    ...r,
+    instances: r.instances.length + r.skipped.length,
+    skipped: r.skipped.length,
+    batches: r.batches.length,
+  });
 }

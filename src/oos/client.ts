@@ -8,6 +8,7 @@ import { templateParameters } from './template.js';
 import type {
   ChildExecution,
   Execution,
+  ExecutionCounters,
   InstancePatchState,
   LogLine,
   OosApi,
@@ -243,7 +244,22 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   };
   if (typeof e.StartDate === 'string' && e.StartDate) execution.startDate = e.StartDate;
   if (typeof e.EndDate === 'string' && e.EndDate) execution.endDate = e.EndDate;
+  const counters = toCounters(e.Counters);
+  if (counters) execution.counters = counters;
   return execution;
+}
+
+/** `Counters` such as `{"Total":2,"Success":1,"Failed":1}`; undefined unless Total is a count. */
+function toCounters(raw: unknown): ExecutionCounters | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const c = raw as Body;
+  const count = (v: unknown): number | undefined => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  };
+  const total = count(c.Total);
+  if (total === undefined) return undefined;
+  return { total, success: count(c.Success) ?? 0, failed: count(c.Failed) ?? 0 };
 }
 
 const COUNT_FIELDS: Record<keyof PatchCounts, string> = {

@@ -1,7 +1,7 @@
 /** src/details.ts and the OOS/ECS client calls it makes, against the emulator (real SDK clients over HTTP). */
 import { afterEach, describe, expect, it } from 'vitest';
 import { toCredential } from '../../src/credentials.js';
-import { collectDetails, DEFAULT_DETAIL_LIMITS, sortPatches } from '../../src/details.js';
+import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits, sortPatches } from '../../src/details.js';
 import { createEcsClient } from '../../src/ecs/client.js';
 import { createOosClient } from '../../src/oos/client.js';
 import type { OosApi } from '../../src/oos/types.js';
@@ -233,5 +233,29 @@ describe('sortPatches', () => {
       p('d', 'Failed', 'Unspecified'),
     ]);
     expect(sorted.map((x) => x.kbId)).toEqual(['d', 'c', 'b', 'a']);
+  });
+});
+
+describe('remainingLimits', () => {
+  it('spends the failure-log and patch-list budget across the executions of a run', () => {
+    const used = {
+      executionId: 'e',
+      children: [],
+      failures: { 'i-a': { message: '', log: [], logTruncated: false }, 'i-b': { message: '', log: [], logTruncated: false } },
+      patches: { 'i-c': { items: [], truncated: false } },
+      snapshots: {},
+      problems: [],
+      limits: DEFAULT_DETAIL_LIMITS,
+    };
+    const left = remainingLimits(DEFAULT_DETAIL_LIMITS, used);
+    expect(left).toEqual({
+      ...DEFAULT_DETAIL_LIMITS,
+      failedChildren: DEFAULT_DETAIL_LIMITS.failedChildren - 2,
+      patchInstances: DEFAULT_DETAIL_LIMITS.patchInstances - 1,
+    });
+    expect(remainingLimits({ ...left, failedChildren: 1, patchInstances: 0 }, used)).toMatchObject({
+      failedChildren: 0,
+      patchInstances: 0,
+    });
   });
 });

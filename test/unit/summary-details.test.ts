@@ -4,7 +4,7 @@ import { failureAnnotations } from '../../src/annotations.js';
 import { characters, COMMENT_BUDGET_CHARS, SUMMARY_BUDGET_BYTES, utf8Bytes } from '../../src/budget.js';
 import { DEFAULT_DETAIL_LIMITS, type ExecutionDetails } from '../../src/details.js';
 import type { InstancePatchState, PatchInfo } from '../../src/oos/types.js';
-import { buildReport, type PatchReport, ZERO_COUNTS } from '../../src/report.js';
+import { buildReport, combineReports, type PatchReport, ZERO_COUNTS } from '../../src/report.js';
 import { outcomeOf, renderSummary, worstFirst } from '../../src/summary.js';
 
 const EVIL = '<script>alert(1)</script> | `x` [y](javascript:z) **b**';
@@ -183,5 +183,17 @@ describe('failureAnnotations', () => {
       states: [state('i-a', {})],
     });
     expect(failureAnnotations(report)).toEqual([]);
+  });
+});
+
+describe('combineReports with details', () => {
+  it('keeps every batch’s failed instances, snapshots and detail coverage', () => {
+    const a = fleetReport(14);
+    const b = fleetReport(21);
+    const combined = combineReports([a, b]);
+    expect(combined.failedInstances).toEqual([...a.failedInstances, ...b.failedInstances]);
+    expect(Object.keys(combined.snapshotIds)).toHaveLength(new Set([...Object.keys(a.snapshotIds), ...Object.keys(b.snapshotIds)]).size);
+    expect(combined.details?.failuresRead).toBe((a.details?.failuresRead ?? 0) + (b.details?.failuresRead ?? 0));
+    expect(combined.details?.patchListsRead).toBe((a.details?.patchListsRead ?? 0) + (b.details?.patchListsRead ?? 0));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeCell, formatDuration } from '../../src/markdown.js';
-import { buildReport, ZERO_COUNTS } from '../../src/report.js';
+import { buildReport, combineReports, ZERO_COUNTS } from '../../src/report.js';
 import { renderSummary } from '../../src/summary.js';
 
 function report(status: string, missing: number, statusMessage = '') {
@@ -72,5 +72,20 @@ describe('markdown helpers', () => {
     expect(formatDuration(5)).toBe('5s');
     expect(formatDuration(75)).toBe('1m 15s');
     expect(formatDuration(7322)).toBe('2h 2m');
+  });
+});
+
+describe('renderSummary of batches', () => {
+  it('lists every execution, the batches not started and why', () => {
+    const done = report('Success', 0);
+    const md = renderSummary(
+      combineReports([done], [{ clientToken: 'patch-second', instanceIds: ['i-c'] }], 'execution exec-9 ended Failed.'),
+    );
+    expect(md.split('\n')[0]).toContain('❌');
+    expect(md).toContain('**1 of 2 batches not started**: execution exec-9 ended Failed.');
+    expect(md).toContain('### Executions');
+    expect(md).toContain('| 1 | [exec-9](https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-9) | **Success** | 2 |');
+    expect(md).toContain('| 2 |  | not started | 1 |  |  | `patch-second` |');
+    expect(md).toContain('| `i-c` |  |  | ⏸️ batch not started |');
   });
 });
