@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { Clock } from './clock.js';
+import type { ExecutionDetails } from './details.js';
 import { type Execution, type InstancePatchState, isTerminal, type OosApi, type PatchPlan } from './oos/types.js';
 import { waitForExecution } from './poll.js';
 
@@ -22,6 +23,8 @@ export interface ExecutionOutcome {
   timedOut: boolean;
   /** Status requests made while waiting. */
   polls: number;
+  /** Child executions, failures, patches and snapshots, when they were read (details.ts). */
+  details?: ExecutionDetails;
 }
 
 /** The single-execution flow: start (or find, by ClientToken) -> wait -> read patch states. */

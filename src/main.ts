@@ -6,12 +6,15 @@ import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
 import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
 import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
+import type { EcsApi } from './ecs/types.js';
 import { defaultOosEndpoint } from './endpoint.js';
 import { ActionError } from './errors.js';
-import { runExecution } from './execution.js';
+import { collectDetails, DEFAULT_DETAIL_LIMITS, type DetailLimits, type ExecutionDetails, remainingLimits } from './details.js';
+import { type ExecutionOutcome, type ExecutionRequest, runExecution } from './execution.js';
 import { explain, type SignInContext } from './explain.js';
 import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs.js';
 import { createOosClient } from './oos/client.js';
+import type { OosApi } from './oos/types.js';
 import { maxErrorsValue } from './oos/template.js';
 import type { PlanReport } from './plan.js';
 import { planRun } from './preflight-phase.js';
@@ -41,7 +44,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
     const batches = planBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
-    const report = await patch(clearance, plan, batches, credential);
+    const report = await patch(clearance, plan, batches, credential, ecs);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
     verdict(report, settings);
@@ -54,16 +57,29 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
  * Start -> wait -> patch states, batch after batch; one report for them all. Takes a Clearance: every batch's
  * plan comes from clearedPlan, so an install cannot reach StartExecution without a positive approval decision.
  */
-async function patch(clearance: Clearance, plan: PlanReport, batches: readonly Batch[], credential: Credential): Promise<PatchReport> {
+async function patch(
+  clearance: Clearance,
+  plan: PlanReport,
+  batches: readonly Batch[],
+  credential: Credential,
+  ecs: EcsApi,
+): Promise<PatchReport> {
   const settings = clearance.settings;
   const oos = createOosClient({
     region: settings.region,
     endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
     credential,
   });
+  let limits: DetailLimits = DEFAULT_DETAIL_LIMITS;
   const ran = await runBatches(batches, settings, {
     clear: (instanceIds) => clearedPlan(clearance, instanceIds),
-    runExecution: (request) => runExecution(oos, request, systemClock),
+    runExecution: async (request) => {
+      const outcome = await runExecution(oos, request, systemClock);
+      if (outcome.timedOut) return outcome;
+      const details = await readDetails(oos, ecs, request, outcome, limits);
+      limits = remainingLimits(limits, details);
+      return { ...outcome, details };
+    },
     now: () => systemClock.now(),
     log: (message) => core.info(message),
   });
@@ -71,6 +87,31 @@ async function patch(clearance: Clearance, plan: PlanReport, batches: readonly B
     preflight: plan.preflight,
     ...(clearance.approval ? { approval: clearance.approval } : {}),
   });
+}
+
+/** What each instance's child execution did, its patches and snapshot: bounded calls, never fatal. */
+async function readDetails(
+  oos: OosApi,
+  ecs: EcsApi,
+  request: ExecutionRequest,
+  outcome: ExecutionOutcome,
+  limits: DetailLimits,
+): Promise<ExecutionDetails> {
+  const details = await collectDetails(
+    oos,
+    ecs,
+    {
+      execution: outcome.execution,
+      instanceIds: request.instanceIds,
+      states: outcome.states,
+      snapshots: request.plan.install?.createSnapshot === true,
+    },
+    limits,
+  );
+  if (details.problems.length > 0) {
+    core.warning(`Some details could not be read (the result stands): ${details.problems.slice(0, 3).join('; ')}`);
+  }
+  return details;
 }
 
 function ecsOptions(settings: Settings, credential: Credential): EcsClientOptions {

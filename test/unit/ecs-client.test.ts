@@ -128,37 +128,52 @@ describe('createEcsClient.describeInstancesByTags', () => {
   });
 });
 
-describe('createEcsClient.describeSnapshotsSince', () => {
-  it('lists the system-disk snapshots an install made, asking ECS for those created since the minute given', async () => {
-    const fleet = sampleFleet();
-    const ids = Object.keys(fleet).slice(0, 3);
-    const emulator = await startEmulator({ fleet, timings: { startedMs: 0, runningMs: 0 } });
-    running.push(emulator);
-    const credential = toCredential(DEFAULT_CREDENTIALS);
-    const oos = createOosClient({ region: REGION, endpoint: { protocol: 'HTTP', host: emulator.endpoint }, credential });
-    const started = await oos.startExecution({
-      plan: {
-        region: REGION,
-        action: 'install',
-        instanceIds: ids,
-        install: { rebootIfNeed: false, createSnapshot: true, retentionDays: 9 },
-      },
-      clientToken: 'snapshots-1',
-    });
-    const client = createEcsClient({ region: REGION, endpoint: { protocol: 'HTTP', host: emulator.endpoint }, credential });
-    const since = new Date('2026-11-22T10:04:59.900Z');
-    const found = await client.describeSnapshotsSince(since);
+describe('createEcsClient.describeCloudAssistantStatus and describeSnapshotsSince', () => {
+  it('reports the agent of each instance in batches of 100, "true"/"false" as a boolean', async () => {
+    const specs = generated(130);
+    specs['i-noagent'] = { installed: 0, missing: 0, agent: { installed: false } };
+    const { emulator, client } = await setup(specs);
+    const ids = [...Object.keys(specs), 'i-unknown'];
+    const statuses = await client.describeCloudAssistantStatus(ids);
+    expect(emulator.callsOf('DescribeCloudAssistantStatus')).toHaveLength(Math.ceil(ids.length / BATCH));
+    expect(statuses.map((s) => s.instanceId).sort()).toEqual(Object.keys(specs).sort());
+    const stopped = statuses.find((s) => s.instanceId === 'i-gen0000');
+    expect(stopped).toMatchObject({ online: false, version: expect.any(String) as string });
+    expect(statuses.find((s) => s.instanceId === 'i-gen0001')).toMatchObject({ online: true });
+    expect(statuses.find((s) => s.instanceId === 'i-noagent')).toEqual({ instanceId: 'i-noagent', online: false });
+  });
 
-    expect(found.map((s) => s.name).sort()).toEqual(ids.map((id) => `Snapshot-${childExecutionId(started.executionId, id)}`).sort());
-    expect(found.every((s) => s.retentionDays === 9 && s.snapshotId.startsWith('s-') && s.status !== '' && s.creationTime !== '')).toBe(
-      true,
-    );
-    const [call] = emulator.callsOf('DescribeSnapshots');
-    expect(call?.params).toMatchObject({
-      RegionId: REGION,
-      SourceDiskType: 'System',
+  it('lists the system-disk snapshots created since a minute, every page', async () => {
+    let t = Date.parse('2026-11-22T03:00:30Z');
+    const emulator = await startEmulator({ fleet: generated(120), now: () => t, timings: { startedMs: 0, runningMs: 0 } });
+    running.push(emulator);
+    const endpoint = { protocol: 'HTTP' as const, host: emulator.endpoint };
+    const credential = toCredential(DEFAULT_CREDENTIALS);
+    const client = createEcsClient({ region: REGION, endpoint, credential });
+    const oos = createOosClient({ region: REGION, endpoint, credential });
+    const install = (ids: string[], token: string) =>
+      oos.startExecution({
+        plan: {
+          region: REGION,
+          action: 'install',
+          instanceIds: ids,
+          install: { rebootIfNeed: false, createSnapshot: true, retentionDays: 5 },
+        },
+        clientToken: token,
+      });
+    const ids = Object.keys(generated(120));
+    await install(ids.slice(0, 10), 'first');
+    t += 10 * 60_000;
+    const second = await install(ids, 'second');
+    emulator.clearRequests();
+    const found = await client.describeSnapshotsSince(new Date(t + 20_000)); // rounded down to the minute
+    expect(found).toHaveLength(120);
+    expect(emulator.callsOf('DescribeSnapshots')).toHaveLength(2);
+    expect(emulator.callsOf('DescribeSnapshots')[0]?.params).toMatchObject({
       'Filter.1.Key': 'CreationStartTime',
-      'Filter.1.Value': '2026-11-22T10:04Z',
+      'Filter.1.Value': '2026-11-22T03:10Z',
     });
+    expect(new Set(found.map((s) => s.name))).toEqual(new Set(ids.map((id) => `Snapshot-${childExecutionId(second.executionId, id)}`)));
+    expect(found[0]).toMatchObject({ status: 'accomplished', retentionDays: 5 });
   });
 });
