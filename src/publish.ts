@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failureAnnotations } from './annotations.js';
+import { writeJsonFile } from './json-file.js';
 import { planOutputs, reportOutputs } from './outputs.js';
 import type { PlanReport } from './plan.js';
 import { renderPlanSummary } from './plan-summary.js';
@@ -30,7 +31,7 @@ async function writeReportFile(env: NodeJS.ProcessEnv, name: string, content: un
   const dir = env.RUNNER_TEMP || tmpdir();
   await mkdir(dir, { recursive: true });
   const file = join(dir, name);
-  await writeFile(file, `${JSON.stringify(content, null, 2)}\n`, 'utf8');
+  await writeJsonFile(file, content);
   return file;
 }
 

@@ -15,6 +15,8 @@ export interface RunOptions {
   /** Called with the child process once it started (to send signals). */
   onSpawn?: (pid: number) => void;
   timeoutMs?: number;
+  /** Node options before the script (npm run bench: --cpu-prof and the like, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export interface RunResult {
@@ -55,7 +57,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
-  const child = spawn(process.execPath, [DIST], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DIST], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';

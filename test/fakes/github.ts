@@ -47,6 +47,8 @@ export interface RecordedRequest {
   route: Route | undefined;
   authorization: string | undefined;
   status: number;
+  /** Date.now() when the request arrived (npm run bench measures the time to the first request). */
+  time: number;
 }
 
 export interface FailureSpec {
@@ -128,6 +130,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
       route: answer.route,
       authorization: req.headers.authorization,
       status: answer.status,
+      time: Date.now(),
     });
     res
       .writeHead(answer.status, {
