@@ -11,6 +11,8 @@ export const Inputs = {
   FailOnMissing: 'fail-on-missing',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
+  CancelOnTimeout: 'cancel-on-timeout',
+  CancelOnAbort: 'cancel-on-abort',
 } as const;
 
 export const Outputs = {
@@ -27,6 +29,16 @@ export const Outputs = {
   FailedCount: 'failed-count',
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
+} as const;
+
+/** Names passed from the main step to the post step through core.saveState (the runner hands them back as STATE_<name>). */
+export const State = {
+  /** Set by the main step: the same bundle runs as the post step when this comes back. */
+  IsPost: 'isPost',
+  /** The execution the main step started or found. */
+  ExecutionId: 'executionId',
+  /** 'true' once the main step saw the execution end, cancelled it, or deliberately left it: the post step has nothing to do. */
+  Settled: 'settled',
 } as const;
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';

@@ -29,6 +29,10 @@ export interface Settings {
   pollIntervalSeconds: number;
   /** Fail the step when an instance still has missing, failed or pending-reboot patches. */
   failOnMissing: boolean;
+  /** Cancel the execution when the action stops waiting for it: the wait timed out, or its status can no longer be read. */
+  cancelOnTimeout: boolean;
+  /** Cancel the execution when the job is cancelled (SIGINT/SIGTERM from the runner, or in the post step after a kill). */
+  cancelOnAbort: boolean;
   oosEndpoint?: Endpoint;
   ecsEndpoint?: Endpoint;
 }
@@ -65,6 +69,8 @@ export function parseInputs(read: InputReader): ParsedInputs {
     waitTimeoutMinutes: parseInteger(get, Inputs.WaitTimeoutMinutes, 120, 1, 360),
     pollIntervalSeconds: parseInteger(get, Inputs.PollIntervalSeconds, 10, 1, 300),
     failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
+    cancelOnTimeout: parseBoolean(get, Inputs.CancelOnTimeout, true),
+    cancelOnAbort: parseBoolean(get, Inputs.CancelOnAbort, true),
   };
   // Parse install-only inputs for both actions, so a typo is caught even where it would be ignored.
   const install: InstallOptions = {
@@ -102,6 +108,8 @@ export function parseInstanceIds(raw: string): string[] {
       throw new InputError(name, 'a JSON value must be an array of instance ID strings, such as ["i-bp1abc"]');
     }
     items = parsed.map((v) => v.trim());
+  } else if (raw.startsWith('{') || raw.startsWith('"')) {
+    throw new InputError(name, 'is JSON but not an array; expected ["i-...", "i-..."], or IDs separated by commas, spaces or newlines');
   } else {
     items = raw.split(/[\s,]+/);
   }
@@ -137,9 +145,9 @@ function required(get: InputReader, name: string): string {
 function parseBoolean(get: InputReader, name: string, fallback: boolean): boolean {
   const value = get(name);
   if (value === '') return fallback;
-  const lower = value.toLowerCase();
-  if (lower === 'true') return true;
-  if (lower === 'false') return false;
+  // The YAML 1.2 core schema's spellings, as core.getBooleanInput accepts them; nothing looser (no yes/1/on).
+  if (value === 'true' || value === 'True' || value === 'TRUE') return true;
+  if (value === 'false' || value === 'False' || value === 'FALSE') return false;
   throw new InputError(name, `expected true or false, got ${show(value)}`);
 }
 
@@ -166,8 +174,11 @@ function parseOptionalEndpoint(get: InputReader, name: string): Endpoint | undef
   return endpoint;
 }
 
-/** Quotes a user value for an error message, escaping control characters and capping its length. */
+/**
+ * Quotes a user value for an error message: capped in length, with control, invisible and non-ASCII characters
+ * escaped (\u0456), so that a look-alike (Cyrillic і for Latin i) or a zero-width space shows where it is.
+ */
 export function show(value: string): string {
-  const short = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  return JSON.stringify(short);
+  const short = value.length > 80 ? `${value.slice(0, 80)}...` : value;
+  return JSON.stringify(short).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,5 +1,5 @@
 import { Outputs } from './constants.js';
-import type { PatchReport } from './report.js';
+import type { NotStartedReport, PatchReport } from './report.js';
 
 /** Every step output, as strings, from the report. */
 export function reportOutputs(report: PatchReport, reportFile: string): Record<string, string> {
@@ -18,5 +18,17 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
     [Outputs.FailedCount]: String(t.failed),
     [Outputs.NonCompliantInstances]: JSON.stringify(report.nonCompliant),
     [Outputs.ReportFile]: reportFile,
+  };
+}
+
+/** The `status` output when no execution was started. */
+export const NOT_STARTED = 'NotStarted';
+
+/** The outputs that are known when no execution is. */
+export function notStartedOutputs(r: NotStartedReport): Record<string, string> {
+  return {
+    [Outputs.Status]: NOT_STARTED,
+    [Outputs.ClientToken]: r.clientToken,
+    [Outputs.InstanceCount]: String(r.instanceIds.length),
   };
 }

@@ -2,9 +2,9 @@ import * as core from '@actions/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { reportOutputs } from './outputs.js';
-import type { PatchReport } from './report.js';
-import { renderSummary } from './summary.js';
+import { notStartedOutputs, reportOutputs } from './outputs.js';
+import type { NotStartedReport, PatchReport } from './report.js';
+import { renderNotStarted, renderSummary } from './summary.js';
 
 /** Writes the report file, sets every output and writes the job summary. Returns the report file's path. */
 export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv): Promise<string> {
@@ -19,4 +19,10 @@ export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv)
     core.info('GITHUB_STEP_SUMMARY is not set: no job summary written.');
   }
   return file;
+}
+
+/** Sets the outputs that are known and writes a short job summary, when no execution ID is known. */
+export async function publishNotStarted(report: NotStartedReport, env: NodeJS.ProcessEnv): Promise<void> {
+  for (const [name, value] of Object.entries(notStartedOutputs(report))) core.setOutput(name, value);
+  if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderNotStarted(report)).write();
 }

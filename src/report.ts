@@ -29,6 +29,18 @@ export interface PatchReport {
   nonCompliant: string[];
   /** IDs with no patch state from this execution (none at all, or older than the execution). */
   unreported: string[];
+  /** Why the run did not finish normally (wait stopped, states unreadable, job cancelled), and what was done about it. */
+  problem?: string;
+}
+
+/** What is known when no execution ID is: the plan, the ClientToken, and why. */
+export interface NotStartedReport {
+  action: PatchAction;
+  region: string;
+  clientToken: string;
+  install?: InstallOptions;
+  instanceIds: readonly string[];
+  problem: string;
 }
 
 export interface ReportInput {

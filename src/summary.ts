@@ -1,11 +1,24 @@
 import { escapeCell as esc, formatDuration, table } from './markdown.js';
-import type { InstanceReport, PatchReport } from './report.js';
+import { isTerminal } from './oos/types.js';
+import type { InstanceReport, NotStartedReport, PatchReport } from './report.js';
 
 const COLUMNS = ['Instance', 'Installed', 'Installed other', 'Pending reboot', 'Rejected', 'Missing', 'Failed', 'State'];
 
 /** The job summary as Markdown, rendered from the report alone. Leads with the answer. */
 export function renderSummary(report: PatchReport): string {
-  return [headline(report), plan(report), execution(report), instances(report), totals(report)].join('\n\n') + '\n';
+  const problem = report.problem ? [problemNote(report.problem)] : [];
+  return [headline(report), ...problem, plan(report), execution(report), instances(report), totals(report)].join('\n\n') + '\n';
+}
+
+/** The summary when no execution is known: what was asked, and why nothing can be reported. */
+export function renderNotStarted(r: NotStartedReport): string {
+  const verb = r.action === 'install' ? 'Patch install' : 'Patch scan';
+  const title = `## ❌ ${verb} in ${esc(r.region)}: not started`;
+  return [title, problemNote(r.problem), plan({ ...r, instances: r.instanceIds })].join('\n\n') + '\n';
+}
+
+function problemNote(problem: string): string {
+  return `> [!WARNING]\n> ${esc(problem)}`;
 }
 
 function headline(r: PatchReport): string {
@@ -16,8 +29,9 @@ function headline(r: PatchReport): string {
   const n = r.instances.length;
   const lines = [title];
   if (!ok) {
+    const verb = isTerminal(r.execution.status) ? 'ended' : 'had not ended: last seen';
     lines.push(
-      `**The execution ended ${esc(r.execution.status)}**${r.execution.statusMessage ? `: ${esc(r.execution.statusMessage)}` : '.'}`,
+      `**The execution ${verb} ${esc(r.execution.status)}**${r.execution.statusMessage ? `: ${esc(r.execution.statusMessage)}` : '.'}`,
     );
   }
   if (r.nonCompliant.length === 0 && r.unreported.length === 0) {
@@ -35,7 +49,7 @@ function headline(r: PatchReport): string {
   return lines.join('\n\n');
 }
 
-function plan(r: PatchReport): string {
+function plan(r: Pick<PatchReport, 'action' | 'region' | 'install' | 'clientToken'> & { instances: readonly unknown[] }): string {
   const rows: string[][] = [
     ['Action', r.action],
     ['Region', esc(r.region)],
@@ -95,4 +109,15 @@ function yesNo(v: boolean): string {
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';
+}
+
+/** The post step's summary, when it had to stop an execution the main step left behind. */
+export function renderCleanup(executionId: string, consoleUrl: string, wasStatus: string, nowStatus: string): string {
+  return (
+    [
+      `## ⚠️ Execution ${esc(executionId)} cancelled by the post step`,
+      `The main step did not finish (it was killed, or the runner timed it out) while [${esc(executionId)}](${consoleUrl}) was ` +
+        `**${esc(wasStatus)}**. The post step cancelled it: it is now **${esc(nowStatus)}**. No patch report was written.`,
+    ].join('\n\n') + '\n'
+  );
 }

@@ -150,7 +150,9 @@ describe('idempotency', () => {
     expect(second.outputs['execution-id']).toBe(first.outputs['execution-id']);
     expect(second.outputs['client-token']).toBe(first.outputs['client-token']);
     expect(second.stdout).toContain('attempt 2');
-    expect(second.stdout).toContain('already existed for this ClientToken');
+    expect(second.stdout).toContain(
+      `Execution ${first.outputs['execution-id']} was started by an earlier attempt of this workflow run (this is attempt 2)`,
+    );
   });
 
   it('another run ID starts another execution', async () => {

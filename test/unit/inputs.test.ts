@@ -18,6 +18,8 @@ describe('parseInputs', () => {
       waitTimeoutMinutes: 120,
       pollIntervalSeconds: 10,
       failOnMissing: false,
+      cancelOnTimeout: true,
+      cancelOnAbort: true,
     });
     expect(warnings).toEqual([]);
   });

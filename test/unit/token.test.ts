@@ -11,6 +11,8 @@ const install: Settings = {
   waitTimeoutMinutes: 120,
   pollIntervalSeconds: 10,
   failOnMissing: false,
+  cancelOnTimeout: true,
+  cancelOnAbort: true,
 };
 
 describe('clientToken', () => {

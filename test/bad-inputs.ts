@@ -1,0 +1,102 @@
+/**
+ * Bad inputs, one row each: the input that is wrong, its value, and (for inputs that need them) the other inputs
+ * that make the row reach it. Shared by the in-process table (test/unit/bad-inputs.test.ts, every row) and the
+ * end-to-end one against dist/ (test/e2e/bad-inputs.test.ts, the rows marked e2e).
+ */
+export interface BadInput {
+  input: string;
+  value: string;
+  /** What is wrong, for the test name. */
+  why: string;
+  /** Other inputs this row needs (e.g. action: install for an install-only input). */
+  with?: Record<string, string>;
+  /** Also run end to end against dist/. */
+  e2e?: boolean;
+}
+
+const ids = (n: number): string => Array.from({ length: n }, (_, i) => `i-bp1${i.toString(36).padStart(6, '0')}`).join(',');
+
+export const BAD_INPUTS: readonly BadInput[] = [
+  // region
+  { input: 'region', value: '', why: 'empty', e2e: true },
+  { input: 'region', value: '   \t ', why: 'whitespace only' },
+  { input: 'region', value: 'CN-HANGZHOU', why: 'wrong case', e2e: true },
+  { input: 'region', value: 'Hangzhou', why: 'a city, not a region ID' },
+  { input: 'region', value: 'cn-hangzhou\nfoo', why: 'a newline injection', e2e: true },
+  { input: 'region', value: 'cn-hangzhou;rm -rf /', why: 'a shell injection' },
+  { input: 'region', value: 'сn-hangzhou', why: 'a Cyrillic look-alike с' },
+  { input: 'region', value: 'cn_hangzhou', why: 'underscore' },
+  { input: 'region', value: 'cn-hangzhou/../../x', why: 'a path' },
+  // instance-ids
+  { input: 'instance-ids', value: '', why: 'empty', e2e: true },
+  { input: 'instance-ids', value: ' ,\n, ', why: 'separators only' },
+  { input: 'instance-ids', value: 'i-abc;rm -rf /', why: 'a shell injection', e2e: true },
+  { input: 'instance-ids', value: 'і-abc', why: 'a Cyrillic look-alike і', e2e: true },
+  { input: 'instance-ids', value: 'I-ABC123', why: 'wrong case' },
+  { input: 'instance-ids', value: 'i-abc$(reboot)', why: 'a command substitution' },
+  { input: 'instance-ids', value: 'i-', why: 'a prefix only' },
+  { input: 'instance-ids', value: 'bp1abc123', why: 'no i- prefix' },
+  { input: 'instance-ids', value: '{"ids":["i-abc"]}', why: 'JSON that is not an array', e2e: true },
+  { input: 'instance-ids', value: '"i-abc"', why: 'a JSON string' },
+  { input: 'instance-ids', value: '["i-abc", 7]', why: 'a JSON array with a number' },
+  { input: 'instance-ids', value: '["i-abc"', why: 'broken JSON' },
+  { input: 'instance-ids', value: '[]', why: 'an empty JSON array' },
+  { input: 'instance-ids', value: ids(1001), why: 'more instances than one execution takes', e2e: true },
+  { input: 'instance-ids', value: 'i-abc\u200b', why: 'a zero-width space' },
+  // action
+  { input: 'action', value: '', why: 'empty' },
+  { input: 'action', value: 'SCAN', why: 'wrong case', e2e: true },
+  { input: 'action', value: 'Install', why: 'wrong case' },
+  { input: 'action', value: 'remove', why: 'an unknown action' },
+  { input: 'action', value: 'ѕcan', why: 'a Cyrillic look-alike ѕ' },
+  { input: 'action', value: 'scan;install', why: 'two actions' },
+  // install-only inputs (checked for a scan too: a typo is a typo)
+  { input: 'reboot-if-need', value: 'yes', why: 'yes is not a boolean', with: { action: 'install' }, e2e: true },
+  { input: 'reboot-if-need', value: 'tRuE', why: 'mixed case' },
+  { input: 'create-snapshot', value: '1', why: 'a number', with: { action: 'install' } },
+  { input: 'create-snapshot', value: 'on', why: 'on is not a boolean' },
+  { input: 'retention-days', value: '0', why: 'below 1', with: { action: 'install' } },
+  { input: 'retention-days', value: '65537', why: 'above 65536', with: { action: 'install' } },
+  { input: 'retention-days', value: '7d', why: 'a number with a unit', with: { action: 'install' }, e2e: true },
+  { input: 'retention-days', value: '-1', why: 'negative' },
+  { input: 'retention-days', value: '７', why: 'a full-width digit' },
+  // wait-timeout-minutes
+  { input: 'wait-timeout-minutes', value: '0', why: 'below 1', e2e: true },
+  { input: 'wait-timeout-minutes', value: '361', why: 'above 360' },
+  { input: 'wait-timeout-minutes', value: '30m', why: 'a number with a unit' },
+  { input: 'wait-timeout-minutes', value: '1.5', why: 'a fraction' },
+  { input: 'wait-timeout-minutes', value: '1e2', why: 'scientific notation' },
+  { input: 'wait-timeout-minutes', value: '0x10', why: 'hexadecimal' },
+  // poll-interval-seconds
+  { input: 'poll-interval-seconds', value: '10s', why: 'a number with a unit', e2e: true },
+  { input: 'poll-interval-seconds', value: '0', why: 'below 1' },
+  { input: 'poll-interval-seconds', value: '301', why: 'above 300' },
+  { input: 'poll-interval-seconds', value: '5 10', why: 'two numbers' },
+  // booleans
+  { input: 'fail-on-missing', value: 'maybe', why: 'not a boolean', e2e: true },
+  { input: 'fail-on-missing', value: 'no', why: 'no is not a boolean' },
+  { input: 'cancel-on-timeout', value: 'ture', why: 'a typo', e2e: true },
+  { input: 'cancel-on-timeout', value: '0', why: 'a number' },
+  { input: 'cancel-on-abort', value: 'False;', why: 'a trailing semicolon', e2e: true },
+  { input: 'cancel-on-abort', value: 'enabled', why: 'not a boolean' },
+  // endpoints
+  { input: 'oos-endpoint', value: 'ftp://oos.cn-hangzhou.aliyuncs.com', why: 'a scheme other than http(s)', e2e: true },
+  { input: 'oos-endpoint', value: 'http://127.0.0.1:8080/path', why: 'a path' },
+  { input: 'oos-endpoint', value: 'http://127.0.0.1:99999', why: 'a port out of range' },
+  { input: 'oos-endpoint', value: 'http://user:secret@oos.aliyuncs.com', why: 'credentials in the URL' },
+  { input: 'oos-endpoint', value: 'oos.cn-hangzhou.aliyuncs.com;curl evil', why: 'a shell injection' },
+  { input: 'oos-endpoint', value: 'https://', why: 'no host' },
+  { input: 'ecs-endpoint', value: 'host name', why: 'a space', e2e: true },
+  { input: 'ecs-endpoint', value: 'ecs.cn-hangzhou.aliyuncs.com\nHost: evil', why: 'a header injection' },
+];
+
+/** Valid inputs that each row overrides. */
+export const GOOD_INPUTS: Readonly<Record<string, string>> = {
+  region: 'cn-hangzhou',
+  'instance-ids': 'i-bp1demo000001,i-bp1demo000002',
+  action: 'scan',
+};
+
+export function inputsFor(row: BadInput): Record<string, string> {
+  return { ...GOOD_INPUTS, ...row.with, [row.input]: row.value };
+}
