@@ -9,6 +9,8 @@ export class CloudError extends Error {
     readonly detail: string,
     readonly statusCode?: number,
     readonly requestId?: string,
+    /** RAM's explanation of a denial (`AuthAction`, `NoPermissionType`, ...), when the API sent one. */
+    readonly accessDeniedDetail?: Readonly<Record<string, unknown>>,
   ) {
     const where = requestId ? ` (request ID ${requestId})` : '';
     super(`${operation} failed: ${code}${statusCode ? ` (HTTP ${statusCode})` : ''}: ${detail}${where}`);
@@ -33,7 +35,8 @@ export function toCloudError(operation: string, err: unknown): CloudError {
   const code = transport?.code ?? apiCode ?? (statusCode ? `HTTP${statusCode}` : (str(e.name) ?? 'UnknownError'));
   const requestId = str(e.requestId) ?? str(data.RequestId);
   const detail = transport?.detail ?? str(data.Message) ?? stripSdkDecoration(str(e.message) ?? String(err));
-  const cloud = new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId);
+  const denied = obj(e.accessDeniedDetail) ?? obj(data.AccessDeniedDetail);
+  const cloud = new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId, denied);
   if (typeof e.retryAfter === 'number' && Number.isFinite(e.retryAfter)) cloud.retryAfterMs = e.retryAfter;
   return cloud;
 }
@@ -63,6 +66,10 @@ function stripSdkDecoration(message: string): string {
   const m = /code: \d+, (.*?)(?: request id: .*)?$/s.exec(message);
   // Transport errors end with the whole request URL ("POST http://... failed."): long and useless to a reader.
   return (m?.[1] ?? message).replace(/(GET|POST|PUT|DELETE) https?:\/\/\S+ failed\.?$/, '').trim();
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 function str(v: unknown): string | undefined {

@@ -9,10 +9,21 @@ export const Inputs = {
   WaitTimeoutMinutes: 'wait-timeout-minutes',
   PollIntervalSeconds: 'poll-interval-seconds',
   FailOnMissing: 'fail-on-missing',
+  OnUnavailable: 'on-unavailable',
+  DryRun: 'dry-run',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
   CancelOnTimeout: 'cancel-on-timeout',
   CancelOnAbort: 'cancel-on-abort',
+  RoleToAssume: 'role-to-assume',
+  OidcProviderArn: 'oidc-provider-arn',
+  Audience: 'audience',
+  RoleSessionName: 'role-session-name',
+  RoleDurationSeconds: 'role-duration-seconds',
+  StsEndpoint: 'sts-endpoint',
+  AccessKeyId: 'access-key-id',
+  AccessKeySecret: 'access-key-secret',
+  SecurityToken: 'security-token',
 } as const;
 
 export const Outputs = {
@@ -29,6 +40,7 @@ export const Outputs = {
   FailedCount: 'failed-count',
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
+  SkippedInstances: 'skipped-instances',
 } as const;
 
 /** Names passed from the main step to the post step through core.saveState (the runner hands them back as STATE_<name>). */

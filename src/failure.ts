@@ -6,6 +6,7 @@ import type { CancelOutcome } from './cancel.js';
 import { CloudError } from './cloud-error.js';
 import { Inputs } from './constants.js';
 import { CancelledError } from './errors.js';
+import { explain, type SignInContext } from './explain.js';
 import type { Execution } from './oos/types.js';
 import { isRetryable } from './retry.js';
 
@@ -17,6 +18,16 @@ export function describeCloudError(err: CloudError): string {
   return `${err.message}${err.attempts > 1 ? ` after ${err.attempts} attempts` : ''}`;
 }
 
+/**
+ * The cause and what to do about it: the sign-in aware explanation (credentials, RAM) where there is one, else the
+ * error itself and a next step chosen by its code and status.
+ */
+export function causeAndNextStep(err: CloudError, who?: SignInContext): string {
+  const explained = explain(err, who);
+  if (explained !== err.message) return `${explained.replace(/\.$/, '')}${err.attempts > 1 ? ` (after ${err.attempts} attempts)` : ''}`;
+  return `${describeCloudError(err)}; ${nextStep(err)}`;
+}
+
 /** What to do about a cloud error that ended a phase, by its code and status. */
 export function nextStep(err: CloudError): string {
   if (err.code === 'MalformedResponse' || err.code === 'InvalidResponseBody') {
@@ -24,13 +35,13 @@ export function nextStep(err: CloudError): string {
   }
   if (isRetryable(err)) return 'Alibaba Cloud kept failing or could not be reached; try again later';
   if (/^(Forbidden|NoPermission|AccessDenied)/.test(err.code) || err.statusCode === 403) {
-    return `grant oos:${err.operation} to the identity the action signs in as (the README lists every permission it needs)`;
+    return `grant ${err.operation} to the identity the action signs in as (the README lists every permission it needs)`;
   }
   return 'fix the cause above and run the job again';
 }
 
 /** StartExecution did not give back an execution. */
-export function startFailure(err: CloudError | CancelledError, clientToken: string, attemptsSent: number): string {
+export function startFailure(err: CloudError | CancelledError, clientToken: string, attemptsSent: number, who?: SignInContext): string {
   if (err instanceof CancelledError) {
     if (attemptsSent === 0)
       return `The job was cancelled before StartExecution was sent: no execution was started (ClientToken ${clientToken}).`;
@@ -48,11 +59,10 @@ export function startFailure(err: CloudError | CancelledError, clientToken: stri
     );
   }
   // Ambiguous: the request may have reached OOS and started an execution whose answer never came back.
-  const ambiguous = isRetryable(err) || err.code === 'MalformedResponse';
-  return (
-    `${describeCloudError(err)}. No execution ID is known for ClientToken ${clientToken}` +
-    (ambiguous ? `, but OOS may have started one: ${RERUN}.` : `: ${nextStep(err)}.`)
-  );
+  if (isRetryable(err) || err.code === 'MalformedResponse') {
+    return `${describeCloudError(err)}. No execution ID is known for ClientToken ${clientToken}, but OOS may have started one: ${RERUN}.`;
+  }
+  return `No execution was started for ClientToken ${clientToken}: ${causeAndNextStep(err, who)}.`;
 }
 
 export type StopReason = 'timeout' | 'cancelled' | 'unreadable';
@@ -66,6 +76,8 @@ export interface Stop {
   cancel?: CancelOutcome;
   /** For 'unreadable', the failure that ended the wait; for 'timeout', the last failed status check, if any. */
   pollError?: CloudError;
+  /** How the action signed in, to explain credential and permission errors. */
+  signedIn?: SignInContext;
   waitTimeoutMinutes: number;
   consoleUrl: string;
 }
@@ -81,7 +93,7 @@ export function stopMessage(stop: Stop): string {
     what = `The job was cancelled while execution ${last.executionId} was ${seen}`;
   } else {
     const err = stop.pollError;
-    what = `Could not read the status of execution ${last.executionId} (last seen ${seen})${err ? `: ${describeCloudError(err)}; ${nextStep(err)}` : ''}`;
+    what = `Could not read the status of execution ${last.executionId} (last seen ${seen})${err ? `: ${causeAndNextStep(err, stop.signedIn)}` : ''}`;
   }
   return `${what}. ${cancelSentence(stop)}`;
 }
@@ -108,8 +120,8 @@ function cancelSentence(stop: Stop): string {
 }
 
 /** The execution ended, but its patch states could not be read. */
-export function reportFailure(err: CloudError | CancelledError, execution: Execution): string {
-  const why = err instanceof CancelledError ? 'the job was cancelled' : describeCloudError(err);
+export function reportFailure(err: CloudError | CancelledError, execution: Execution, who?: SignInContext): string {
+  const why = err instanceof CancelledError ? 'the job was cancelled' : causeAndNextStep(err, who);
   return (
     `Execution ${execution.executionId} ended ${execution.status}, but its patch states could not be read: ${why}. ` +
     `The summary lists every instance as not reported. To report it, re-run this workflow run: the same ClientToken makes OOS ` +

@@ -1,6 +1,7 @@
 import { Inputs, MAX_INSTANCES } from './constants.js';
 import { type Endpoint, parseEndpoint } from './endpoint.js';
 import { InputError } from './errors.js';
+import type { OnUnavailable } from './preflight.js';
 
 export type PatchAction = 'scan' | 'install';
 
@@ -33,6 +34,10 @@ export interface Settings {
   cancelOnTimeout: boolean;
   /** Cancel the execution when the job is cancelled (SIGINT/SIGTERM from the runner, or in the post step after a kill). */
   cancelOnAbort: boolean;
+  /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
+  onUnavailable: OnUnavailable;
+  /** Stop with success after pre-flight, writing the plan; never start an execution. */
+  dryRun: boolean;
   oosEndpoint?: Endpoint;
   ecsEndpoint?: Endpoint;
 }
@@ -71,6 +76,8 @@ export function parseInputs(read: InputReader): ParsedInputs {
     failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
     cancelOnTimeout: parseBoolean(get, Inputs.CancelOnTimeout, true),
     cancelOnAbort: parseBoolean(get, Inputs.CancelOnAbort, true),
+    onUnavailable: parseOnUnavailable(get(Inputs.OnUnavailable)),
+    dryRun: parseBoolean(get, Inputs.DryRun, false),
   };
   // Parse install-only inputs for both actions, so a typo is caught even where it would be ignored.
   const install: InstallOptions = {
@@ -134,6 +141,12 @@ export function parseInstanceIds(raw: string): string[] {
 function parseAction(value: string): PatchAction {
   if (value === 'scan' || value === 'install') return value;
   throw new InputError(Inputs.Action, `expected scan or install, got ${show(value)}`);
+}
+
+function parseOnUnavailable(value: string): OnUnavailable {
+  if (value === '' || value === 'fail') return 'fail';
+  if (value === 'skip') return 'skip';
+  throw new InputError(Inputs.OnUnavailable, `expected fail or skip, got ${show(value)}`);
 }
 
 function required(get: InputReader, name: string): string {

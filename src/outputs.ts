@@ -1,5 +1,6 @@
 import { Outputs } from './constants.js';
-import type { NotStartedReport, PatchReport } from './report.js';
+import type { PlanReport } from './plan.js';
+import type { PatchReport } from './report.js';
 
 /** Every step output, as strings, from the report. */
 export function reportOutputs(report: PatchReport, reportFile: string): Record<string, string> {
@@ -17,18 +18,25 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
     [Outputs.MissingCount]: String(t.missing),
     [Outputs.FailedCount]: String(t.failed),
     [Outputs.NonCompliantInstances]: JSON.stringify(report.nonCompliant),
+    [Outputs.SkippedInstances]: JSON.stringify(report.skipped.map((c) => c.instanceId)),
     [Outputs.ReportFile]: reportFile,
   };
 }
 
-/** The `status` output when no execution was started. */
+/** The `status` output when StartExecution gave back no execution. */
 export const NOT_STARTED = 'NotStarted';
 
-/** The outputs that are known when no execution is. */
-export function notStartedOutputs(r: NotStartedReport): Record<string, string> {
+/** The outputs when StartExecution failed: those of the plan, and the status NotStarted. */
+export function notStartedOutputs(plan: PlanReport, reportFile: string): Record<string, string> {
+  return { [Outputs.Status]: NOT_STARTED, ...planOutputs(plan, reportFile) };
+}
+
+/** The outputs of a run that stopped before StartExecution: what would have been started, and what was left out. */
+export function planOutputs(plan: PlanReport, reportFile: string): Record<string, string> {
   return {
-    [Outputs.Status]: NOT_STARTED,
-    [Outputs.ClientToken]: r.clientToken,
-    [Outputs.InstanceCount]: String(r.instanceIds.length),
+    [Outputs.ClientToken]: plan.clientToken,
+    [Outputs.InstanceCount]: String(plan.targets.length),
+    [Outputs.SkippedInstances]: JSON.stringify(plan.skipped.map((c) => c.instanceId)),
+    [Outputs.ReportFile]: reportFile,
   };
 }

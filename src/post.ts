@@ -1,12 +1,14 @@
 import * as core from '@actions/core';
 import { cancelExecution } from './cancel.js';
 import { systemClock } from './clock.js';
-import { connectOos } from './connect.js';
+import { connectOos, retryContext } from './connect.js';
 import { Inputs } from './constants.js';
-import { credentialsFromEnv, secretValues, toCredential } from './credentials.js';
+import { explain } from './explain.js';
 import { parseInputs } from './inputs.js';
 import { isTerminal } from './oos/types.js';
 import { consoleUrl } from './report.js';
+import { secrets } from './secrets.js';
+import { protectSecrets, signIn, SignInError } from './sign-in.js';
 import { readPostState } from './state.js';
 import { renderCleanup } from './summary.js';
 
@@ -29,8 +31,11 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     return;
   }
   let url = executionId;
+  const read = (name: string): string => core.getInput(name);
+  const log = (m: string): void => core.info(m);
   try {
-    const { settings } = parseInputs((name) => core.getInput(name));
+    protectSecrets(read, env, secrets);
+    const { settings } = parseInputs(read);
     url = consoleUrl(settings.region, executionId);
     if (!settings.cancelOnAbort) {
       core.warning(
@@ -38,10 +43,9 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       );
       return;
     }
-    const keys = credentialsFromEnv(env).keys;
-    for (const secret of secretValues(keys)) core.setSecret(secret);
     const signal = AbortSignal.timeout(POST_BUDGET_MS);
-    const oos = connectOos(settings, toCredential(keys), (m) => core.info(m))(signal);
+    const { credential } = await signIn(read, env, secrets, retryContext(signal, log));
+    const oos = connectOos(settings, credential, log)(signal);
     const last = await oos.getExecution(executionId);
     if (isTerminal(last.status)) {
       core.info(`Post: execution ${executionId} already ended ${last.status}; nothing to cancel.`);
@@ -50,12 +54,12 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     core.warning(
       `Post: the main step did not finish, and execution ${executionId} is still ${last.status}: cancelling it (${Inputs.CancelOnAbort}).`,
     );
-    const outcome = await cancelExecution(oos, last, { clock: systemClock, settleMs: 10_000, signal, log: (m) => core.info(m) });
+    const outcome = await cancelExecution(oos, last, { clock: systemClock, settleMs: 10_000, signal, log });
     if (outcome.error) throw outcome.error;
     core.info(`Post: execution ${executionId} is now ${outcome.execution.status}. Details: ${url}`);
     if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(renderCleanup(executionId, url, last.status, outcome.execution.status)).write();
   } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
+    const why = secrets.scrub(err instanceof SignInError ? explain(err.error, err.context) : explain(err));
     core.warning(
       `Post: could not make sure execution ${executionId} stopped: ${why}. Check it at ${url} and cancel it there if it still runs.`,
     );

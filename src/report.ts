@@ -1,5 +1,6 @@
 import type { InstallOptions, PatchAction } from './inputs.js';
 import type { Execution, InstancePatchState, PatchCounts } from './oos/types.js';
+import type { InstanceCheck, PreflightReport } from './preflight.js';
 
 export interface InstanceReport {
   instanceId: string;
@@ -9,6 +10,10 @@ export interface InstanceReport {
   stale: boolean;
   /** Has missing, failed or pending-reboot patches. */
   needsAttention: boolean;
+  /** Name, status and OS as pre-flight saw them. */
+  name?: string;
+  osType?: string;
+  osName?: string;
 }
 
 export interface ExecutionReport extends Execution {
@@ -29,18 +34,12 @@ export interface PatchReport {
   nonCompliant: string[];
   /** IDs with no patch state from this execution (none at all, or older than the execution). */
   unreported: string[];
+  /** Instances left out by pre-flight (on-unavailable: skip), with the reason. Not in `instances`. */
+  skipped: InstanceCheck[];
+  /** Every pre-flight check, of the instances sent and of the skipped ones. */
+  preflight?: PreflightReport;
   /** Why the run did not finish normally (wait stopped, states unreadable, job cancelled), and what was done about it. */
   problem?: string;
-}
-
-/** What is known when no execution ID is: the plan, the ClientToken, and why. */
-export interface NotStartedReport {
-  action: PatchAction;
-  region: string;
-  clientToken: string;
-  install?: InstallOptions;
-  instanceIds: readonly string[];
-  problem: string;
 }
 
 export interface ReportInput {
@@ -51,6 +50,7 @@ export interface ReportInput {
   instanceIds: readonly string[];
   execution: Execution;
   states: readonly InstancePatchState[];
+  preflight?: PreflightReport;
 }
 
 export const ZERO_COUNTS: PatchCounts = Object.freeze({
@@ -84,14 +84,17 @@ export function addCounts(a: PatchCounts, b: PatchCounts): PatchCounts {
 /** Joins the execution and the patch states into one report, in the order the instances were given. */
 export function buildReport(input: ReportInput): PatchReport {
   const byId = new Map(input.states.map((s) => [s.instanceId, s]));
+  const checks = new Map((input.preflight?.checks ?? []).map((c) => [c.instanceId, c]));
   const started = parseTime(input.execution.startDate);
   const instances: InstanceReport[] = input.instanceIds.map((instanceId) => {
     const state = byId.get(instanceId);
-    if (!state) return { instanceId, stale: false, needsAttention: false };
+    const facts = describedBy(checks.get(instanceId));
+    if (!state) return { instanceId, stale: false, needsAttention: false, ...facts };
     const ended = parseTime(state.operationEndTime);
     const stale = started !== undefined && ended !== undefined && ended < started;
-    return { instanceId, state, stale, needsAttention: needsAttention(state.counts) };
+    return { instanceId, state, stale, needsAttention: needsAttention(state.counts), ...facts };
   });
+  const sent = new Set(input.instanceIds);
   const totals = instances.reduce((sum, i) => (i.state ? addCounts(sum, i.state.counts) : sum), ZERO_COUNTS);
   const execution: ExecutionReport = {
     ...input.execution,
@@ -110,9 +113,19 @@ export function buildReport(input: ReportInput): PatchReport {
     totals,
     nonCompliant: instances.filter((i) => i.needsAttention).map((i) => i.instanceId),
     unreported: instances.filter((i) => !i.state || i.stale).map((i) => i.instanceId),
+    skipped: (input.preflight?.checks ?? []).filter((c) => c.verdict !== 'ok' && !sent.has(c.instanceId)),
   };
   if (input.install) report.install = input.install;
+  if (input.preflight) report.preflight = input.preflight;
   return report;
+}
+
+function describedBy(check: InstanceCheck | undefined): Pick<InstanceReport, 'name' | 'osType' | 'osName'> {
+  const facts: Pick<InstanceReport, 'name' | 'osType' | 'osName'> = {};
+  if (check?.name) facts.name = check.name;
+  if (check?.osType) facts.osType = check.osType;
+  if (check?.osName) facts.osName = check.osName;
+  return facts;
 }
 
 function parseTime(value: string | undefined): number | undefined {

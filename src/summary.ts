@@ -1,24 +1,21 @@
+import { fitToBudget, type Measure, type Part, type Section, SUMMARY_BUDGET_BYTES, utf8Bytes } from './budget.js';
 import { escapeCell as esc, formatDuration, table } from './markdown.js';
 import { isTerminal } from './oos/types.js';
-import type { InstanceReport, NotStartedReport, PatchReport } from './report.js';
+import type { PlanReport } from './plan.js';
+import type { InstanceReport, PatchReport } from './report.js';
+import { moreNote, planTable, preflightSection, row } from './summary-parts.js';
 
 const COLUMNS = ['Instance', 'Installed', 'Installed other', 'Pending reboot', 'Rejected', 'Missing', 'Failed', 'State'];
 
 /** The job summary as Markdown, rendered from the report alone. Leads with the answer. */
-export function renderSummary(report: PatchReport): string {
+export function renderSummary(report: PatchReport, budget = SUMMARY_BUDGET_BYTES, measure: Measure = utf8Bytes): string {
   const problem = report.problem ? [problemNote(report.problem)] : [];
-  return [headline(report), ...problem, plan(report), execution(report), instances(report), totals(report)].join('\n\n') + '\n';
-}
-
-/** The summary when no execution is known: what was asked, and why nothing can be reported. */
-export function renderNotStarted(r: NotStartedReport): string {
-  const verb = r.action === 'install' ? 'Patch install' : 'Patch scan';
-  const title = `## ❌ ${verb} in ${esc(r.region)}: not started`;
-  return [title, problemNote(r.problem), plan({ ...r, instances: r.instanceIds })].join('\n\n') + '\n';
-}
-
-function problemNote(problem: string): string {
-  return `> [!WARNING]\n> ${esc(problem)}`;
+  const parts: Part[] = [headline(report), ...problem, plan(report), execution(report), instances(report), totals(report)];
+  if (report.skipped.length > 0) {
+    const heartbeat = report.preflight?.heartbeatMaxAgeMinutes ?? 0;
+    parts.push(preflightSection(report.skipped, '### Skipped by pre-flight', heartbeat));
+  }
+  return fitToBudget(parts, budget, measure) + '\n';
 }
 
 function headline(r: PatchReport): string {
@@ -46,23 +43,41 @@ function headline(r: PatchReport): string {
       lines.push(`**${r.unreported.length} of ${n} instance${plural(n)} not reported** by this execution: no current patch state.`);
     }
   }
+  if (r.skipped.length > 0) {
+    const k = r.skipped.length;
+    lines.push(`**${k} instance${plural(k)} skipped by pre-flight** (on-unavailable: skip) and not patched: see below.`);
+  }
   return lines.join('\n\n');
 }
 
-function plan(r: Pick<PatchReport, 'action' | 'region' | 'install' | 'clientToken'> & { instances: readonly unknown[] }): string {
-  const rows: string[][] = [
-    ['Action', r.action],
-    ['Region', esc(r.region)],
-    ['Instances', String(r.instances.length)],
+/** The summary when StartExecution gave back no execution: what was asked, and why nothing can be reported. */
+export function renderNotStarted(p: PlanReport, problem: string, budget = SUMMARY_BUDGET_BYTES, measure: Measure = utf8Bytes): string {
+  const verb = p.action === 'install' ? 'Patch install' : 'Patch scan';
+  const parts: Part[] = [
+    `## ❌ ${verb} in ${esc(p.region)}: not started`,
+    problemNote(problem),
+    planTable({ ...p, instances: p.requested.length, skipped: p.skipped.length }),
   ];
-  if (r.install) {
-    rows.push(
-      ['Reboot if needed', yesNo(r.install.rebootIfNeed)],
-      ['Snapshot before install', r.install.createSnapshot ? `yes, kept ${r.install.retentionDays} days` : 'no'],
-    );
-  }
-  rows.push(['ClientToken', `\`${esc(r.clientToken)}\``]);
-  return `### Plan\n\n${table(['', ''], rows)}`;
+  return fitToBudget(parts, budget, measure) + '\n';
+}
+
+/** The post step's summary, when it had to stop an execution the main step left behind. */
+export function renderCleanup(executionId: string, consoleUrl: string, wasStatus: string, nowStatus: string): string {
+  return (
+    [
+      `## ⚠️ Execution ${esc(executionId)} cancelled by the post step`,
+      `The main step did not finish (it was killed, or the runner timed it out) while [${esc(executionId)}](${consoleUrl}) was ` +
+        `**${esc(wasStatus)}**. The post step cancelled it: it is now **${esc(nowStatus)}**. No patch report was written.`,
+    ].join('\n\n') + '\n'
+  );
+}
+
+function problemNote(problem: string): string {
+  return `> [!WARNING]\n> ${esc(problem)}`;
+}
+
+function plan(r: PatchReport): string {
+  return planTable({ ...r, instances: r.instances.length + r.skipped.length, skipped: r.skipped.length });
 }
 
 function execution(r: PatchReport): string {
@@ -81,7 +96,7 @@ export function severity(i: InstanceReport): number {
   return (c.failed > 0 ? 1e12 : 0) + (c.missing > 0 ? 1e8 : 0) + (c.installedPendingReboot > 0 ? 1e4 : 0) + c.failed + c.missing;
 }
 
-function instances(r: PatchReport): string {
+function instances(r: PatchReport): Section {
   const sorted = [...r.instances].sort((a, b) => severity(b) - severity(a));
   const rows = sorted.map((i) => {
     const id = `\`${esc(i.instanceId)}\``;
@@ -90,34 +105,23 @@ function instances(r: PatchReport): string {
     const state = i.stale ? 'not updated by this execution' : i.needsAttention ? 'needs attention' : 'compliant';
     return [id, ...[c.installed, c.installedOther, c.installedPendingReboot, c.installedRejected, c.missing, c.failed].map(String), state];
   });
-  return `### Instances\n\n${table(COLUMNS, rows)}`;
+  return {
+    head: `### Instances\n\n${table(COLUMNS, [])}`,
+    items: rows.map(row),
+    more: (omitted, total) => moreNote(omitted, total, 'instances'),
+  };
 }
 
 function totals(r: PatchReport): string {
   const t = r.totals;
-  const row = [
+  const cells = [
     `**${r.instances.length} instances**`,
     ...[t.installed, t.installedOther, t.installedPendingReboot, t.installedRejected, t.missing, t.failed].map(String),
     `${r.nonCompliant.length} need attention`,
   ];
-  return `### Totals\n\n${table(COLUMNS, [row])}`;
-}
-
-function yesNo(v: boolean): string {
-  return v ? 'yes' : 'no';
+  return `### Totals\n\n${table(COLUMNS, [cells])}`;
 }
 
 function plural(n: number): string {
   return n === 1 ? '' : 's';
-}
-
-/** The post step's summary, when it had to stop an execution the main step left behind. */
-export function renderCleanup(executionId: string, consoleUrl: string, wasStatus: string, nowStatus: string): string {
-  return (
-    [
-      `## ⚠️ Execution ${esc(executionId)} cancelled by the post step`,
-      `The main step did not finish (it was killed, or the runner timed it out) while [${esc(executionId)}](${consoleUrl}) was ` +
-        `**${esc(wasStatus)}**. The post step cancelled it: it is now **${esc(nowStatus)}**. No patch report was written.`,
-    ].join('\n\n') + '\n'
-  );
 }

@@ -14,6 +14,13 @@ export interface BadInput {
   e2e?: boolean;
 }
 
+const ROLE = 'acs:ram::123456789012:role/patching';
+const PROVIDER = 'acs:ram::123456789012:oidc-provider/github';
+const OIDC = { 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER };
+
+/** Inputs that take any value, so no row can be wrong for them: the OIDC audience is whatever client ID the provider has. */
+export const FREE_FORM_INPUTS: readonly string[] = ['audience'];
+
 const ids = (n: number): string => Array.from({ length: n }, (_, i) => `i-bp1${i.toString(36).padStart(6, '0')}`).join(',');
 
 export const BAD_INPUTS: readonly BadInput[] = [
@@ -88,6 +95,27 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'oos-endpoint', value: 'https://', why: 'no host' },
   { input: 'ecs-endpoint', value: 'host name', why: 'a space', e2e: true },
   { input: 'ecs-endpoint', value: 'ecs.cn-hangzhou.aliyuncs.com\nHost: evil', why: 'a header injection' },
+  // pre-flight and dry run
+  { input: 'on-unavailable', value: 'Skip', why: 'wrong case', e2e: true },
+  { input: 'on-unavailable', value: 'ignore', why: 'an unknown choice' },
+  { input: 'dry-run', value: 'yes', why: 'yes is not a boolean' },
+  { input: 'dry-run', value: 'true\nfalse', why: 'two values on two lines' },
+  // sign-in (validated before any request too)
+  { input: 'role-to-assume', value: PROVIDER, why: 'the provider ARN: inputs swapped', with: { 'oidc-provider-arn': PROVIDER }, e2e: true },
+  { input: 'role-to-assume', value: 'arn:aws:iam::123456789012:role/patching', why: 'an AWS ARN', with: { 'oidc-provider-arn': PROVIDER } },
+  { input: 'role-to-assume', value: '', why: 'missing beside oidc-provider-arn', with: { 'oidc-provider-arn': PROVIDER } },
+  { input: 'oidc-provider-arn', value: 'github', why: 'not an ARN', with: { 'role-to-assume': ROLE } },
+  { input: 'oidc-provider-arn', value: '', why: 'missing beside role-to-assume', with: { 'role-to-assume': ROLE } },
+  { input: 'role-session-name', value: 'a', why: 'too short', with: OIDC },
+  { input: 'role-session-name', value: 'deploy bot', why: 'a space', with: OIDC },
+  { input: 'role-duration-seconds', value: '1h', why: 'a number with a unit', with: OIDC, e2e: true },
+  { input: 'role-duration-seconds', value: '899', why: 'below 900', with: OIDC },
+  { input: 'role-duration-seconds', value: '43201', why: 'above 43200', with: OIDC },
+  { input: 'sts-endpoint', value: 'http://sts.aliyuncs.com', why: 'plain HTTP', with: OIDC },
+  { input: 'sts-endpoint', value: 'sts.aliyuncs.com/x', why: 'a path', with: OIDC },
+  { input: 'access-key-id', value: '', why: 'missing beside access-key-secret', with: { 'access-key-secret': 'not-a-real-secret' } },
+  { input: 'access-key-secret', value: '', why: 'missing beside access-key-id', with: { 'access-key-id': 'LTAI5tNotARealKey' }, e2e: true },
+  { input: 'security-token', value: 'CAIS-token', why: 'without a key pair' },
 ];
 
 /** Valid inputs that each row overrides. */

@@ -4,6 +4,7 @@ import * as $dara from '@darabonba/typescript';
 import { TEMPLATE_NAME } from '../constants.js';
 import type { Endpoint } from '../endpoint.js';
 import { CloudError, toCloudError } from '../cloud-error.js';
+import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from '../timeouts.js';
 import { templateParameters } from './template.js';
 import type { Execution, InstancePatchState, OosApi, PatchCounts, StartRequest } from './types.js';
 
@@ -17,16 +18,6 @@ export interface OosClientOptions {
   /** Milliseconds; default CONNECT_TIMEOUT_MS. */
   connectTimeoutMs?: number;
 }
-
-/**
- * Per-attempt timeouts, set on every call (the SDK's 3 s default is too short for a slow region, and silent).
- * OOS answers these calls in well under a second; 10 s leaves room for a distant region without letting a
- * black-holed request eat the retry budget. They are equal on purpose: the SDK's HTTP layer (httpx) also uses
- * the connect timeout as the socket's idle timeout for the whole request, so a silent response is cut after
- * min(read, connect) anyway, and reported as a "ConnectTimeout".
- */
-export const READ_TIMEOUT_MS = 10_000;
-export const CONNECT_TIMEOUT_MS = 10_000;
 
 const VERSION = '2019-06-01';
 const PATCH_STATE_BATCH = 100;

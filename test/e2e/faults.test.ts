@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toCredential } from '../../src/credentials.js';
 import { parseInputs } from '../../src/inputs.js';
 import { createOosClient } from '../../src/oos/client.js';
-import { READ_TIMEOUT_MS } from '../../src/oos/client.js';
+import { READ_TIMEOUT_MS } from '../../src/timeouts.js';
 import { clientToken } from '../../src/token.js';
 import { DEFAULT_CREDENTIALS, type Emulator, installResult, sampleFleet } from '../emulator/index.js';
 import { type FaultPlan, faultPlan, garble, loseResponse, reset, rewrite, serverError, slow, throttle } from '../emulator/faults.js';
@@ -193,7 +193,7 @@ const scenarios: Scenario[] = [
       error: [
         'StartExecution refused ClientToken',
         'started with other parameters',
-        (c) => `request ID ${c.emulator.requests[0]?.requestId}`,
+        (c) => `request ID ${c.emulator.startExecutionCalls()[0]?.requestId}`,
         'Start a new workflow run',
       ],
     },
@@ -413,9 +413,9 @@ async function playKilled(): Promise<void> {
     expect(main.signal).toBe('SIGKILL');
     const [execution] = emulator.executions();
     expect(execution?.status).toBe('Running');
-    expect(main.state).toEqual({ isPost: 'true', executionId: execution?.executionId });
+    expect(main.savedState).toEqual({ isPost: 'true', executionId: execution?.executionId });
 
-    const post = await runAgainst(emulator, {}, { state: main.state });
+    const post = await runAgainst(emulator, {}, { state: main.savedState });
     expect(post.code, post.stdout).toBe(0);
     expect(post.stdout).toContain(`execution ${execution?.executionId} is still Running: cancelling it (cancel-on-abort)`);
     const after = emulator.executions();
@@ -509,9 +509,9 @@ describe('the post step', () => {
     try {
       const main = await runAgainst(emulator, {});
       expect(main.code).toBe(0);
-      expect(main.state.settled).toBe('true');
+      expect(main.savedState.settled).toBe('true');
       emulator.clearRequests();
-      const post = await runAgainst(emulator, {}, { state: main.state });
+      const post = await runAgainst(emulator, {}, { state: main.savedState });
       expect(post.code).toBe(0);
       expect(post.stdout).toContain('nothing to clean up');
       expect(emulator.requests).toHaveLength(0);

@@ -22,6 +22,7 @@ export function runAgainst(emulator: Emulator, inputs: Record<string, string>, o
       'instance-ids': SAMPLE_IDS.join(','),
       action: 'scan',
       'oos-endpoint': emulator.url,
+      'ecs-endpoint': emulator.url,
       'poll-interval-seconds': '1',
       ...inputs,
     },

@@ -30,8 +30,10 @@ export interface RunResult {
   runnerTemp: string;
   /** The GITHUB_OUTPUT file's raw text. */
   outputFile: string;
-  /** What the step saved with core.saveState (the GITHUB_STATE file), to pass to a post step. */
-  state: Record<string, string>;
+  /** The GITHUB_STATE file's raw text. */
+  state: string;
+  /** What the step saved with core.saveState (the GITHUB_STATE file, parsed), to pass to a post step. */
+  savedState: Record<string, string>;
 }
 
 /** Runs the built action as the runner does: `node dist/index.js`, inputs in INPUT_*, files for outputs and summary. */
@@ -75,9 +77,10 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     stderr,
     outputs: parseOutputFile(outputFile),
     summary: await readFile(summaryPath, 'utf8'),
-    runnerTemp: dir,
+    runnerTemp: env.RUNNER_TEMP ?? dir,
     outputFile,
-    state: parseOutputFile(await readFile(stateFile, 'utf8')),
+    state: await readFile(stateFile, 'utf8'),
+    savedState: parseOutputFile(await readFile(stateFile, 'utf8')),
   };
 }
 

@@ -21,9 +21,29 @@ export interface InstanceSpec {
   /** The execution that targets this instance fails (e.g. Cloud Assistant offline). */
   failExecution?: boolean;
   os?: 'linux' | 'windows';
+  /** ECS OSName; default a stock Alibaba Cloud Linux / Windows Server name per `os`. */
+  osName?: string;
   name?: string;
-  /** Tags, for executions targeting `{"Type":"Tags"}`. */
+  /** Tags, for executions targeting `{"Type":"Tags"}` and ECS DescribeInstances `Tag.N`. */
   tags?: Record<string, string>;
+  /** ECS instance status; default Running. */
+  status?: InstanceStatus;
+  /**
+   * Cloud Assistant agent; default installed with a recent heartbeat. DescribeCloudAssistantStatus reports
+   * CloudAssistantStatus "true" only when it is installed, the instance is Running and the last heartbeat is
+   * at most `AGENT_ONLINE_WINDOW_MS` old.
+   */
+  agent?: AgentSpec;
+}
+
+export type InstanceStatus = 'Running' | 'Stopped' | 'Starting' | 'Stopping' | 'Pending';
+
+export interface AgentSpec {
+  installed: boolean;
+  /** Default `DEFAULT_AGENT_VERSION`. */
+  version?: string;
+  /** How long ago (emulator clock) the agent last reported; default `DEFAULT_HEARTBEAT_AGO_MS`. */
+  lastHeartbeatAgoMs?: number;
 }
 
 export type OperationType = 'Scan' | 'Install';

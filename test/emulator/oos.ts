@@ -5,8 +5,9 @@
  */
 import { ApiError, invalidParameter, parameterMissing } from './errors.js';
 import type { Fleet } from './fleet.js';
+import { DEFAULT_RETENTION_DAYS, SnapshotStore } from './snapshots.js';
 import type { ActionContext, ServiceDefinition } from './server.js';
-import { canonicalJson, intParam, isoDate, newId, paginate } from './util.js';
+import { canonicalJson, childExecutionId, intParam, isoDate, newId, paginate } from './util.js';
 
 export const OOS_VERSION = '2019-06-01';
 export const PATCH_TEMPLATE = 'ACS-ECS-BulkyApplyPatchBaseline';
@@ -99,6 +100,8 @@ export class OosService {
     private readonly fleet: Fleet,
     private readonly now: () => number,
     timings: Partial<Timings> = {},
+    /** Where installs with `whetherCreateSnapshot` put their snapshots (read by ECS DescribeSnapshots). */
+    private readonly snapshots: SnapshotStore = new SnapshotStore(),
   ) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
   }
@@ -313,8 +316,10 @@ export class OosService {
       return;
     }
     const messages: string[] = [];
+    const snapshot = e.action === 'install' && asBool(e.parameters['whetherCreateSnapshot']) === true;
     for (const id of e.instanceIds) {
       const spec = this.fleet.get(id);
+      if (spec && snapshot) this.createSnapshot(e, id, startMs); // the template snapshots before patching
       if (!spec) {
         messages.push(`Instance ${id} not found`);
       } else if (spec.failExecution) {
@@ -328,6 +333,18 @@ export class OosService {
     e.settled = messages.length
       ? { status: 'Failed', message: messages.join('; '), failed: messages.length, endAt }
       : { status: 'Success', message: '', failed: 0, endAt };
+  }
+
+  private createSnapshot(e: Execution, instanceId: string, at: number): void {
+    const regionId = e.parameters['regionId'];
+    this.snapshots.add({
+      snapshotName: `Snapshot-${childExecutionId(e.executionId, instanceId)}`,
+      instanceId,
+      regionId: typeof regionId === 'string' && regionId !== '' ? regionId : e.regionId,
+      creationTime: at,
+      retentionDays: asNumber(e.parameters['retentionDays']) ?? DEFAULT_RETENTION_DAYS,
+      executionId: e.executionId,
+    });
   }
 
   private sorted(newestFirst: boolean): Execution[] {

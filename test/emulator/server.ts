@@ -3,7 +3,8 @@
  * (falling back to `Version`/`Action` query parameters), verifies the V3 signature,
  * records every request, and wraps handler results as Alibaba RPC JSON responses.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApiError, ERR_INTERNAL, ERR_INVALID_ACTION, ERR_INVALID_VERSION, ERR_MISSING_ACTION, recommendUrl } from './errors.js';
 import type { SignatureVerifier, VerifiedIdentity } from './signature.js';
@@ -100,6 +101,8 @@ export class EmulatorServer {
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly interceptors: Interceptor[] = [];
   private readonly server: Server;
+  private readonly listener: RequestListener;
+  private tlsServer: Server | undefined;
   private readonly verifier: SignatureVerifier;
   private readonly now: () => number;
 
@@ -107,13 +110,28 @@ export class EmulatorServer {
     this.verifier = options.verifier;
     this.now = options.now;
     for (const s of options.services ?? []) this.addService(s);
-    this.server = createServer((req, res) => {
+    this.listener = (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Last resort: the normal path already turns errors into JSON.
         if (!res.headersSent) res.writeHead(500);
         res.end(String(err));
       });
+    };
+    this.server = createServer(this.listener);
+  }
+
+  /** Serves the same services over HTTPS too (for clients that speak nothing else, like the STS one). */
+  async listenTls(port: number, host: string, tls: { key: string; cert: string }): Promise<AddressInfo> {
+    const server = createTlsServer({ key: tls.key, cert: tls.cert }, this.listener);
+    this.tlsServer = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    return server.address() as AddressInfo;
   }
 
   addService(service: ServiceDefinition): void {
@@ -140,6 +158,12 @@ export class EmulatorServer {
   }
 
   async close(): Promise<void> {
+    const tls = this.tlsServer;
+    if (tls?.listening) {
+      const closed = new Promise<void>((resolve) => tls.close(() => resolve()));
+      tls.closeAllConnections();
+      await closed;
+    }
     if (!this.server.listening) return;
     const closed = new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
     this.server.closeAllConnections();

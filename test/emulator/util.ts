@@ -1,5 +1,5 @@
 /** Small helpers shared by the emulator modules: ids, dates, paging tokens. */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { invalidParameter } from './errors.js';
 
 /** Alibaba-style request id: an upper-case UUID. */
@@ -10,6 +10,15 @@ export function newRequestId(): string {
 /** `<prefix>-<20 hex>`, e.g. `exec-44d32b45d2d14a04baec`. */
 export function newId(prefix: string, bytes = 10): string {
   return `${prefix}-${randomBytes(bytes).toString('hex')}`;
+}
+
+/**
+ * The ID of the child execution (template ACS::ECS::ApplyPatchBaseline) that a parent execution of
+ * ACS-ECS-BulkyApplyPatchBaseline runs for one instance. Deterministic, so every part of the emulator that
+ * names a child execution (snapshot names now, ListExecutions ParentExecutionId later) agrees on it.
+ */
+export function childExecutionId(parentExecutionId: string, instanceId: string): string {
+  return `exec-${createHash('sha256').update(`${parentExecutionId}/${instanceId}`).digest('hex').slice(0, 20)}`;
 }
 
 /** ISO 8601 UTC without milliseconds, as OOS prints it: `2026-11-22T03:04:05Z`. */

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { Inputs } from '../../src/constants.js';
 import { InputError } from '../../src/errors.js';
-import { parseInputs } from '../../src/inputs.js';
-import { BAD_INPUTS, GOOD_INPUTS, inputsFor } from '../bad-inputs.js';
+import { resolveCredentials } from '../../src/credentials.js';
+import { type InputReader, parseInputs } from '../../src/inputs.js';
+import { BAD_INPUTS, FREE_FORM_INPUTS, GOOD_INPUTS, inputsFor } from '../bad-inputs.js';
+
+/** Everything the action validates before its first request, in the order run() does it. */
+function validate(read: InputReader): void {
+  parseInputs(read);
+  resolveCredentials(read, {
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example',
+    ALIBABA_CLOUD_ACCESS_KEY_ID: 'k',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's',
+  });
+}
 
 describe('bad inputs, in process', () => {
   it('the table covers every input, with at least 40 rows', () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(40);
-    expect(new Set(BAD_INPUTS.map((r) => r.input))).toEqual(new Set(Object.values(Inputs)));
+    const covered = new Set([...BAD_INPUTS.map((r) => r.input), ...FREE_FORM_INPUTS]);
+    expect([...covered].sort()).toEqual(Object.values(Inputs).sort());
   });
 
   it('shows a look-alike for what it is', () => {
@@ -15,7 +27,7 @@ describe('bad inputs, in process', () => {
   });
 
   it('the valid base is valid', () => {
-    expect(() => parseInputs((n) => GOOD_INPUTS[n] ?? '')).not.toThrow();
+    expect(() => validate((n) => GOOD_INPUTS[n] ?? '')).not.toThrow();
   });
 
   it.each(BAD_INPUTS.map((r) => [r.input, r.why, r] as const))('%s: %s', (_input, _why, row) => {
@@ -23,7 +35,7 @@ describe('bad inputs, in process', () => {
     let error: unknown;
     try {
       // As core.getInput reads them: trimmed.
-      parseInputs((n) => (values[n] ?? '').trim());
+      validate((n) => (values[n] ?? '').trim());
     } catch (e) {
       error = e;
     }

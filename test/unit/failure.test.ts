@@ -23,7 +23,7 @@ describe('startFailure', () => {
 
   it('after a definite refusal: what to do next', () => {
     const m = startFailure(cloud('Forbidden.RAM', 403), TOKEN, 1);
-    expect(m).toContain(`No execution ID is known for ClientToken ${TOKEN}: grant oos:StartExecution`);
+    expect(m).toContain(`No execution was started for ClientToken ${TOKEN}: RAM denied oos:StartExecution`);
   });
 
   it('a ClientToken reused with other parameters', () => {
@@ -102,7 +102,7 @@ describe('reportFailure and nextStep', () => {
 
   it('gives a next step for every kind of cloud error', () => {
     expect(nextStep(cloud('Throttling.User', 400))).toContain('try again later');
-    expect(nextStep(cloud('NoPermission', 403))).toContain('grant oos:StartExecution');
+    expect(nextStep(cloud('NoPermission', 403))).toContain('grant StartExecution');
     expect(nextStep(cloud('InvalidResponseBody'))).toContain('report it with the request ID');
     expect(nextStep(cloud('InvalidParameter', 400))).toContain('fix the cause');
   });

@@ -20,6 +20,8 @@ describe('parseInputs', () => {
       failOnMissing: false,
       cancelOnTimeout: true,
       cancelOnAbort: true,
+      onUnavailable: 'fail',
+      dryRun: false,
     });
     expect(warnings).toEqual([]);
   });
@@ -37,6 +39,13 @@ describe('parseInputs', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("'reboot-if-need'");
     expect(warnings[0]).toContain("'retention-days'");
+  });
+
+  it('reads on-unavailable and dry-run', () => {
+    const { settings } = parseInputs(reader({ ...base, 'on-unavailable': 'skip', 'dry-run': 'true' }));
+    expect(settings.onUnavailable).toBe('skip');
+    expect(settings.dryRun).toBe(true);
+    expect(parseInputs(reader({ ...base, 'on-unavailable': 'fail' })).settings.onUnavailable).toBe('fail');
   });
 
   it('parses endpoint overrides', () => {
@@ -68,6 +77,9 @@ describe('parseInputs', () => {
     ['oos-endpoint', { ...base, 'oos-endpoint': 'ftp://x' }],
     ['oos-endpoint', { ...base, 'oos-endpoint': 'http://127.0.0.1:8080/path' }],
     ['ecs-endpoint', { ...base, 'ecs-endpoint': 'host name' }],
+    ['on-unavailable', { ...base, 'on-unavailable': 'ignore' }],
+    ['on-unavailable', { ...base, 'on-unavailable': 'Skip' }],
+    ['dry-run', { ...base, 'dry-run': 'yes' }],
   ];
   it.each(bad)('rejects a bad %s, naming it', (input, values) => {
     let error: unknown;

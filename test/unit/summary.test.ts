@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeCell, formatDuration } from '../../src/markdown.js';
 import { buildReport, ZERO_COUNTS } from '../../src/report.js';
+import type { PlanReport } from '../../src/plan.js';
 import { renderCleanup, renderNotStarted, renderSummary } from '../../src/summary.js';
 
 function report(status: string, missing: number, statusMessage = '') {
@@ -77,13 +78,20 @@ describe('partial results', () => {
   });
 
   it('renders a run that started nothing: the plan, the token and why', () => {
-    const md = renderNotStarted({
+    const ids = ['i-a', 'i-b', 'i-c'];
+    const plan: PlanReport = {
+      kind: 'plan',
       action: 'scan',
       region: 'cn-hangzhou',
       clientToken: 'patch-abc',
-      instanceIds: ['i-a', 'i-b', 'i-c'],
-      problem: 'StartExecution failed: Forbidden.RAM',
-    });
+      dryRun: false,
+      onUnavailable: 'fail',
+      requested: ids,
+      targets: ids,
+      skipped: [],
+      preflight: { checks: [], ready: ids, unavailable: [], heartbeatMaxAgeMinutes: 30 },
+    };
+    const md = renderNotStarted(plan, 'StartExecution failed: Forbidden.RAM');
     expect(md.split('\n')[0]).toBe('## ❌ Patch scan in cn-hangzhou: not started');
     expect(md).toContain('> StartExecution failed: Forbidden.RAM');
     expect(md).toContain('| Instances | 3 |');

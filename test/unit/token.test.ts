@@ -13,6 +13,8 @@ const install: Settings = {
   failOnMissing: false,
   cancelOnTimeout: true,
   cancelOnAbort: true,
+  onUnavailable: 'fail',
+  dryRun: false,
 };
 
 describe('clientToken', () => {
