@@ -24,6 +24,9 @@ export const Inputs = {
   AccessKeyId: 'access-key-id',
   AccessKeySecret: 'access-key-secret',
   SecurityToken: 'security-token',
+  ApprovalEnvironment: 'approval-environment',
+  GithubToken: 'github-token',
+  CheckRunId: 'check-run-id',
 } as const;
 
 export const Outputs = {
@@ -41,6 +44,7 @@ export const Outputs = {
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
   SkippedInstances: 'skipped-instances',
+  ApprovedBy: 'approved-by',
 } as const;
 
 /** Names passed from the main step to the post step through core.saveState (the runner hands them back as STATE_<name>). */

@@ -53,7 +53,7 @@ const ENV_FAMILIES = [
 ] as const;
 
 /** Every input and variable that may hold a secret: masked before anything else runs. */
-export const SECRET_INPUTS = [Inputs.AccessKeySecret, Inputs.SecurityToken] as const;
+export const SECRET_INPUTS = [Inputs.AccessKeySecret, Inputs.SecurityToken, Inputs.GithubToken] as const;
 export const SECRET_ENV = ENV_FAMILIES.flatMap((f) => [f.secret, f.token]);
 
 export const OIDC_EXAMPLE = [

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { JobCancellation } from './abort.js';
+import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { CANCEL_SETTLE_MS, cancelExecution } from './cancel.js';
 import { systemClock } from './clock.js';
 import type { OosFactory } from './connect.js';
@@ -22,6 +23,8 @@ import { markSettled, saveExecutionId } from './state.js';
  */
 export interface Job {
   settings: Settings;
+  /** Permission to start (an install needs an approval): StartExecution takes its plan from here. */
+  clearance: Clearance;
   /** What pre-flight decided: the instances to send and the ClientToken over them. */
   plan: PlanReport;
   oos: OosFactory;
@@ -42,7 +45,7 @@ export async function startPhase(job: Job): Promise<Execution> {
   try {
     const oos = job.oos(job.cancellation.signal, (n) => (attempts = n));
     const execution = await oos.startExecution({
-      plan: { ...job.settings, instanceIds: job.plan.targets },
+      plan: clearedPlan(job.clearance, job.plan.targets),
       clientToken: job.plan.clientToken,
     });
     saveExecutionId(execution.executionId);
@@ -144,6 +147,7 @@ export async function reportPhase(job: Job, waited: Waited): Promise<PatchReport
     instanceIds: plan.targets,
     preflight: plan.preflight,
     ...(plan.install ? { install: plan.install } : {}),
+    ...(job.clearance.approval ? { approval: job.clearance.approval } : {}),
     execution: waited.execution,
     states,
   });

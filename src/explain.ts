@@ -2,7 +2,7 @@ import { CloudError } from './cloud-error.js';
 import { Inputs } from './constants.js';
 import { maskKeyId } from './credentials.js';
 import { ActionError, InputError } from './errors.js';
-import { ASSUME_ROLE_WITH_OIDC } from './oidc.js';
+import { ASSUME_ROLE_WITH_OIDC, RENEW_MARGIN_MS } from './oidc.js';
 
 /** How the action signed in, as far as an error message may say it (no secret values). */
 export interface SignInContext {
@@ -60,7 +60,7 @@ function explainCloud(err: CloudError, who: SignInContext | undefined): string |
   }
   if (code === 'InvalidSecurityToken.Expired') {
     return who?.way === 'oidc'
-      ? `The temporary credentials from STS expired before the action finished (${ref}): raise ${Inputs.RoleDurationSeconds} (the role's maximum session duration must allow it) or lower ${Inputs.WaitTimeoutMinutes}.`
+      ? `STS refused the temporary credentials as expired (${ref}), although the action renews them ${RENEW_MARGIN_MS / 60_000} minutes ahead: check the runner's clock, or raise ${Inputs.RoleDurationSeconds}.`
       : `The STS security token${from} has expired (${ref}): issue a fresh one for this run, or sign in with GitHub OIDC (${Inputs.RoleToAssume}), which does it for you.`;
   }
   if (code.startsWith('InvalidSecurityToken')) {

@@ -15,6 +15,16 @@ export interface InstallOptions {
   retentionDays: number;
 }
 
+/** Where the install gate looks for its approval; read only for an install. */
+export interface ApprovalSettings {
+  /** The GitHub environment whose required reviewers must have approved this run, such as production. */
+  environment: string;
+  /** Reads the environment, the run's approvals and the check run; masked, never logged. */
+  githubToken: string;
+  /** This job's check run, to learn its environment when no OIDC token is offered. */
+  checkRunId?: number;
+}
+
 /** Everything the action was asked to do, validated; read in exactly one place. */
 export interface Settings {
   /** Region ID such as cn-hangzhou. */
@@ -24,6 +34,8 @@ export interface Settings {
   action: PatchAction;
   /** Present exactly when action is install. */
   install?: InstallOptions;
+  /** Present exactly when action is install. */
+  approval?: ApprovalSettings;
   /** How long to wait for the execution to end. */
   waitTimeoutMinutes: number;
   /** The longest pause between two status checks. */
@@ -53,7 +65,10 @@ export type InputReader = (name: string) => string;
 
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+$/;
 const INSTANCE_ID = /^i-[a-z0-9]+$/;
-const INSTALL_ONLY = [Inputs.RebootIfNeed, Inputs.CreateSnapshot, Inputs.RetentionDays] as const;
+// github-token and check-run-id are left out: the runner fills their defaults for every run.
+const INSTALL_ONLY = [Inputs.RebootIfNeed, Inputs.CreateSnapshot, Inputs.RetentionDays, Inputs.ApprovalEnvironment] as const;
+/** GitHub's limit; control characters could not come from a real environment name. */
+const ENVIRONMENT_NAME = /^[^\p{Cc}]{1,255}$/u;
 
 /** Parses and validates every input; throws InputError naming the first bad one. */
 export function parseInputs(read: InputReader): ParsedInputs {
@@ -85,8 +100,10 @@ export function parseInputs(read: InputReader): ParsedInputs {
     createSnapshot: parseBoolean(get, Inputs.CreateSnapshot, false),
     retentionDays: parseInteger(get, Inputs.RetentionDays, 7, 1, 65536),
   };
+  const checkRunId = parseCheckRunId(get);
   if (action === 'install') {
     settings.install = install;
+    settings.approval = parseApproval(get, checkRunId);
   } else {
     const ignored = INSTALL_ONLY.filter((name) => get(name) !== '');
     if (ignored.length > 0) {
@@ -136,6 +153,41 @@ export function parseInstanceIds(raw: string): string[] {
     throw new InputError(name, `${unique.length} instances given; one execution takes at most ${MAX_INSTANCES}`);
   }
   return unique;
+}
+
+function parseApproval(get: InputReader, checkRunId: number | undefined): ApprovalSettings {
+  const environment = get(Inputs.ApprovalEnvironment);
+  if (environment === '') {
+    throw new InputError(
+      Inputs.ApprovalEnvironment,
+      'is required with install: the GitHub environment whose required reviewers must approve the run, such as production',
+    );
+  }
+  if (!ENVIRONMENT_NAME.test(environment)) {
+    throw new InputError(
+      Inputs.ApprovalEnvironment,
+      `expected a GitHub environment name (at most 255 characters), got ${show(environment)}`,
+    );
+  }
+  const githubToken = get(Inputs.GithubToken);
+  if (githubToken === '') {
+    throw new InputError(Inputs.GithubToken, 'is required with install; leave it at its default, ${{ github.token }}');
+  }
+  return checkRunId === undefined ? { environment, githubToken } : { environment, githubToken, checkRunId };
+}
+
+/** Empty when the runner has no job.check_run_id (the gate then needs the OIDC token). */
+function parseCheckRunId(get: InputReader): number | undefined {
+  const value = get(Inputs.CheckRunId);
+  if (value === '') return undefined;
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InputError(
+      Inputs.CheckRunId,
+      `expected a check run ID (a positive whole number, as \${{ job.check_run_id }} gives), got ${show(value)}`,
+    );
+  }
+  return n;
 }
 
 function parseAction(value: string): PatchAction {

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { watchJobCancellation } from './abort.js';
+import { clearForStart } from './approval/gate.js';
 import { connectEcs, connectOos, retryContext } from './connect.js';
 import { ActionError } from './errors.js';
 import { type Job, reportPhase, startPhase, waitPhase } from './execution-phase.js';
@@ -28,11 +29,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { credential, context } = await signIn(read, env, secrets, retryContext(cancellation.signal, log));
     signedIn = context;
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
+    const clearance = await clearForStart(settings, env);
     const plan = await planRun(settings, connectEcs(settings, credential, retryContext(cancellation.signal, log)), runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
     logPlan(plan, env);
     const job: Job = {
       settings,
+      clearance,
       plan,
       oos: connectOos(settings, credential, log),
       cancellation,

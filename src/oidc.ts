@@ -1,4 +1,4 @@
-import Credential, { Config } from '@alicloud/credentials';
+import Credential, { Config, type CredentialsProvider } from '@alicloud/credentials';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,4 +97,43 @@ function stsError(err: unknown): CloudError {
     return new CloudError(ASSUME_ROLE_WITH_OIDC, 'MalformedResponse', 'STS answered with an error that is not JSON');
   }
   return toCloudError(ASSUME_ROLE_WITH_OIDC, err);
+}
+
+/** Renew this long before the keys expire: a call signed just before expiry may still be refused. */
+export const RENEW_MARGIN_MS = 5 * 60_000;
+
+type SdkCredentials = Awaited<ReturnType<CredentialsProvider['getCredentials']>>;
+
+/**
+ * Temporary keys that renew themselves for a run that outlives them: shortly before they expire, the next
+ * call gets a fresh GitHub token and a fresh STS exchange (one at a time, however many calls ask).
+ */
+export class RenewingCredentials implements CredentialsProvider {
+  private pending: Promise<TemporaryKeys> | undefined;
+
+  constructor(
+    private current: TemporaryKeys,
+    private readonly renew: () => Promise<TemporaryKeys>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async getCredentials(): Promise<SdkCredentials> {
+    if (this.now() >= this.current.expiresAt - RENEW_MARGIN_MS) {
+      this.pending ??= this.renew().finally(() => {
+        this.pending = undefined;
+      });
+      this.current = await this.pending;
+    }
+    const { accessKeyId, accessKeySecret, securityToken } = this.current;
+    return { accessKeyId, accessKeySecret, securityToken, providerName: this.getProviderName() };
+  }
+
+  getProviderName(): string {
+    return 'github_oidc_role_arn';
+  }
+
+  /** The SDK credential object the clients take. */
+  credential(): Credential {
+    return new Credential(null, this);
+  }
 }

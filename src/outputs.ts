@@ -1,3 +1,4 @@
+import { approvedBy } from './approval/render.js';
 import { Outputs } from './constants.js';
 import type { PlanReport } from './plan.js';
 import type { PatchReport } from './report.js';
@@ -20,6 +21,7 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
     [Outputs.NonCompliantInstances]: JSON.stringify(report.nonCompliant),
     [Outputs.SkippedInstances]: JSON.stringify(report.skipped.map((c) => c.instanceId)),
     [Outputs.ReportFile]: reportFile,
+    [Outputs.ApprovedBy]: approvedBy(report.approval),
   };
 }
 

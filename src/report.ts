@@ -1,3 +1,4 @@
+import type { ApprovalRecord } from './approval/types.js';
 import type { InstallOptions, PatchAction } from './inputs.js';
 import type { Execution, InstancePatchState, PatchCounts } from './oos/types.js';
 import type { InstanceCheck, PreflightReport } from './preflight.js';
@@ -27,6 +28,8 @@ export interface PatchReport {
   region: string;
   clientToken: string;
   install?: InstallOptions;
+  /** The verified approval an install started on; absent for a scan. */
+  approval?: ApprovalRecord;
   execution: ExecutionReport;
   instances: InstanceReport[];
   totals: PatchCounts;
@@ -47,6 +50,7 @@ export interface ReportInput {
   region: string;
   clientToken: string;
   install?: InstallOptions;
+  approval?: ApprovalRecord;
   instanceIds: readonly string[];
   execution: Execution;
   states: readonly InstancePatchState[];
@@ -117,6 +121,7 @@ export function buildReport(input: ReportInput): PatchReport {
   };
   if (input.install) report.install = input.install;
   if (input.preflight) report.preflight = input.preflight;
+  if (input.approval) report.approval = input.approval;
   return report;
 }
 

@@ -1,3 +1,4 @@
+import { renderApproval } from './approval/render.js';
 import { fitToBudget, type Measure, type Part, type Section, SUMMARY_BUDGET_BYTES, utf8Bytes } from './budget.js';
 import { escapeCell as esc, formatDuration, table } from './markdown.js';
 import { isTerminal } from './oos/types.js';
@@ -10,7 +11,8 @@ const COLUMNS = ['Instance', 'Installed', 'Installed other', 'Pending reboot', '
 /** The job summary as Markdown, rendered from the report alone. Leads with the answer. */
 export function renderSummary(report: PatchReport, budget = SUMMARY_BUDGET_BYTES, measure: Measure = utf8Bytes): string {
   const problem = report.problem ? [problemNote(report.problem)] : [];
-  const parts: Part[] = [headline(report), ...problem, plan(report), execution(report), instances(report), totals(report)];
+  const approval = report.approval ? [renderApproval(report.approval)] : [];
+  const parts: Part[] = [headline(report), ...problem, plan(report), ...approval, execution(report), instances(report), totals(report)];
   if (report.skipped.length > 0) {
     const heartbeat = report.preflight?.heartbeatMaxAgeMinutes ?? 0;
     parts.push(preflightSection(report.skipped, '### Skipped by pre-flight', heartbeat));

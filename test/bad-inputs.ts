@@ -100,6 +100,14 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'on-unavailable', value: 'ignore', why: 'an unknown choice' },
   { input: 'dry-run', value: 'yes', why: 'yes is not a boolean' },
   { input: 'dry-run', value: 'true\nfalse', why: 'two values on two lines' },
+  // the install gate
+  { input: 'approval-environment', value: '', why: 'missing for an install', with: { action: 'install' }, e2e: true },
+  { input: 'approval-environment', value: 'p'.repeat(256), why: 'longer than GitHub allows', with: { action: 'install' } },
+  { input: 'approval-environment', value: 'production\nstaging', why: 'two names on two lines', with: { action: 'install' } },
+  { input: 'github-token', value: '', why: 'emptied for an install', with: { action: 'install', 'approval-environment': 'production' } },
+  { input: 'check-run-id', value: 'abc', why: 'not a number', e2e: true },
+  { input: 'check-run-id', value: '0', why: 'zero' },
+  { input: 'check-run-id', value: '12.5', why: 'a fraction' },
   // sign-in (validated before any request too)
   { input: 'role-to-assume', value: PROVIDER, why: 'the provider ARN: inputs swapped', with: { 'oidc-provider-arn': PROVIDER }, e2e: true },
   { input: 'role-to-assume', value: 'arn:aws:iam::123456789012:role/patching', why: 'an AWS ARN', with: { 'oidc-provider-arn': PROVIDER } },

@@ -110,7 +110,7 @@ const scenarios: Scenario[] = [
       signedWith(run, session?.credential ?? INPUT_KEY);
       expect(oidc.requests.at(-1)).toEqual({ audience: 'sts.aliyuncs.com', authorized: true });
       expect(run.result.stdout).toContain('Credentials: GitHub OIDC (role-to-assume)');
-      expect(run.result.stdout).toContain(`temporary key ${session?.credential.accessKeyId.slice(0, 4)}****`);
+      expect(run.result.stdout).toContain(`Temporary credentials from STS: key ${session?.credential.accessKeyId.slice(0, 4)}****`);
       expect(tokenFileModes.splice(0)).toEqual([0o600]);
     },
   },
@@ -207,7 +207,11 @@ const scenarios: Scenario[] = [
         if (action === 'ListExecutions' && identity) emulator.expireCredential(identity.accessKeyId);
         return undefined;
       }),
-    check: (run) => failedWith(run, /The temporary credentials from STS expired .*raise role-duration-seconds/),
+    check: (run) =>
+      failedWith(
+        run,
+        /STS refused the temporary credentials as expired \(InvalidSecurityToken\.Expired.*check the runner's clock, or raise role-duration-seconds/,
+      ),
   },
   {
     name: 'an OIDC token with an audience the provider does not accept',
@@ -271,6 +275,14 @@ const scenarios: Scenario[] = [
     env: () => ({ ...oidcEnv, GITHUB_RUN_ID: '7001' }),
     arrange: () => emulator.denyActions('*', ['oos:ListExecutions'], { code: 'NoPermission', detail: false }),
     check: (run) => failedWith(run, /RAM denied oos:ListExecutions to .*\(from GitHub OIDC .*\(NoPermission.*grant oos:ListExecutions/),
+  },
+  {
+    name: 'RAM denies the ECS pre-flight',
+    arrange: () => emulator.denyActions(DEFAULT_CREDENTIALS.accessKeyId, ['ecs:DescribeInstances']),
+    check: (run) => {
+      failedWith(run, /^RAM denied ecs:DescribeInstances to .*grant ecs:DescribeInstances; .*'RAM policy'/);
+      expect(oos(run)).toEqual([]);
+    },
   },
   {
     name: 'half a key pair',

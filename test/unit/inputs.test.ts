@@ -7,6 +7,7 @@ function reader(values: Record<string, string>) {
 }
 
 const base = { region: 'cn-hangzhou', 'instance-ids': 'i-a,i-b', action: 'scan' };
+const approval = { 'approval-environment': 'production', 'github-token': 'ghs_token', 'check-run-id': '5001' };
 
 describe('parseInputs', () => {
   it('reads a scan with defaults', () => {
@@ -28,9 +29,24 @@ describe('parseInputs', () => {
 
   it('reads an install with its knobs, booleans in any case', () => {
     const { settings } = parseInputs(
-      reader({ ...base, action: 'install', 'reboot-if-need': 'TRUE', 'create-snapshot': 'False', 'retention-days': '30' }),
+      reader({ ...base, ...approval, action: 'install', 'reboot-if-need': 'TRUE', 'create-snapshot': 'False', 'retention-days': '30' }),
     );
     expect(settings.install).toEqual({ rebootIfNeed: true, createSnapshot: false, retentionDays: 30 });
+  });
+
+  it('reads where an install looks for its approval', () => {
+    const { settings } = parseInputs(reader({ ...base, ...approval, action: 'install' }));
+    expect(settings.approval).toEqual({ environment: 'production', githubToken: 'ghs_token', checkRunId: 5001 });
+    const { settings: noCheckRun } = parseInputs(reader({ ...base, ...approval, action: 'install', 'check-run-id': '' }));
+    expect(noCheckRun.approval).toEqual({ environment: 'production', githubToken: 'ghs_token' });
+  });
+
+  it('a scan ignores the approval inputs the runner always fills, and warns about approval-environment', () => {
+    const { settings, warnings } = parseInputs(reader({ ...base, 'github-token': 'ghs_token', 'check-run-id': '5001' }));
+    expect(settings.approval).toBeUndefined();
+    expect(warnings).toEqual([]);
+    const { warnings: withEnvironment } = parseInputs(reader({ ...base, 'approval-environment': 'production' }));
+    expect(withEnvironment[0]).toContain("'approval-environment'");
   });
 
   it('warns that install-only inputs are ignored for a scan', () => {
@@ -77,6 +93,13 @@ describe('parseInputs', () => {
     ['oos-endpoint', { ...base, 'oos-endpoint': 'ftp://x' }],
     ['oos-endpoint', { ...base, 'oos-endpoint': 'http://127.0.0.1:8080/path' }],
     ['ecs-endpoint', { ...base, 'ecs-endpoint': 'host name' }],
+    ['approval-environment', { ...base, ...approval, action: 'install', 'approval-environment': '' }],
+    ['approval-environment', { ...base, ...approval, action: 'install', 'approval-environment': 'prod\u0007' }],
+    ['approval-environment', { ...base, ...approval, action: 'install', 'approval-environment': 'p'.repeat(256) }],
+    ['github-token', { ...base, ...approval, action: 'install', 'github-token': '' }],
+    ['check-run-id', { ...base, ...approval, action: 'install', 'check-run-id': 'abc' }],
+    ['check-run-id', { ...base, ...approval, action: 'install', 'check-run-id': '0' }],
+    ['check-run-id', { ...base, 'check-run-id': '-5' }],
     ['on-unavailable', { ...base, 'on-unavailable': 'ignore' }],
     ['on-unavailable', { ...base, 'on-unavailable': 'Skip' }],
     ['dry-run', { ...base, 'dry-run': 'yes' }],

@@ -44,6 +44,17 @@ describe('renderSummary', () => {
     expect(md).toContain('| **2 instances** | 15 | 0 | 0 | 0 | 0 | 0 | 0 need attention |');
   });
 
+  it('shows the approval of an install between the plan and the execution', () => {
+    const md = renderSummary({
+      ...report('Success', 0),
+      approval: { environment: 'production', reviewers: [{ login: 'alice', comment: 'ok' }], jobBinding: 'x' },
+    });
+    const at = ['### Plan', '### Approval', '| @alice | ok |', '### Execution'].map((s) => md.indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(renderSummary(report('Success', 0))).not.toContain('### Approval');
+  });
+
   it('escapes every string from the cloud', () => {
     const md = renderSummary(report('Failed', 0, '<script>alert(1)</script> | x'));
     expect(md).not.toContain('<script>');
