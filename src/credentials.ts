@@ -38,9 +38,9 @@ export type CredentialPlan = OidcPlan | KeysPlan;
 
 export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com';
 export const DEFAULT_STS_ENDPOINT: Endpoint = { protocol: 'HTTPS', host: 'sts.aliyuncs.com' };
-export const MIN_ROLE_DURATION = 900;
+const MIN_ROLE_DURATION = 900;
 /** The longest session RAM allows a role (its MaxSessionDuration tops out at 12 hours). */
-export const MAX_ROLE_DURATION = 43_200;
+const MAX_ROLE_DURATION = 43_200;
 const DEFAULT_ROLE_DURATION = 3600;
 const SESSION_NAME = /^[\w.@-]{2,64}$/;
 const ROLE_ARN = /^acs:ram::\d+:role\/.+$/i;
@@ -56,7 +56,7 @@ const ENV_FAMILIES = [
 export const SECRET_INPUTS = [Inputs.AccessKeySecret, Inputs.SecurityToken, Inputs.GithubToken] as const;
 export const SECRET_ENV = ENV_FAMILIES.flatMap((f) => [f.secret, f.token]);
 
-export const OIDC_EXAMPLE = [
+const OIDC_EXAMPLE = [
   'permissions:',
   '  id-token: write',
   'steps:',
@@ -227,9 +227,4 @@ export function toCredential(keys: AccessKeys): Credential {
 /** The key ID as it may be shown: the first 4 characters. */
 export function maskKeyId(accessKeyId: string): string {
   return `${accessKeyId.slice(0, 4)}****`;
-}
-
-/** Every value that must never be printed. */
-export function secretValues(keys: AccessKeys): string[] {
-  return [keys.accessKeySecret, ...(keys.securityToken ? [keys.securityToken] : [])];
 }
