@@ -1,7 +1,5 @@
 import type Credential from '@alicloud/credentials';
 import { systemClock } from './clock.js';
-import { createEcsClient } from './ecs/client.js';
-import type { EcsApi } from './ecs/types.js';
 import { defaultOosEndpoint } from './endpoint.js';
 import type { Settings } from './inputs.js';
 import { createOosClient } from './oos/client.js';
@@ -34,14 +32,4 @@ export function connectOos(
     credential,
   });
   return (signal, onAttempt) => retrying(client, retryContext(signal, log, onAttempt), { startExecution: { graceMs: START_GRACE_MS } });
-}
-
-/** The ECS client for these settings, through the same retry helper. */
-export function connectEcs(settings: Pick<Settings, 'region' | 'ecsEndpoint'>, credential: Credential, ctx: RetryContext): EcsApi {
-  const client = createEcsClient({
-    region: settings.region,
-    credential,
-    ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}),
-  });
-  return retrying(client, ctx);
 }

@@ -2,6 +2,8 @@
 export const Inputs = {
   Region: 'region',
   InstanceIds: 'instance-ids',
+  InstanceIdsFile: 'instance-ids-file',
+  Tags: 'tags',
   Action: 'action',
   RebootIfNeed: 'reboot-if-need',
   CreateSnapshot: 'create-snapshot',
@@ -9,6 +11,8 @@ export const Inputs = {
   WaitTimeoutMinutes: 'wait-timeout-minutes',
   PollIntervalSeconds: 'poll-interval-seconds',
   FailOnMissing: 'fail-on-missing',
+  MaxConcurrency: 'max-concurrency',
+  MaxErrors: 'max-errors',
   OnUnavailable: 'on-unavailable',
   DryRun: 'dry-run',
   OosEndpoint: 'oos-endpoint',
@@ -31,6 +35,7 @@ export const Inputs = {
 
 export const Outputs = {
   ExecutionId: 'execution-id',
+  ExecutionIds: 'execution-ids',
   Status: 'status',
   ClientToken: 'client-token',
   ConsoleUrl: 'console-url',
@@ -59,5 +64,8 @@ export const State = {
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';
 
-/** One OOS execution loops over at most this many instances. */
-export const MAX_INSTANCES = 1000;
+/** One OOS execution loops over at most this many instances (the OOS loop limit): larger fleets run in batches. */
+export const MAX_INSTANCES_PER_EXECUTION = 1000;
+
+/** The most instances one run may target, in batches of MAX_INSTANCES_PER_EXECUTION. */
+export const MAX_TARGET_INSTANCES = 10_000;

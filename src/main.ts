@@ -1,58 +1,122 @@
 import * as core from '@actions/core';
-import { watchJobCancellation } from './abort.js';
+import type Credential from '@alicloud/credentials';
+import { type JobCancellation, watchJobCancellation } from './abort.js';
+import { type Batch, planBatches, reportBatches, runBatches } from './batches.js';
+import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
-import { connectEcs, connectOos, retryContext } from './connect.js';
+import { systemClock } from './clock.js';
+import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
+import type { EcsClientOptions } from './ecs/client.js';
+import { loadEcsClient } from './ecs/load.js';
+import type { EcsApi } from './ecs/types.js';
+import { connectOos, retryContext } from './connect.js';
 import { ActionError } from './errors.js';
-import { type Job, reportPhase, startPhase, waitPhase } from './execution-phase.js';
+import { type ExecutionContext, NotStartedError, runExecution } from './execution.js';
 import { explain, type SignInContext } from './explain.js';
-import { parseInputs, type Settings } from './inputs.js';
+import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs.js';
+import { maxErrorsValue } from './oos/template.js';
 import type { PlanReport } from './plan.js';
 import { planRun } from './preflight-phase.js';
-import { publishPlan } from './publish.js';
+import { publishNotStarted, publishPlan, publishReport } from './publish.js';
 import type { PatchReport } from './report.js';
 import { secrets } from './secrets.js';
+import { retrying } from './retry.js';
 import { protectSecrets, signIn, SignInError } from './sign-in.js';
 import { markMainStep } from './state.js';
+import { describeTags, readInstanceIdsFile, resolveTags } from './targets.js';
+import { verdict } from './verdict.js';
 
 /** The action, phase by phase. The only caller of setFailed. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const startedAt = Date.now();
   markMainStep();
   const cancellation = watchJobCancellation(process, { log: (m) => core.warning(m) });
-  const log = (m: string): void => core.info(m);
   const read = (name: string): string => core.getInput(name);
   let signedIn: SignInContext | undefined;
   try {
     protectSecrets(read, env, secrets);
-    const { settings, warnings } = parseInputs(read);
+    const { settings: parsed, warnings } = parseInputs(read);
     for (const w of warnings) core.warning(w);
+    const listed = await readInstanceIdsFile(parsed, env);
     const { credential, context } = await signIn(read, env, secrets, retryContext(cancellation.signal, log));
     signedIn = context;
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
+    const ecs = ecsClient(listed, credential, cancellation.signal);
+    const settings = await resolveTags(listed, ecs);
     const clearance = await clearForStart(settings, env);
-    const plan = await planRun(settings, connectEcs(settings, credential, retryContext(cancellation.signal, log)), runId);
+    const plan = await planRun(settings, await ecs(), runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
-    logPlan(plan, env);
-    const job: Job = {
-      settings,
-      clearance,
-      plan,
-      oos: connectOos(settings, credential, log),
-      cancellation,
-      env,
-      startedAt,
-      runAttempt: runAttempt(env),
-      signedIn,
-    };
-    const execution = await startPhase(job);
-    const waited = await waitPhase(job, execution);
-    const report = await reportPhase(job, waited);
+    const batches = planBatches(runId, settings, plan.targets);
+    logPlan(plan, settings, batches, env);
+    const job = { credential, cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
+    const report = await patch(clearance, plan, batches, job);
+    const file = await publishReport(report, env);
+    core.info(`Report written to ${file}`);
     verdict(report, settings);
   } catch (err) {
     core.setFailed(failureMessage(err, signedIn));
   } finally {
     cancellation.close();
   }
+}
+
+/** What patch() needs besides the plan: how to call OOS, the job's cancellation, and the step's facts. */
+interface PatchJob {
+  credential: Credential;
+  cancellation: JobCancellation;
+  env: NodeJS.ProcessEnv;
+  startedAt: number;
+  signedIn?: SignInContext;
+}
+
+const log = (message: string): void => core.info(message);
+
+/**
+ * Start -> wait -> patch states, batch after batch; one report for them all. Takes a Clearance: every batch's
+ * plan comes from clearedPlan, so an install cannot reach StartExecution without a positive approval decision.
+ */
+async function patch(clearance: Clearance, plan: PlanReport, batches: readonly Batch[], job: PatchJob): Promise<PatchReport> {
+  const settings = clearance.settings;
+  const ctx: ExecutionContext = {
+    oos: connectOos(settings, job.credential, log),
+    cancellation: job.cancellation,
+    clock: systemClock,
+    region: settings.region,
+    waitTimeoutMinutes: settings.waitTimeoutMinutes,
+    cancelOnTimeout: settings.cancelOnTimeout,
+    cancelOnAbort: settings.cancelOnAbort,
+    stepStartedAt: job.startedAt,
+    runAttempt: runAttempt(job.env),
+    ...(job.signedIn ? { signedIn: job.signedIn } : {}),
+  };
+  let ran;
+  try {
+    ran = await runBatches(batches, settings, {
+      clear: (instanceIds) => clearedPlan(clearance, instanceIds),
+      runExecution: (request) => runExecution(request, ctx),
+      now: () => systemClock.now(),
+      log,
+    });
+  } catch (err) {
+    // Nothing started: the summary and the outputs still say what was planned, and why it did not start.
+    if (err instanceof NotStartedError) await publishNotStarted(plan, err.message, job.env);
+    throw err;
+  }
+  return reportBatches(settings, ran, {
+    preflight: plan.preflight,
+    ...(clearance.approval ? { approval: clearance.approval } : {}),
+  });
+}
+
+/** The ECS client, built (and its SDK loaded) on first use; every call through the one retry helper. */
+function ecsClient(settings: Settings, credential: Credential, signal: AbortSignal): () => Promise<EcsApi> {
+  const options: EcsClientOptions = {
+    region: settings.region,
+    credential,
+    ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}),
+  };
+  let client: Promise<EcsApi> | undefined;
+  return () => (client ??= loadEcsClient(options).then((ecs) => retrying(ecs, retryContext(signal, log))));
 }
 
 /** Dry run, or pre-flight said no: write the plan, then stop (with success only for a dry run that is ready). */
@@ -65,39 +129,32 @@ async function stopBeforeStart(plan: PlanReport, env: NodeJS.ProcessEnv): Promis
   );
 }
 
-function logPlan(plan: PlanReport, env: NodeJS.ProcessEnv): void {
+function logPlan(plan: PlanReport, settings: Settings, batches: readonly Batch[], env: NodeJS.ProcessEnv): void {
   const n = plan.targets.length;
-  core.info(`Plan: ${plan.action} on ${n} instance${n === 1 ? '' : 's'} in ${plan.region}`);
+  const source = settings.tags
+    ? ` carrying ${describeTags(settings.tags)}`
+    : settings.instanceIdsFile !== undefined
+      ? ` listed in ${settings.instanceIdsFile}`
+      : '';
+  core.info(`Plan: ${plan.action} on ${n} instance${n === 1 ? '' : 's'}${source} in ${plan.region}`);
   if (plan.install) {
     const i = plan.install;
     core.info(
       `  reboot if needed: ${i.rebootIfNeed}, snapshot: ${i.createSnapshot}${i.createSnapshot ? ` (kept ${i.retentionDays} days)` : ''}`,
     );
   }
-  core.info(`ClientToken: ${plan.clientToken}`);
+  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
+  core.info(`  at most ${rate.maxConcurrency} at a time; max errors ${maxErrorsValue(rate.maxErrors)}`);
+  if (batches.length > 1) {
+    core.info(`  ${batches.length} batches of at most ${MAX_INSTANCES_PER_EXECUTION} instances, one execution each, one after another`);
+  } else {
+    core.info(`ClientToken: ${plan.clientToken}`);
+  }
   const attempt = runAttempt(env);
   if (attempt > 1) {
     core.info(
       `This is attempt ${attempt} of run ${env.GITHUB_RUN_ID}: the ClientToken is the first attempt's, so OOS returns any execution an earlier attempt started instead of starting another.`,
     );
-  }
-}
-
-function verdict(report: PatchReport, settings: Settings): void {
-  const e = report.execution;
-  if (report.problem) throw new ActionError(report.problem);
-  if (e.status !== 'Success') {
-    throw new ActionError(
-      `Execution ${e.executionId} ended ${e.status}${e.statusMessage ? `: ${e.statusMessage}` : ''}${e.requestId ? ` (request ID ${e.requestId})` : ''}. ` +
-        `See which instances failed and why at ${e.consoleUrl}.`,
-    );
-  }
-  if (report.unreported.length > 0) {
-    core.warning(`No current patch state for ${report.unreported.length} instance(s): ${report.unreported.join(', ')}`);
-  }
-  if (settings.failOnMissing && (report.nonCompliant.length > 0 || report.unreported.length > 0)) {
-    const ids = [...report.nonCompliant, ...report.unreported];
-    throw new ActionError(`fail-on-missing: ${ids.length} instance(s) are not compliant: ${ids.join(', ')}`);
   }
 }
 

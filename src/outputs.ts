@@ -8,7 +8,8 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
   const t = report.totals;
   return {
     [Outputs.ExecutionId]: report.execution.executionId,
-    [Outputs.Status]: report.execution.status,
+    [Outputs.ExecutionIds]: JSON.stringify(report.batches.flatMap((b) => (b.execution ? [b.execution.executionId] : []))),
+    [Outputs.Status]: report.status,
     [Outputs.ClientToken]: report.clientToken,
     [Outputs.ConsoleUrl]: report.execution.consoleUrl,
     [Outputs.InstanceCount]: String(report.instances.length),

@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
+import { planBatches } from './batches.js';
 import type { EcsApi } from './ecs/types.js';
 import type { Settings } from './inputs.js';
 import type { PlanReport } from './plan.js';
 import { chooseTargets, describeChecks, runPreflight } from './preflight.js';
 import { VERDICT_LABELS } from './summary-parts.js';
-import { clientToken } from './token.js';
 
 /**
  * The pre-flight phase: check every instance through ECS, decide what to send (on-unavailable), and compute the
@@ -24,7 +24,8 @@ export async function planRun(settings: Settings, ecs: EcsApi, runId: string, no
     kind: 'plan',
     action: settings.action,
     region: settings.region,
-    clientToken: clientToken(runId, { ...settings, instanceIds: sent }),
+    // The first batch's token: the only one unless the run has more than 1000 instances.
+    clientToken: planBatches(runId, settings, sent)[0]?.clientToken ?? '',
     dryRun: settings.dryRun,
     onUnavailable: settings.onUnavailable,
     requested: [...settings.instanceIds],

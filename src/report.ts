@@ -1,6 +1,6 @@
 import type { ApprovalRecord } from './approval/types.js';
 import type { InstallOptions, PatchAction } from './inputs.js';
-import type { Execution, InstancePatchState, PatchCounts } from './oos/types.js';
+import type { Execution, InstancePatchState, PatchCounts, RateControl, TargetTag } from './oos/types.js';
 import type { InstanceCheck, PreflightReport } from './preflight.js';
 
 export interface InstanceReport {
@@ -11,6 +11,8 @@ export interface InstanceReport {
   stale: boolean;
   /** Has missing, failed or pending-reboot patches. */
   needsAttention: boolean;
+  /** Its batch was not started: an earlier batch failed, exceeded max-errors or ran out of time. */
+  notStarted?: boolean;
   /** Name, status and OS as pre-flight saw them. */
   name?: string;
   osType?: string;
@@ -22,15 +24,41 @@ export interface ExecutionReport extends Execution {
   durationSeconds?: number;
 }
 
+/** One batch of at most 1000 instances: one execution with its own ClientToken. */
+export interface BatchReport {
+  /** 1-based, in the order the batches ran. */
+  index: number;
+  instanceCount: number;
+  clientToken: string;
+  /** Absent when the batch was not started. */
+  execution?: ExecutionReport;
+  /** Instances whose child execution failed, from the execution's Counters, when OOS reported them. */
+  errors?: number;
+  /** The wait ended before the execution did. */
+  timedOut?: boolean;
+}
+
 /** Everything a run found out; the summary, the outputs and the report file are all rendered from it. */
 export interface PatchReport {
   action: PatchAction;
   region: string;
+  /** The first batch's ClientToken (the only one unless the run has several batches). */
   clientToken: string;
   install?: InstallOptions;
   /** The verified approval an install started on; absent for a scan. */
   approval?: ApprovalRecord;
+  /** max-concurrency and max-errors as given. */
+  rateControl?: RateControl;
+  /** The tags that named the instances, when tags did. */
+  tags?: TargetTag[];
+  /** The first batch's execution (the only one unless the run has several batches). */
   execution: ExecutionReport;
+  /** Success when every batch ran and ended Success; otherwise the status of the first batch that did not. */
+  status: string;
+  /** Every batch in order, one execution each; a single entry for up to 1000 instances. */
+  batches: BatchReport[];
+  /** Why the later batches were not started, when they were not. */
+  stoppedEarly?: string;
   instances: InstanceReport[];
   totals: PatchCounts;
   /** IDs with missing, failed or pending-reboot patches. */
@@ -51,9 +79,13 @@ export interface ReportInput {
   clientToken: string;
   install?: InstallOptions;
   approval?: ApprovalRecord;
+  rateControl?: RateControl;
+  tags?: TargetTag[];
   instanceIds: readonly string[];
   execution: Execution;
   states: readonly InstancePatchState[];
+  /** The wait ended before the execution did. */
+  timedOut?: boolean;
   preflight?: PreflightReport;
 }
 
@@ -108,11 +140,16 @@ export function buildReport(input: ReportInput): PatchReport {
   if (started !== undefined && end !== undefined && end >= started) {
     execution.durationSeconds = Math.round((end - started) / 1000);
   }
+  const batch: BatchReport = { index: 1, instanceCount: instances.length, clientToken: input.clientToken, execution };
+  if (input.execution.counters) batch.errors = input.execution.counters.failed;
+  if (input.timedOut) batch.timedOut = true;
   const report: PatchReport = {
     action: input.action,
     region: input.region,
     clientToken: input.clientToken,
     execution,
+    status: execution.status,
+    batches: [batch],
     instances,
     totals,
     nonCompliant: instances.filter((i) => i.needsAttention).map((i) => i.instanceId),
@@ -120,8 +157,48 @@ export function buildReport(input: ReportInput): PatchReport {
     skipped: (input.preflight?.checks ?? []).filter((c) => c.verdict !== 'ok' && !sent.has(c.instanceId)),
   };
   if (input.install) report.install = input.install;
+  if (input.rateControl) report.rateControl = input.rateControl;
+  if (input.tags) report.tags = input.tags;
   if (input.preflight) report.preflight = input.preflight;
   if (input.approval) report.approval = input.approval;
+  return report;
+}
+
+/** A batch that was not started, for combineReports. */
+export interface NotStartedBatch {
+  clientToken: string;
+  instanceIds: readonly string[];
+}
+
+/**
+ * One report for a run of several batches: the batches' reports in the order they ran, then the batches that
+ * were not started (their instances unreported) and why. The first batch gives `execution` and `clientToken`.
+ */
+export function combineReports(
+  started: readonly PatchReport[],
+  notStarted: readonly NotStartedBatch[] = [],
+  stoppedEarly?: string,
+): PatchReport {
+  const [first] = started;
+  if (!first) throw new Error('combineReports needs at least one started batch');
+  const batches: BatchReport[] = [
+    ...started.flatMap((r) => r.batches),
+    ...notStarted.map((b) => ({ index: 0, instanceCount: b.instanceIds.length, clientToken: b.clientToken })),
+  ].map((b, i) => ({ ...b, index: i + 1 }));
+  const unstarted: InstanceReport[] = notStarted.flatMap((b) =>
+    b.instanceIds.map((instanceId) => ({ instanceId, stale: false, needsAttention: false, notStarted: true })),
+  );
+  const failedBatch = started.find((r) => r.status !== 'Success');
+  const report: PatchReport = {
+    ...first,
+    status: failedBatch?.status ?? (stoppedEarly !== undefined ? 'Failed' : 'Success'),
+    batches,
+    instances: [...started.flatMap((r) => r.instances), ...unstarted],
+    totals: started.reduce((sum, r) => addCounts(sum, r.totals), ZERO_COUNTS),
+    nonCompliant: started.flatMap((r) => r.nonCompliant),
+    unreported: [...started.flatMap((r) => r.unreported), ...unstarted.map((i) => i.instanceId)],
+  };
+  if (stoppedEarly !== undefined) report.stoppedEarly = stoppedEarly;
   return report;
 }
 

@@ -2,6 +2,8 @@
 import type { Section } from './budget.js';
 import type { InstallOptions, PatchAction } from './inputs.js';
 import { escapeCell as esc, table } from './markdown.js';
+import { maxErrorsValue } from './oos/template.js';
+import type { RateControl, TargetTag } from './oos/types.js';
 import type { InstanceCheck, Verdict } from './preflight.js';
 
 /** Text and an emoji, never colour alone: readable in light and dark themes and by screen readers. */
@@ -22,6 +24,11 @@ export interface PlanFacts {
   clientToken: string;
   instances: number;
   skipped: number;
+  /** The tags that named the instances, when tags did. */
+  tags?: readonly TargetTag[];
+  rateControl?: RateControl;
+  /** Executions (batches of at most 1000); the tokens are then listed with them, not here. */
+  batches?: number;
 }
 
 export function planTable(p: PlanFacts): string {
@@ -36,7 +43,14 @@ export function planTable(p: PlanFacts): string {
       ['Snapshot before install', p.install.createSnapshot ? `yes, kept ${p.install.retentionDays} days` : 'no'],
     );
   }
-  rows.push(['ClientToken', `\`${esc(p.clientToken)}\``]);
+  if (p.tags) rows.push(['Tags', p.tags.map((t) => code(`${t.key}=${t.value}`)).join(' ')]);
+  const rate = p.rateControl;
+  if (rate) rows.push(['At most at a time', String(rate.maxConcurrency)], ['Max errors', esc(String(maxErrorsValue(rate.maxErrors)))]);
+  if ((p.batches ?? 1) > 1) {
+    rows.push(['Executions', `${p.batches} batches of at most 1000 instances, one after another`]);
+  } else {
+    rows.push(['ClientToken', `\`${esc(p.clientToken)}\``]);
+  }
   return `### Plan\n\n${table(['', ''], rows)}`;
 }
 

@@ -21,17 +21,21 @@ export function renderSummary(report: PatchReport, budget = SUMMARY_BUDGET_BYTES
 }
 
 function headline(r: PatchReport): string {
-  const ok = r.execution.status === 'Success';
+  const ok = r.status === 'Success';
   const icon = !ok ? '❌' : r.nonCompliant.length > 0 || r.unreported.length > 0 ? '⚠️' : '✅';
   const verb = r.action === 'install' ? 'Patch install' : 'Patch scan';
-  const title = `## ${icon} ${verb} in ${esc(r.region)}: ${esc(r.execution.status)}`;
+  const title = `## ${icon} ${verb} in ${esc(r.region)}: ${esc(r.status)}`;
   const n = r.instances.length;
   const lines = [title];
-  if (!ok) {
-    const verb = isTerminal(r.execution.status) ? 'ended' : 'had not ended: last seen';
-    lines.push(
-      `**The execution ${verb} ${esc(r.execution.status)}**${r.execution.statusMessage ? `: ${esc(r.execution.statusMessage)}` : '.'}`,
-    );
+  const failed = r.batches.find((b) => b.execution && b.execution.status !== 'Success')?.execution;
+  if (failed) {
+    const which = r.batches.length > 1 ? `Execution ${esc(failed.executionId)}` : 'The execution';
+    const verb = isTerminal(failed.status) ? 'ended' : 'had not ended: last seen';
+    lines.push(`**${which} ${verb} ${esc(failed.status)}**${failed.statusMessage ? `: ${esc(failed.statusMessage)}` : '.'}`);
+  }
+  if (r.stoppedEarly !== undefined) {
+    const skipped = r.batches.filter((b) => !b.execution);
+    lines.push(`**${skipped.length} of ${r.batches.length} batches not started**: ${esc(r.stoppedEarly)}`);
   }
   if (r.nonCompliant.length === 0 && r.unreported.length === 0) {
     lines.push(`**All ${n} instance${plural(n)} compliant**: no missing, failed or pending-reboot patches.`);
@@ -42,7 +46,9 @@ function headline(r: PatchReport): string {
       );
     }
     if (r.unreported.length > 0) {
-      lines.push(`**${r.unreported.length} of ${n} instance${plural(n)} not reported** by this execution: no current patch state.`);
+      lines.push(
+        `**${r.unreported.length} of ${n} instance${plural(n)} not reported** by this ${r.batches.length > 1 ? 'run' : 'execution'}: no current patch state.`,
+      );
     }
   }
   if (r.skipped.length > 0) {
@@ -79,16 +85,41 @@ function problemNote(problem: string): string {
 }
 
 function plan(r: PatchReport): string {
-  return planTable({ ...r, instances: r.instances.length + r.skipped.length, skipped: r.skipped.length });
+  return planTable({
+    ...r,
+    instances: r.instances.length + r.skipped.length,
+    skipped: r.skipped.length,
+    batches: r.batches.length,
+  });
 }
 
 function execution(r: PatchReport): string {
+  if (r.batches.length > 1) return batches(r);
   const e = r.execution;
   const parts = [`[${esc(e.executionId)}](${e.consoleUrl}): **${esc(e.status)}**`];
   if (e.durationSeconds !== undefined) parts.push(`in ${formatDuration(e.durationSeconds)}`);
   if (e.startDate) parts.push(`(started ${esc(e.startDate)})`);
   const message = e.statusMessage ? `\n\n> ${esc(e.statusMessage)}` : '';
   return `### Execution\n\n${parts.join(' ')}${message}`;
+}
+
+const BATCH_COLUMNS = ['Batch', 'Execution', 'Status', 'Instances', 'Failed instances', 'Duration', 'ClientToken'];
+
+function batches(r: PatchReport): string {
+  const rows = r.batches.map((b) => {
+    const e = b.execution;
+    const status = !e ? 'not started' : b.timedOut ? `${esc(e.status)} (wait timed out)` : `**${esc(e.status)}**`;
+    return [
+      String(b.index),
+      e ? `[${esc(e.executionId)}](${e.consoleUrl})` : '',
+      status,
+      String(b.instanceCount),
+      b.errors === undefined ? '' : String(b.errors),
+      e?.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds),
+      `\`${esc(b.clientToken)}\``,
+    ];
+  });
+  return `### Executions\n\n${r.batches.length} batches of at most 1000 instances, one after another.\n\n${table(BATCH_COLUMNS, rows)}`;
 }
 
 /** Worst first: failed, then missing, then pending reboot, then not reported. */
@@ -102,7 +133,7 @@ function instances(r: PatchReport): Section {
   const sorted = [...r.instances].sort((a, b) => severity(b) - severity(a));
   const rows = sorted.map((i) => {
     const id = `\`${esc(i.instanceId)}\``;
-    if (!i.state) return [id, '', '', '', '', '', '', 'no patch state'];
+    if (!i.state) return [id, '', '', '', '', '', '', i.notStarted ? 'not started' : 'no patch state'];
     const c = i.state.counts;
     const state = i.stale ? 'not updated by this execution' : i.needsAttention ? 'needs attention' : 'compliant';
     return [id, ...[c.installed, c.installedOther, c.installedPendingReboot, c.installedRejected, c.missing, c.failed].map(String), state];

@@ -3,6 +3,8 @@
  * that make the row reach it. Shared by the in-process table (test/unit/bad-inputs.test.ts, every row) and the
  * end-to-end one against dist/ (test/e2e/bad-inputs.test.ts, the rows marked e2e).
  */
+import { MAX_TARGET_INSTANCES } from '../src/constants.js';
+
 export interface BadInput {
   input: string;
   value: string;
@@ -21,7 +23,9 @@ const OIDC = { 'role-to-assume': ROLE, 'oidc-provider-arn': PROVIDER };
 /** Inputs that take any value, so no row can be wrong for them: the OIDC audience is whatever client ID the provider has. */
 export const FREE_FORM_INPUTS: readonly string[] = ['audience'];
 
-const ids = (n: number): string => Array.from({ length: n }, (_, i) => `i-bp1${i.toString(36).padStart(6, '0')}`).join(',');
+const ids = (n: number): string => Array.from({ length: n }, (_, i) => `i-${i.toString(36)}`).join(',');
+const tags = (n: number): string => Array.from({ length: n }, (_, i) => `k${i}=v`).join('\n');
+const NO_IDS = { 'instance-ids': '' };
 
 export const BAD_INPUTS: readonly BadInput[] = [
   // region
@@ -48,8 +52,19 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'instance-ids', value: '["i-abc", 7]', why: 'a JSON array with a number' },
   { input: 'instance-ids', value: '["i-abc"', why: 'broken JSON' },
   { input: 'instance-ids', value: '[]', why: 'an empty JSON array' },
-  { input: 'instance-ids', value: ids(1001), why: 'more instances than one execution takes', e2e: true },
+  // (not end to end: 10,001 IDs make an environment variable longer than Linux passes to a process)
+  { input: 'instance-ids', value: ids(MAX_TARGET_INSTANCES + 1), why: 'more instances than one run takes' },
   { input: 'instance-ids', value: 'i-abc\u200b', why: 'a zero-width space' },
+  // instance-ids-file (read from the workspace; still before any request)
+  { input: 'instance-ids-file', value: 'inventory.txt', why: 'together with instance-ids', e2e: true },
+  { input: 'instance-ids-file', value: '../../../etc/passwd', why: 'a path outside the workspace', with: NO_IDS },
+  { input: 'instance-ids-file', value: 'no-such-inventory.txt', why: 'a file that does not exist', with: NO_IDS },
+  // tags
+  { input: 'tags', value: 'env', why: 'not key=value', with: NO_IDS, e2e: true },
+  { input: 'tags', value: '{"env": 1}', why: 'a JSON value that is not a string', with: NO_IDS },
+  { input: 'tags', value: 'env=prod\nenv=dev', why: 'the same key twice', with: NO_IDS },
+  { input: 'tags', value: tags(21), why: 'more tags than ECS filters on', with: NO_IDS },
+  { input: 'tags', value: '=prod', why: 'an empty key', with: NO_IDS },
   // action
   { input: 'action', value: '', why: 'empty' },
   { input: 'action', value: 'SCAN', why: 'wrong case', e2e: true },
@@ -79,6 +94,14 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'poll-interval-seconds', value: '0', why: 'below 1' },
   { input: 'poll-interval-seconds', value: '301', why: 'above 300' },
   { input: 'poll-interval-seconds', value: '5 10', why: 'two numbers' },
+  // rate control
+  { input: 'max-concurrency', value: '0', why: 'zero', e2e: true },
+  { input: 'max-concurrency', value: '1001', why: 'above 1000' },
+  { input: 'max-concurrency', value: '10%', why: 'a percentage' },
+  { input: 'max-errors', value: '101%', why: 'above 100%' },
+  { input: 'max-errors', value: '-1', why: 'negative' },
+  { input: 'max-errors', value: '5 %', why: 'a space before %' },
+  { input: 'max-errors', value: 'ten', why: 'a word' },
   // booleans
   { input: 'fail-on-missing', value: 'maybe', why: 'not a boolean', e2e: true },
   { input: 'fail-on-missing', value: 'no', why: 'no is not a boolean' },

@@ -6,7 +6,7 @@ import type { Endpoint } from '../endpoint.js';
 import { CloudError, toCloudError } from '../cloud-error.js';
 import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from '../timeouts.js';
 import { templateParameters } from './template.js';
-import type { Execution, InstancePatchState, OosApi, PatchCounts, StartRequest } from './types.js';
+import type { Execution, ExecutionCounters, InstancePatchState, OosApi, PatchCounts, StartRequest } from './types.js';
 
 /** The only module that knows OOS wire names. Built on openapi-core's generic callApi, as the generated SDK is. */
 export interface OosClientOptions {
@@ -135,7 +135,22 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   if (typeof e.EndDate === 'string' && e.EndDate) execution.endDate = e.EndDate;
   const requestId = requestIdOf(body);
   if (requestId) execution.requestId = requestId;
+  const counters = toCounters(e.Counters);
+  if (counters) execution.counters = counters;
   return execution;
+}
+
+/** `Counters` such as `{"Total":2,"Success":1,"Failed":1}`; undefined unless Total is a count. */
+function toCounters(raw: unknown): ExecutionCounters | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const c = raw as Body;
+  const count = (v: unknown): number | undefined => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  };
+  const total = count(c.Total);
+  if (total === undefined) return undefined;
+  return { total, success: count(c.Success) ?? 0, failed: count(c.Failed) ?? 0 };
 }
 
 const COUNT_FIELDS: Record<keyof PatchCounts, string> = {

@@ -23,6 +23,15 @@ export interface Execution {
   endDate?: string;
   /** The request that returned this state, for messages and support tickets. */
   requestId?: string;
+  /** Child executions by status (one per instance), when OOS reports them. */
+  counters?: ExecutionCounters;
+}
+
+/** ListExecutions `Counters`: how many child executions (instances) are in each state. */
+export interface ExecutionCounters {
+  total: number;
+  success: number;
+  failed: number;
 }
 
 export interface PatchCounts {
@@ -44,12 +53,33 @@ export interface InstancePatchState {
   counts: PatchCounts;
 }
 
+/** A tag an instance must carry to be targeted. */
+export interface TargetTag {
+  key: string;
+  value: string;
+}
+
+/** How many failed instances an execution tolerates: a count, or a percentage of its instances. */
+export type MaxErrors = { count: number } | { percent: number };
+
+/** The template's rateControl, as the plan sees it. */
+export interface RateControl {
+  /** Instances patched at the same time. */
+  maxConcurrency: number;
+  maxErrors: MaxErrors;
+}
+
 /** What to start: the validated plan, not wire names. */
 export interface PatchPlan {
   region: string;
   action: 'scan' | 'install';
+  /** The instances, sent as targets Type ResourceIds unless `tags` is set. */
   instanceIds: string[];
+  /** When set, the targets are Type Tags: every instance carrying all of them (instanceIds is then not sent). */
+  tags?: readonly TargetTag[];
   install?: { rebootIfNeed: boolean; createSnapshot: boolean; retentionDays: number };
+  /** Absent: the template's default (Concurrency 10, MaxErrors 0). */
+  rateControl?: RateControl;
 }
 
 export interface StartRequest {

@@ -66,6 +66,7 @@ describe('scan', () => {
       regionId: 'cn-hangzhou',
       action: 'scan',
       targets: { Type: 'ResourceIds', ResourceIds: ['i-bp1demo000002', 'i-bp1demo000001'], RegionId: 'cn-hangzhou' },
+      rateControl: { Mode: 'Concurrency', Concurrency: 10, MaxErrors: 0 },
     });
     delete params.Parameters;
     expect(params).toEqual({

@@ -330,9 +330,12 @@ export class OosService {
         this.fleet.applyInstall(id, e.rebootIfNeed, startMs, endAt);
       }
     }
-    e.settled = messages.length
-      ? { status: 'Failed', message: messages.join('; '), failed: messages.length, endAt }
-      : { status: 'Success', message: '', failed: 0, endAt };
+    // rateControl.MaxErrors: the execution fails only when more instances failed than it tolerates.
+    const tolerated = maxErrorsOf(e.parameters['rateControl'], e.instanceIds.length);
+    e.settled =
+      messages.length > tolerated
+        ? { status: 'Failed', message: messages.join('; '), failed: messages.length, endAt }
+        : { status: 'Success', message: '', failed: messages.length, endAt };
   }
 
   private createSnapshot(e: Execution, instanceId: string, at: number): void {
@@ -458,6 +461,29 @@ function asNumber(v: unknown): number | undefined {
   return undefined;
 }
 
+/** A count or a percentage string ("10%"), as rateControl Concurrency and MaxErrors take them. */
+const COUNT_OR_PERCENT = /^(\d+)%$/;
+
+function checkRateControl(rc: Record<string, unknown>): void {
+  if (rc['Mode'] !== 'Concurrency' && rc['Mode'] !== 'Batch') {
+    throw invalidParameter('The template parameter rateControl.Mode must be "Concurrency" or "Batch".');
+  }
+  for (const key of ['Concurrency', 'MaxErrors']) {
+    const v = rc[key];
+    const ok = (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && COUNT_OR_PERCENT.test(v));
+    if (!ok) throw invalidParameter(`The template parameter rateControl.${key} must be a whole number or a percentage such as "10%".`);
+  }
+  if (rc['Concurrency'] === 0) throw invalidParameter('The template parameter rateControl.Concurrency must be at least 1.');
+}
+
+/** How many failed instances an execution tolerates: rateControl.MaxErrors (default 0), a count or a percentage. */
+function maxErrorsOf(rateControl: unknown, total: number): number {
+  const v = (rateControl as { MaxErrors?: unknown } | undefined)?.MaxErrors;
+  if (typeof v === 'number') return v;
+  const percent = typeof v === 'string' ? COUNT_OR_PERCENT.exec(v)?.[1] : undefined;
+  return percent === undefined ? 0 : Math.floor((Number(percent) * total) / 100);
+}
+
 /** Parse and validate the Parameters JSON of ACS-ECS-BulkyApplyPatchBaseline. */
 export function parseTemplateParameters(raw: string): Record<string, unknown> {
   if (raw === '') throw invalidParameter('The parameter Parameters is required by the template: targets is missing.');
@@ -507,6 +533,7 @@ export function parseTemplateParameters(raw: string): Record<string, unknown> {
   if (rateControl !== undefined && (typeof rateControl !== 'object' || rateControl === null || Array.isArray(rateControl))) {
     throw invalidParameter('The template parameter rateControl must be a JSON object.');
   }
+  if (rateControl !== undefined) checkRateControl(rateControl as Record<string, unknown>);
   for (const key of ['regionId', 'OOSAssumeRole']) {
     if (params[key] !== undefined && typeof params[key] !== 'string') {
       throw invalidParameter(`The template parameter ${key} must be a String.`);

@@ -95,6 +95,7 @@ export interface EmulatorServerOptions {
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_HEADER_BYTES = 1024 * 1024;
 
 export class EmulatorServer {
   readonly requests: RecordedRequest[] = [];
@@ -117,12 +118,14 @@ export class EmulatorServer {
         res.end(String(err));
       });
     };
-    this.server = createServer(this.listener);
+    // RPC requests carry every parameter in the query string, as the generated SDKs send them: a StartExecution
+    // for 1000 instances is about 21 KB of URL, past Node's default 16 KB header limit.
+    this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, this.listener);
   }
 
   /** Serves the same services over HTTPS too (for clients that speak nothing else, like the STS one). */
   async listenTls(port: number, host: string, tls: { key: string; cert: string }): Promise<AddressInfo> {
-    const server = createTlsServer({ key: tls.key, cert: tls.cert }, this.listener);
+    const server = createTlsServer({ key: tls.key, cert: tls.cert, maxHeaderSize: MAX_HEADER_BYTES }, this.listener);
     this.tlsServer = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -3,11 +3,13 @@ import { Inputs } from '../../src/constants.js';
 import { InputError } from '../../src/errors.js';
 import { resolveCredentials } from '../../src/credentials.js';
 import { type InputReader, parseInputs } from '../../src/inputs.js';
+import { readInstanceIdsFile } from '../../src/targets.js';
 import { BAD_INPUTS, FREE_FORM_INPUTS, GOOD_INPUTS, inputsFor } from '../bad-inputs.js';
 
 /** Everything the action validates before its first request, in the order run() does it. */
-function validate(read: InputReader): void {
-  parseInputs(read);
+async function validate(read: InputReader): Promise<void> {
+  const { settings } = parseInputs(read);
+  await readInstanceIdsFile(settings, { GITHUB_WORKSPACE: process.cwd() });
   resolveCredentials(read, {
     ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example',
     ALIBABA_CLOUD_ACCESS_KEY_ID: 'k',
@@ -26,16 +28,16 @@ describe('bad inputs, in process', () => {
     expect(() => parseInputs((n) => ({ ...GOOD_INPUTS, 'instance-ids': 'і-abc' })[n] ?? '')).toThrow('"\\u0456-abc" is not an instance ID');
   });
 
-  it('the valid base is valid', () => {
-    expect(() => validate((n) => GOOD_INPUTS[n] ?? '')).not.toThrow();
+  it('the valid base is valid', async () => {
+    await expect(validate((n) => GOOD_INPUTS[n] ?? '')).resolves.toBeUndefined();
   });
 
-  it.each(BAD_INPUTS.map((r) => [r.input, r.why, r] as const))('%s: %s', (_input, _why, row) => {
+  it.each(BAD_INPUTS.map((r) => [r.input, r.why, r] as const))('%s: %s', async (_input, _why, row) => {
     const values = inputsFor(row);
     let error: unknown;
     try {
       // As core.getInput reads them: trimmed.
-      validate((n) => (values[n] ?? '').trim());
+      await validate((n) => (values[n] ?? '').trim());
     } catch (e) {
       error = e;
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { escapeCell, formatDuration } from '../../src/markdown.js';
-import { buildReport, ZERO_COUNTS } from '../../src/report.js';
+import { buildReport, combineReports, ZERO_COUNTS } from '../../src/report.js';
 import type { PlanReport } from '../../src/plan.js';
 import { renderCleanup, renderNotStarted, renderSummary } from '../../src/summary.js';
 
@@ -113,5 +113,20 @@ describe('partial results', () => {
     const md = renderCleanup('exec-9', 'https://example/exec-9', 'Running', 'Cancelled');
     expect(md).toContain('## ⚠️ Execution exec-9 cancelled by the post step');
     expect(md).toContain('was **Running**. The post step cancelled it: it is now **Cancelled**.');
+  });
+});
+
+describe('renderSummary of batches', () => {
+  it('lists every execution, the batches not started and why', () => {
+    const done = report('Success', 0);
+    const md = renderSummary(
+      combineReports([done], [{ clientToken: 'patch-second', instanceIds: ['i-c'] }], 'execution exec-9 ended Failed.'),
+    );
+    expect(md.split('\n')[0]).toContain('❌');
+    expect(md).toContain('**1 of 2 batches not started**: execution exec-9 ended Failed.');
+    expect(md).toContain('### Executions');
+    expect(md).toContain('| 1 | [exec-9](https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-9) | **Success** | 2 |');
+    expect(md).toContain('| 2 |  | not started | 1 |  |  | `patch-second` |');
+    expect(md).toContain('| `i-c` |  |  |  |  |  |  | not started |');
   });
 });
