@@ -183,6 +183,7 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun, extra
         execution: outcome.execution,
         states: outcome.states,
         timedOut: outcome.timedOut,
+        ...(outcome.details ? { details: [outcome.details] } : {}),
         ...extras,
       }),
     );

@@ -14,6 +14,8 @@ export interface Section {
   separator?: string;
   /** The visible note when `omitted` of the items did not fit. */
   more: (omitted: number, total: number) => string;
+  /** Always kept, after the items and the note (such as a closing `</details>`). */
+  tail?: string;
 }
 
 /** A fixed string (always kept) or a section. */
@@ -41,7 +43,7 @@ export function fitToBudget(parts: readonly Part[], budget: number, measure: Mea
   let fixed = Math.max(0, parts.length - 1) * sepLen;
   for (const p of parts) {
     if (typeof p === 'string') fixed += measure(p);
-    else fixed += measure(p.head) + measure(PART_SEPARATOR + p.more(p.items.length, p.items.length));
+    else fixed += measure(p.head) + measure(PART_SEPARATOR + p.more(p.items.length, p.items.length)) + tailCost(p, measure);
   }
   const itemCosts = sections.map((s) => s.items.map((item) => measure(item) + measure(s.separator ?? '\n')));
   const allowances = share(
@@ -63,10 +65,15 @@ export function fitToBudget(parts: readonly Part[], budget: number, measure: Mea
       const sep = p.separator ?? '\n';
       const body = p.items.slice(0, n);
       const rendered = body.length > 0 ? `${p.head}${sep}${body.join(sep)}` : p.head;
-      return n < p.items.length ? `${rendered}${PART_SEPARATOR}${p.more(p.items.length - n, p.items.length)}` : rendered;
+      const noted = n < p.items.length ? `${rendered}${PART_SEPARATOR}${p.more(p.items.length - n, p.items.length)}` : rendered;
+      return p.tail === undefined ? noted : `${noted}${PART_SEPARATOR}${p.tail}`;
     })
     .join(PART_SEPARATOR);
   return measure(text) <= budget ? text : hardCut(text, budget, measure);
+}
+
+function tailCost(section: Section, measure: Measure): number {
+  return section.tail === undefined ? 0 : measure(PART_SEPARATOR + section.tail);
 }
 
 /** Water-filling: each need gets at most an equal share of what is left; unused share goes to the others. */

@@ -49,6 +49,7 @@ export const Outputs = {
   NonCompliantInstances: 'non-compliant-instances',
   ReportFile: 'report-file',
   SkippedInstances: 'skipped-instances',
+  SnapshotIds: 'snapshot-ids',
   ApprovedBy: 'approved-by',
 } as const;
 

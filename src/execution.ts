@@ -7,6 +7,7 @@ import { ActionError } from './errors.js';
 import type { SignInContext } from './explain.js';
 import { causeAndNextStep, isPhaseFailure, reportFailure, startFailure, type Stop, stopMessage } from './failure.js';
 import { type Execution, type InstancePatchState, isKnownStatus, isTerminal, type PatchPlan } from './oos/types.js';
+import type { ExecutionDetails } from './details.js';
 import { waitForExecution } from './poll.js';
 import { consoleUrl } from './report.js';
 import { isRetryable } from './retry.js';
@@ -52,6 +53,8 @@ export interface ExecutionOutcome {
   stop?: Stop;
   /** What went wrong, as the one line to fail with: the stop and what was done about it, or unreadable patch states. */
   problem?: string;
+  /** Child executions, failures, patches and snapshots, when they were read (details.ts). */
+  details?: ExecutionDetails;
 }
 
 /** StartExecution gave back no execution; the message says whether one may exist and what to do. */

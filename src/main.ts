@@ -11,9 +11,11 @@ import { loadEcsClient } from './ecs/load.js';
 import type { EcsApi } from './ecs/types.js';
 import { connectOos, retryContext } from './connect.js';
 import { ActionError } from './errors.js';
-import { type ExecutionContext, NotStartedError, runExecution } from './execution.js';
+import { collectDetails, DEFAULT_DETAIL_LIMITS, type DetailLimits, type ExecutionDetails, remainingLimits } from './details.js';
+import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, NotStartedError, runExecution } from './execution.js';
 import { explain, type SignInContext } from './explain.js';
 import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs.js';
+import type { OosApi } from './oos/types.js';
 import { maxErrorsValue } from './oos/template.js';
 import type { PlanReport } from './plan.js';
 import { planRun } from './preflight-phase.js';
@@ -48,7 +50,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
     const batches = planBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
-    const job = { credential, cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
+    const job: PatchJob = { credential, ecs: await ecs(), cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
     const report = await patch(clearance, plan, batches, job);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
@@ -60,9 +62,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-/** What patch() needs besides the plan: how to call OOS, the job's cancellation, and the step's facts. */
+/** What patch() needs besides the plan: the clients, the job's cancellation, and the step's facts. */
 interface PatchJob {
   credential: Credential;
+  ecs: EcsApi;
   cancellation: JobCancellation;
   env: NodeJS.ProcessEnv;
   startedAt: number;
@@ -77,8 +80,9 @@ const log = (message: string): void => core.info(message);
  */
 async function patch(clearance: Clearance, plan: PlanReport, batches: readonly Batch[], job: PatchJob): Promise<PatchReport> {
   const settings = clearance.settings;
+  const oos = connectOos(settings, job.credential, log);
   const ctx: ExecutionContext = {
-    oos: connectOos(settings, job.credential, log),
+    oos,
     cancellation: job.cancellation,
     clock: systemClock,
     region: settings.region,
@@ -89,11 +93,19 @@ async function patch(clearance: Clearance, plan: PlanReport, batches: readonly B
     runAttempt: runAttempt(job.env),
     ...(job.signedIn ? { signedIn: job.signedIn } : {}),
   };
+  let limits: DetailLimits = DEFAULT_DETAIL_LIMITS;
   let ran;
   try {
     ran = await runBatches(batches, settings, {
       clear: (instanceIds) => clearedPlan(clearance, instanceIds),
-      runExecution: (request) => runExecution(request, ctx),
+      runExecution: async (request) => {
+        const outcome = await runExecution(request, ctx);
+        // Details only for an execution that ended and was reported: nothing to add to a stop or a failure to read.
+        if (outcome.timedOut || outcome.problem !== undefined) return outcome;
+        const details = await readDetails(oos(job.cancellation.signal), job.ecs, request, outcome, limits);
+        limits = remainingLimits(limits, details);
+        return { ...outcome, details };
+      },
       now: () => systemClock.now(),
       log,
     });
@@ -106,6 +118,31 @@ async function patch(clearance: Clearance, plan: PlanReport, batches: readonly B
     preflight: plan.preflight,
     ...(clearance.approval ? { approval: clearance.approval } : {}),
   });
+}
+
+/** What each instance's child execution did, its patches and snapshot: bounded calls, never fatal. */
+async function readDetails(
+  oos: OosApi,
+  ecs: EcsApi,
+  request: ExecutionRequest,
+  outcome: ExecutionOutcome,
+  limits: DetailLimits,
+): Promise<ExecutionDetails> {
+  const details = await collectDetails(
+    oos,
+    ecs,
+    {
+      execution: outcome.execution,
+      instanceIds: request.instanceIds,
+      states: outcome.states,
+      snapshots: request.plan.install?.createSnapshot === true,
+    },
+    limits,
+  );
+  if (details.problems.length > 0) {
+    core.warning(`Some details could not be read (the result stands): ${details.problems.slice(0, 3).join('; ')}`);
+  }
+  return details;
 }
 
 /** The ECS client, built (and its SDK loaded) on first use; every call through the one retry helper. */

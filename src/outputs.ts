@@ -21,6 +21,7 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
     [Outputs.FailedCount]: String(t.failed),
     [Outputs.NonCompliantInstances]: JSON.stringify(report.nonCompliant),
     [Outputs.SkippedInstances]: JSON.stringify(report.skipped.map((c) => c.instanceId)),
+    [Outputs.SnapshotIds]: JSON.stringify(report.snapshotIds),
     [Outputs.ReportFile]: reportFile,
     [Outputs.ApprovedBy]: approvedBy(report.approval),
   };

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { failureAnnotations } from './annotations.js';
 import { notStartedOutputs, planOutputs, reportOutputs } from './outputs.js';
 import type { PlanReport } from './plan.js';
 import { renderPlanSummary } from './plan-summary.js';
@@ -12,6 +13,7 @@ import { renderNotStarted, renderSummary } from './summary.js';
 export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv): Promise<string> {
   const file = await writeReportFile(env, `patch-report-${report.execution.executionId}.json`, report);
   for (const [name, value] of Object.entries(reportOutputs(report, file))) core.setOutput(name, value);
+  for (const a of failureAnnotations(report)) core.error(a.message, { title: a.title });
   await writeSummary(renderSummary(report), env);
   return file;
 }

@@ -1,6 +1,17 @@
 import type { ApprovalRecord } from './approval/types.js';
+import type { ChildFailure, DetailLimits, ExecutionDetails } from './details.js';
+import type { SnapshotInfo } from './ecs/types.js';
 import type { InstallOptions, PatchAction } from './inputs.js';
-import type { Execution, InstancePatchState, PatchCounts, RateControl, TargetTag } from './oos/types.js';
+import type {
+  Bounded,
+  ChildExecution,
+  Execution,
+  InstancePatchState,
+  PatchCounts,
+  PatchInfo,
+  RateControl,
+  TargetTag,
+} from './oos/types.js';
 import type { InstanceCheck, PreflightReport } from './preflight.js';
 
 export interface InstanceReport {
@@ -17,6 +28,25 @@ export interface InstanceReport {
   name?: string;
   osType?: string;
   osName?: string;
+  /** This instance's child execution, when OOS listed it. */
+  child?: Omit<ChildExecution, 'instanceId'>;
+  /** Why the child execution failed (for the first few failed ones). */
+  failure?: ChildFailure;
+  /** Missing, failed and pending-reboot patches, worst first (for the worst few instances). */
+  patches?: Bounded<PatchInfo>;
+  /** The snapshot taken before patching (install with create-snapshot). */
+  snapshot?: SnapshotInfo;
+}
+
+/** How far the per-instance details go, so the summary can say what it left out. */
+export interface DetailCoverage {
+  limits: DetailLimits;
+  /** Instances whose failing task and log were read. */
+  failuresRead: number;
+  /** Instances whose patch list was read. */
+  patchListsRead: number;
+  /** Detail calls that failed (the result stands without them). */
+  problems: string[];
 }
 
 export interface ExecutionReport extends Execution {
@@ -71,6 +101,12 @@ export interface PatchReport {
   preflight?: PreflightReport;
   /** Why the run did not finish normally (wait stopped, states unreadable, job cancelled), and what was done about it. */
   problem?: string;
+  /** IDs whose child execution ended Failed. */
+  failedInstances: string[];
+  /** Instance ID -> the snapshot ID to roll back to (install with create-snapshot). */
+  snapshotIds: Record<string, string>;
+  /** Present when details were collected after the execution. */
+  details?: DetailCoverage;
 }
 
 export interface ReportInput {
@@ -87,6 +123,8 @@ export interface ReportInput {
   /** The wait ended before the execution did. */
   timedOut?: boolean;
   preflight?: PreflightReport;
+  /** Per-execution details (one per execution of a batched run). */
+  details?: readonly ExecutionDetails[];
 }
 
 export const ZERO_COUNTS: PatchCounts = Object.freeze({
@@ -155,13 +193,50 @@ export function buildReport(input: ReportInput): PatchReport {
     nonCompliant: instances.filter((i) => i.needsAttention).map((i) => i.instanceId),
     unreported: instances.filter((i) => !i.state || i.stale).map((i) => i.instanceId),
     skipped: (input.preflight?.checks ?? []).filter((c) => c.verdict !== 'ok' && !sent.has(c.instanceId)),
+    failedInstances: [],
+    snapshotIds: {},
   };
   if (input.install) report.install = input.install;
   if (input.rateControl) report.rateControl = input.rateControl;
   if (input.tags) report.tags = input.tags;
   if (input.preflight) report.preflight = input.preflight;
+  if (input.details) attachDetails(report, input.details);
   if (input.approval) report.approval = input.approval;
   return report;
+}
+
+/** Puts each execution's details on its instances; pure apart from filling in `report`. */
+function attachDetails(report: PatchReport, all: readonly ExecutionDetails[]): void {
+  const first = all[0];
+  if (!first) return;
+  const byId = new Map(report.instances.map((i) => [i.instanceId, i]));
+  const coverage: DetailCoverage = { limits: first.limits, failuresRead: 0, patchListsRead: 0, problems: [] };
+  for (const d of all) {
+    for (const { instanceId, ...child } of d.children) {
+      const instance = byId.get(instanceId);
+      if (!instance) continue;
+      instance.child = child;
+      if (child.status === 'Failed') report.failedInstances.push(instanceId);
+    }
+    for (const [id, failure] of Object.entries(d.failures)) {
+      const instance = byId.get(id);
+      if (instance) instance.failure = failure;
+    }
+    for (const [id, patches] of Object.entries(d.patches)) {
+      const instance = byId.get(id);
+      if (instance) instance.patches = patches;
+    }
+    for (const [id, snapshot] of Object.entries(d.snapshots)) {
+      const instance = byId.get(id);
+      if (!instance) continue;
+      instance.snapshot = snapshot;
+      report.snapshotIds[id] = snapshot.snapshotId;
+    }
+    coverage.failuresRead += Object.keys(d.failures).length;
+    coverage.patchListsRead += Object.keys(d.patches).length;
+    coverage.problems.push(...d.problems);
+  }
+  report.details = coverage;
 }
 
 /** A batch that was not started, for combineReports. */
@@ -197,7 +272,19 @@ export function combineReports(
     totals: started.reduce((sum, r) => addCounts(sum, r.totals), ZERO_COUNTS),
     nonCompliant: started.flatMap((r) => r.nonCompliant),
     unreported: [...started.flatMap((r) => r.unreported), ...unstarted.map((i) => i.instanceId)],
+    failedInstances: started.flatMap((r) => r.failedInstances),
+    snapshotIds: Object.assign({}, ...started.map((r) => r.snapshotIds)) as Record<string, string>,
   };
+  const covered = started.flatMap((r) => (r.details ? [r.details] : []));
+  const [firstCoverage] = covered;
+  if (firstCoverage) {
+    report.details = {
+      limits: firstCoverage.limits,
+      failuresRead: covered.reduce((n, c) => n + c.failuresRead, 0),
+      patchListsRead: covered.reduce((n, c) => n + c.patchListsRead, 0),
+      problems: covered.flatMap((c) => c.problems),
+    };
+  }
   if (stoppedEarly !== undefined) report.stoppedEarly = stoppedEarly;
   return report;
 }

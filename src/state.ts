@@ -14,8 +14,10 @@ export function isPostStep(): boolean {
   return core.getState(State.IsPost) === 'true';
 }
 
+/** A new execution is running: the post step must look after it until the main step settles it (batches run one by one). */
 export function saveExecutionId(executionId: string): void {
   core.saveState(State.ExecutionId, executionId);
+  core.saveState(State.Settled, 'false');
 }
 
 /** The main step is done with the execution: it ended, was cancelled, or was left running on purpose. */

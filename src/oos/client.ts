@@ -6,7 +6,18 @@ import type { Endpoint } from '../endpoint.js';
 import { CloudError, toCloudError } from '../cloud-error.js';
 import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from '../timeouts.js';
 import { templateParameters } from './template.js';
-import type { Execution, ExecutionCounters, InstancePatchState, OosApi, PatchCounts, StartRequest } from './types.js';
+import type {
+  ChildExecution,
+  Execution,
+  ExecutionCounters,
+  InstancePatchState,
+  LogLine,
+  OosApi,
+  PatchCounts,
+  PatchInfo,
+  StartRequest,
+  TaskExecution,
+} from './types.js';
 
 /** The only module that knows OOS wire names. Built on openapi-core's generic callApi, as the generated SDK is. */
 export interface OosClientOptions {
@@ -21,6 +32,8 @@ export interface OosClientOptions {
 
 const VERSION = '2019-06-01';
 const PATCH_STATE_BATCH = 100;
+/** The largest page the list operations take (ListTaskExecutions 20..100, ListExecutions 10..100). */
+const PAGE = 100;
 
 type Body = Record<string, unknown>;
 
@@ -118,7 +131,111 @@ export function createOosClient(options: OosClientOptions): OosApi {
       }
       return states;
     },
+
+    async listChildExecutions(parentExecutionId: string): Promise<ChildExecution[]> {
+      const children: ChildExecution[] = [];
+      await pages(
+        'ListTaskExecutions',
+        { ExecutionId: parentExecutionId, IncludeChildTaskExecution: true },
+        'TaskExecutions',
+        Infinity,
+        (item) => {
+          // The loop task's items: one per instance, naming the instance (LoopItem) and its child execution.
+          const instanceId = loopItem(item.LoopItem);
+          if (typeof item.ChildExecutionId !== 'string' || item.ChildExecutionId === '' || instanceId === undefined) return;
+          const child: ChildExecution = {
+            instanceId,
+            executionId: item.ChildExecutionId,
+            status: text(item.Status),
+            statusMessage: text(item.StatusMessage),
+          };
+          if (text(item.StartDate)) child.startDate = text(item.StartDate);
+          if (text(item.EndDate)) child.endDate = text(item.EndDate);
+          children.push(child);
+        },
+      );
+      return children;
+    },
+
+    async listTaskExecutions(executionId: string): Promise<TaskExecution[]> {
+      const tasks: TaskExecution[] = [];
+      await pages('ListTaskExecutions', { ExecutionId: executionId }, 'TaskExecutions', Infinity, (item) => {
+        tasks.push({
+          taskExecutionId: text(item.TaskExecutionId),
+          taskName: text(item.TaskName),
+          taskAction: text(item.TaskAction),
+          status: text(item.Status),
+          statusMessage: text(item.StatusMessage),
+        });
+      });
+      return tasks;
+    },
+
+    async listExecutionLogs(executionId, { tail, maxPages }) {
+      const lines: LogLine[] = [];
+      const truncated = await pages('ListExecutionLogs', { ExecutionId: executionId }, 'ExecutionLogs', maxPages, (item) => {
+        lines.push({ timestamp: text(item.Timestamp), message: text(item.Message), logType: text(item.LogType) });
+        if (lines.length > tail) lines.shift();
+      });
+      return { items: lines, truncated };
+    },
+
+    async listInstancePatches(instanceId, statuses, { maxPages }) {
+      const patches: PatchInfo[] = [];
+      const query = { InstanceId: instanceId, PatchStatuses: JSON.stringify(statuses) };
+      const truncated = await pages('ListInstancePatches', query, 'Patches', maxPages, (item) => {
+        const patch: PatchInfo = {
+          kbId: text(item.KBId),
+          title: text(item.Title),
+          classification: text(item.Classification),
+          severity: text(item.Severity),
+          status: text(item.Status),
+        };
+        if (text(item.InstalledTime)) patch.installedTime = text(item.InstalledTime);
+        patches.push(patch);
+      });
+      return { items: patches, truncated };
+    },
   };
+
+  /** Reads up to `maxPages` pages of a list operation, item by item; true when pages were left unread. */
+  async function pages(
+    action: string,
+    query: Record<string, unknown>,
+    field: string,
+    maxPages: number,
+    each: (item: Body) => void,
+  ): Promise<boolean> {
+    let nextToken: string | undefined;
+    let read = 0;
+    do {
+      const body = await call(action, { ...query, MaxResults: PAGE, ...(nextToken ? { NextToken: nextToken } : {}) });
+      const items = body[field];
+      if (!Array.isArray(items)) throw malformed(action, body, `${field} is not an array`);
+      for (const item of items) if (typeof item === 'object' && item !== null) each(item as Body);
+      nextToken = typeof body.NextToken === 'string' && body.NextToken !== '' ? body.NextToken : undefined;
+      read += 1;
+    } while (nextToken && read < maxPages);
+    return nextToken !== undefined;
+  }
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** The loop item of a child task: the instance ID, as a bare string or JSON-encoded. */
+function loopItem(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  if (v.startsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      return typeof parsed === 'string' ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return v;
 }
 
 function toExecution(operation: string, body: Body, raw: unknown): Execution {

@@ -87,6 +87,50 @@ export interface StartRequest {
   clientToken: string;
 }
 
+/** One instance's child execution (template ACS::ECS::ApplyPatchBaseline) of a bulk execution. */
+export interface ChildExecution {
+  /** The loop item: the instance this child patched. */
+  instanceId: string;
+  executionId: string;
+  status: string;
+  statusMessage: string;
+  startDate?: string;
+  endDate?: string;
+}
+
+/** A task execution inside an execution. */
+export interface TaskExecution {
+  taskExecutionId: string;
+  taskName: string;
+  taskAction: string;
+  status: string;
+  statusMessage: string;
+}
+
+export interface LogLine {
+  timestamp: string;
+  message: string;
+  logType: string;
+}
+
+/** A page-bounded read: `truncated` when more existed than was read. */
+export interface Bounded<T> {
+  items: T[];
+  truncated: boolean;
+}
+
+/** A patch on an instance, as ListInstancePatches describes it. */
+export interface PatchInfo {
+  /** KB number (Windows) or advisory/package ID (Linux). */
+  kbId: string;
+  title: string;
+  classification: string;
+  severity: string;
+  /** Missing, Failed, InstalledPendingReboot, Installed, ... */
+  status: string;
+  installedTime?: string;
+}
+
 /** The OOS operations the action uses. One implementation talks to the API; tests point it at the emulator. */
 export interface OosApi {
   startExecution(request: StartRequest): Promise<Execution>;
@@ -95,4 +139,12 @@ export interface OosApi {
   cancelExecution(executionId: string): Promise<{ requestId?: string }>;
   /** All states for these instances; batches of 100 and pages are handled inside. */
   listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]>;
+  /** Every child execution of a bulk execution, one per instance, from its loop task's items (paged inside). */
+  listChildExecutions(parentExecutionId: string): Promise<ChildExecution[]>;
+  /** The task executions of one execution (a child's own tasks), every page. */
+  listTaskExecutions(executionId: string): Promise<TaskExecution[]>;
+  /** The last `tail` log lines of an execution, reading at most `maxPages` pages of 100 from the start. */
+  listExecutionLogs(executionId: string, options: { tail: number; maxPages: number }): Promise<Bounded<LogLine>>;
+  /** An instance's patches with these statuses, at most `maxPages` pages of 100. */
+  listInstancePatches(instanceId: string, statuses: readonly string[], options: { maxPages: number }): Promise<Bounded<PatchInfo>>;
 }

@@ -30,6 +30,8 @@ export {
 export type { SnapshotRecord } from './snapshots.js';
 export { systemDiskId, DEFAULT_RETENTION_DAYS, DAY_MS } from './snapshots.js';
 export { childExecutionId } from './util.js';
+export { CHILD_TEMPLATE, LOOP_TASK, PATCH_TASK, SNAPSHOT_TASK, DEFAULT_FAILURE_MESSAGE, DEFAULT_FAILURE_LOG, taskId } from './children.js';
+export { patchesOf, PATCH_STATUSES, type PatchStatus, type PatchRecord } from './patches.js';
 export { Fleet, sampleFleet, scanResult, installResult } from './fleet.js';
 export type { ExecutionRecord, ExecutionStatus, Timings } from './oos.js';
 export * from './errors.js';

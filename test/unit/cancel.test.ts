@@ -26,6 +26,10 @@ function fakeOos(statuses: string[], cancel: () => Promise<{ requestId?: string 
       return cancel();
     },
     listInstancePatchStates: () => Promise.resolve([]),
+    listChildExecutions: () => Promise.reject(new Error('not used')),
+    listTaskExecutions: () => Promise.reject(new Error('not used')),
+    listExecutionLogs: () => Promise.reject(new Error('not used')),
+    listInstancePatches: () => Promise.reject(new Error('not used')),
   };
   return { api, calls };
 }

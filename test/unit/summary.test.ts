@@ -32,7 +32,8 @@ describe('renderSummary', () => {
     expect(md).toContain('**1 of 2 instances needs attention**');
     const table = md.slice(md.indexOf('### Instances'));
     expect(table.indexOf('`i-b`')).toBeLessThan(table.indexOf('`i-a`'));
-    expect(table).toContain('| `i-b` | 3 | 0 | 0 | 0 | 4 | 0 | needs attention |');
+    expect(table).toContain('| `i-b` |  |  | ⚠️ patches missing | 4 | 0 | 0 | 3 | 0 | 0 |');
+    expect(md).toContain('- ⚠️ patches missing: 1');
   });
 
   it('shows the plan, the token, the console link and the duration', () => {
@@ -41,15 +42,15 @@ describe('renderSummary', () => {
     expect(md).toContain('| Snapshot before install | yes, kept 14 days |');
     expect(md).toContain('`patch-abc`');
     expect(md).toContain('[exec-9](https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-9): **Success** in 1m 15s');
-    expect(md).toContain('| **2 instances** | 15 | 0 | 0 | 0 | 0 | 0 | 0 need attention |');
+    expect(md).toContain('| **2 instances** | 0 | 0 | 0 | 15 | 0 | 0 |');
   });
 
-  it('shows the approval of an install between the plan and the execution', () => {
+  it('shows the approval of an install right after the plan, below the answer and the instances', () => {
     const md = renderSummary({
       ...report('Success', 0),
       approval: { environment: 'production', reviewers: [{ login: 'alice', comment: 'ok' }], jobBinding: 'x' },
     });
-    const at = ['### Plan', '### Approval', '| @alice | ok |', '### Execution'].map((s) => md.indexOf(s));
+    const at = ['Execution [exec-9]', '### Instances', '### Plan', '### Approval', '| @alice | ok |'].map((s) => md.indexOf(s));
     expect(at.every((i) => i >= 0)).toBe(true);
     expect(at).toEqual([...at].sort((a, b) => a - b));
     expect(renderSummary(report('Success', 0))).not.toContain('### Approval');
@@ -127,6 +128,6 @@ describe('renderSummary of batches', () => {
     expect(md).toContain('### Executions');
     expect(md).toContain('| 1 | [exec-9](https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-9) | **Success** | 2 |');
     expect(md).toContain('| 2 |  | not started | 1 |  |  | `patch-second` |');
-    expect(md).toContain('| `i-c` |  |  |  |  |  |  | not started |');
+    expect(md).toContain('| `i-c` |  |  | ⏸️ batch not started |');
   });
 });
