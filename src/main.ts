@@ -6,8 +6,7 @@ import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
 import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
-import type { EcsClientOptions } from './ecs/client.js';
-import { loadEcsClient } from './ecs/load.js';
+import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
 import type { EcsApi } from './ecs/types.js';
 import { connectOos, retryContext } from './connect.js';
 import { ActionError } from './errors.js';
@@ -43,14 +42,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { credential, context } = await signIn(read, env, secrets, retryContext(cancellation.signal, log));
     signedIn = context;
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
-    const ecs = ecsClient(listed, credential, cancellation.signal);
+    const ecs = retrying(createEcsClient(ecsOptions(listed, credential)), retryContext(cancellation.signal, log));
     const settings = await resolveTags(listed, ecs);
     const clearance = await clearForStart(settings, env);
-    const plan = await planRun(settings, await ecs(), runId);
+    const plan = await planRun(settings, ecs, runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
     const batches = planBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
-    const job: PatchJob = { credential, ecs: await ecs(), cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
+    const job: PatchJob = { credential, ecs, cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
     const report = await patch(clearance, plan, batches, job);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
@@ -145,15 +144,8 @@ async function readDetails(
   return details;
 }
 
-/** The ECS client, built (and its SDK loaded) on first use; every call through the one retry helper. */
-function ecsClient(settings: Settings, credential: Credential, signal: AbortSignal): () => Promise<EcsApi> {
-  const options: EcsClientOptions = {
-    region: settings.region,
-    credential,
-    ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}),
-  };
-  let client: Promise<EcsApi> | undefined;
-  return () => (client ??= loadEcsClient(options).then((ecs) => retrying(ecs, retryContext(signal, log))));
+function ecsOptions(settings: Settings, credential: Credential): EcsClientOptions {
+  return { region: settings.region, credential, ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}) };
 }
 
 /** Dry run, or pre-flight said no: write the plan, then stop (with success only for a dry run that is ready). */
