@@ -5,8 +5,7 @@ import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
 import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
-import type { EcsClientOptions } from './ecs/client.js';
-import { loadEcsClient } from './ecs/load.js';
+import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
 import type { EcsApi } from './ecs/types.js';
 import { defaultOosEndpoint } from './endpoint.js';
 import { ActionError } from './errors.js';
@@ -41,14 +40,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { credential, context } = await signIn(read, env, secrets);
     signedIn = context;
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
-    const ecs = ecsClient(listed, credential);
+    const ecs = createEcsClient(ecsOptions(listed, credential));
     const settings = await resolveTags(listed, ecs);
     const clearance = await clearForStart(settings, env);
-    const plan = await planRun(settings, await ecs(), runId);
+    const plan = await planRun(settings, ecs, runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, settings, env);
     const batches = planBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
-    const report = await patch(clearance, plan, batches, credential, await ecs());
+    const report = await patch(clearance, plan, batches, credential, ecs);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
     await commentOnPr(settings, env, (budget, measure) => renderSummary(report, budget, measure));
@@ -119,15 +118,8 @@ async function readDetails(
   return details;
 }
 
-/** The ECS client, built (and its SDK loaded) on first use. */
-function ecsClient(settings: Settings, credential: Credential): () => Promise<EcsApi> {
-  const options: EcsClientOptions = {
-    region: settings.region,
-    credential,
-    ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}),
-  };
-  let client: Promise<EcsApi> | undefined;
-  return () => (client ??= loadEcsClient(options));
+function ecsOptions(settings: Settings, credential: Credential): EcsClientOptions {
+  return { region: settings.region, credential, ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}) };
 }
 
 /** Dry run, or pre-flight said no: write the plan, then stop (with success only for a dry run that is ready). */

@@ -20,11 +20,47 @@ export interface WaitResult {
 }
 
 /**
- * The pause before the next status check: short while the execution is young, so a quick execution is
- * seen soon after it ends, then growing with its age (a tenth of it) up to the configured maximum.
+ * The status-check schedule, by the execution's age (time since the wait began). Two targets pull against each
+ * other: see a finished execution within 3 s, and make at most 12 checks a minute once it has run a minute.
+ * A check every d seconds means a worst-case lag of d and 60/d checks a minute, so no single interval meets
+ * both (lag < 3 s needs d < 3, i.e. 20+ checks a minute). The schedule meets each where it matters:
+ *
+ * | age          | pause                                   | worst lag | checks per minute |
+ * |--------------|-----------------------------------------|-----------|-------------------|
+ * | 0 to 10 s    | 1 s                                     | 1 s       | 60                |
+ * | 10 s to 1 min| 2 s                                     | 2 s       | 30                |
+ * | 1 to 10 min  | 5 s                                     | 5 s (2.5 s on average) | 12   |
+ * | after 10 min | grows by 1 s every 2 min (age / 120)    | the pause | fewer             |
+ *
+ * Every pause is capped by poll-interval-seconds, the longest pause: it never makes checks rarer than this
+ * schedule, only more frequent (a ceiling of 3 s keeps the worst lag under 3 s at 20 checks a minute).
  */
+export const POLL_SCHEDULE = Object.freeze({
+  /** 1 s pauses until this age... */
+  fastUntilMs: 10_000,
+  fastMs: 1000,
+  /** ...then 2 s pauses until this age... */
+  quickUntilMs: 60_000,
+  quickMs: 2000,
+  /** ...then 5 s (12 checks a minute) until this age... */
+  steadyUntilMs: 10 * 60_000,
+  steadyMs: 5000,
+  /** ...then age / 120: 5 s at 10 min, 10 s at 20 min, 30 s at an hour. */
+  slowDivisor: 120,
+});
+
+/** The pause before the next status check, for an execution `elapsedMs` old; never above `maxIntervalMs`. */
 export function pollDelayMs(elapsedMs: number, maxIntervalMs: number): number {
-  return Math.max(1000, Math.min(maxIntervalMs, Math.round(elapsedMs / 10)));
+  const s = POLL_SCHEDULE;
+  const scheduled =
+    elapsedMs < s.fastUntilMs
+      ? s.fastMs
+      : elapsedMs < s.quickUntilMs
+        ? s.quickMs
+        : elapsedMs < s.steadyUntilMs
+          ? s.steadyMs
+          : Math.max(s.steadyMs, Math.round(elapsedMs / s.slowDivisor));
+  return Math.max(1, Math.min(maxIntervalMs, scheduled));
 }
 
 /** Polls until a terminal status or the deadline; logs only status changes through onStatusChange. */

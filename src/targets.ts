@@ -36,10 +36,10 @@ export async function readInstanceIdsFile(settings: Settings, env: NodeJS.Proces
 }
 
 /** The instances that carry every tag in `tags`, found with ECS DescribeInstances (paginated inside). */
-export async function resolveTags(settings: Settings, ecs: () => Promise<EcsApi>): Promise<Settings> {
+export async function resolveTags(settings: Settings, ecs: Pick<EcsApi, 'describeInstancesByTags'>): Promise<Settings> {
   const tags = settings.tags;
   if (!tags) return settings;
-  const found = await (await ecs()).describeInstancesByTags(tags);
+  const found = await ecs.describeInstancesByTags(tags);
   const ids = [...new Set(found.map((i) => i.instanceId))];
   if (ids.length === 0) {
     throw new ActionError(

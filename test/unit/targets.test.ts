@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { toCredential } from '../../src/credentials.js';
-import { loadEcsClient } from '../../src/ecs/load.js';
+import { createEcsClient } from '../../src/ecs/client.js';
 import { ActionError, InputError } from '../../src/errors.js';
 import type { Settings } from '../../src/inputs.js';
 import { readInstanceIdsFile, resolveTags } from '../../src/targets.js';
@@ -64,8 +64,8 @@ describe('resolveTags', () => {
   afterEach(async () => {
     await emulator?.close();
   });
-  const ecs = (e: Emulator) => () =>
-    loadEcsClient({
+  const ecs = (e: Emulator) =>
+    createEcsClient({
       region: 'cn-hangzhou',
       endpoint: { protocol: 'HTTP', host: e.endpoint },
       credential: toCredential(DEFAULT_CREDENTIALS),
@@ -91,11 +91,13 @@ describe('resolveTags', () => {
   });
 
   it('makes no ECS call without tags', async () => {
-    let loaded = false;
-    await resolveTags(base, () => {
-      loaded = true;
-      return Promise.reject(new Error('not needed'));
+    let called = false;
+    await resolveTags(base, {
+      describeInstancesByTags: () => {
+        called = true;
+        return Promise.reject(new Error('not needed'));
+      },
     });
-    expect(loaded).toBe(false);
+    expect(called).toBe(false);
   });
 });
