@@ -15,6 +15,7 @@ export const Inputs = {
   MaxErrors: 'max-errors',
   OnUnavailable: 'on-unavailable',
   DryRun: 'dry-run',
+  CommentOnPr: 'comment-on-pr',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
   CancelOnTimeout: 'cancel-on-timeout',

@@ -62,6 +62,8 @@ export interface Settings {
   onUnavailable: OnUnavailable;
   /** Stop with success after pre-flight, writing the plan; never start an execution. */
   dryRun: boolean;
+  /** Present when `comment-on-pr` is true: post the summary as one PR comment, updated by later runs. */
+  prComment?: { githubToken: string };
   oosEndpoint?: Endpoint;
   ecsEndpoint?: Endpoint;
 }
@@ -137,6 +139,13 @@ export function parseInputs(read: InputReader): ParsedInputs {
     if (ignored.length > 0) {
       warnings.push(`${ignored.map((n) => `'${n}'`).join(', ')} apply to install only; ignored for scan.`);
     }
+  }
+  if (parseBoolean(get, Inputs.CommentOnPr, false)) {
+    const githubToken = get(Inputs.GithubToken);
+    if (githubToken === '') {
+      throw new InputError(Inputs.GithubToken, 'is required with comment-on-pr; leave it at its default, ${{ github.token }}');
+    }
+    settings.prComment = { githubToken };
   }
   const oos = parseOptionalEndpoint(get, Inputs.OosEndpoint);
   if (oos) settings.oosEndpoint = oos;

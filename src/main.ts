@@ -17,6 +17,8 @@ import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs.js';
 import type { OosApi } from './oos/types.js';
 import { maxErrorsValue } from './oos/template.js';
 import type { PlanReport } from './plan.js';
+import { renderPlanSummary } from './plan-summary.js';
+import { commentOnPr } from './pr-comment.js';
 import { planRun } from './preflight-phase.js';
 import { publishNotStarted, publishPlan, publishReport } from './publish.js';
 import type { PatchReport } from './report.js';
@@ -24,6 +26,7 @@ import { secrets } from './secrets.js';
 import { retrying } from './retry.js';
 import { protectSecrets, signIn, SignInError } from './sign-in.js';
 import { markMainStep } from './state.js';
+import { renderSummary } from './summary.js';
 import { describeTags, readInstanceIdsFile, resolveTags } from './targets.js';
 import { verdict } from './verdict.js';
 
@@ -46,13 +49,14 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const settings = await resolveTags(listed, ecs);
     const clearance = await clearForStart(settings, env);
     const plan = await planRun(settings, ecs, runId);
-    if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
+    if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, settings, env);
     const batches = planBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
     const job: PatchJob = { credential, ecs, cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
     const report = await patch(clearance, plan, batches, job);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
+    await commentOnPr(settings, env, (budget, measure) => renderSummary(report, budget, measure));
     verdict(report, settings);
   } catch (err) {
     core.setFailed(failureMessage(err, signedIn));
@@ -149,9 +153,10 @@ function ecsOptions(settings: Settings, credential: Credential): EcsClientOption
 }
 
 /** Dry run, or pre-flight said no: write the plan, then stop (with success only for a dry run that is ready). */
-async function stopBeforeStart(plan: PlanReport, env: NodeJS.ProcessEnv): Promise<void> {
+async function stopBeforeStart(plan: PlanReport, settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {
   const file = await publishPlan(plan, env);
   core.info(`Plan written to ${file}`);
+  await commentOnPr(settings, env, (budget, measure) => renderPlanSummary(plan, budget, measure));
   if (plan.blocked) throw new ActionError(plan.blocked);
   core.info(
     `Dry run: StartExecution would patch ${plan.targets.length} instance(s) with ClientToken ${plan.clientToken}. Nothing was started.`,

@@ -94,6 +94,9 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'poll-interval-seconds', value: '0', why: 'below 1' },
   { input: 'poll-interval-seconds', value: '301', why: 'above 300' },
   { input: 'poll-interval-seconds', value: '5 10', why: 'two numbers' },
+  // pull request comment
+  { input: 'comment-on-pr', value: 'yes', why: 'yes is not a boolean', e2e: true },
+  { input: 'comment-on-pr', value: 'true;', why: 'a trailing semicolon' },
   // rate control
   { input: 'max-concurrency', value: '0', why: 'zero', e2e: true },
   { input: 'max-concurrency', value: '1001', why: 'above 1000' },
