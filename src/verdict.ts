@@ -20,7 +20,9 @@ export function verdict(report: PatchReport, settings: Pick<Settings, 'waitTimeo
   const failed = report.batches.find((b) => b.execution && b.execution.status !== 'Success')?.execution;
   if (failed) {
     throw new ActionError(
-      `Execution ${failed.executionId} ended ${failed.status}${failed.statusMessage ? `: ${failed.statusMessage}` : ''}. Details: ${failed.consoleUrl}${also(notStarted(report))}`,
+      `Execution ${failed.executionId} ended ${failed.status}${failed.statusMessage ? `: ${failed.statusMessage}` : ''}` +
+        `${failed.requestId ? ` (status from request ID ${failed.requestId})` : ''}. ` +
+        `The summary lists what failed on which instance; details: ${failed.consoleUrl}${also(notStarted(report))}`,
     );
   }
   if (report.stoppedEarly !== undefined) throw new ActionError(notStarted(report));

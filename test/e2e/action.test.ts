@@ -114,6 +114,7 @@ describe('failures', () => {
     expect(result.code).toBe(1);
     expect(result.outputs.status).toBe('Failed');
     expect(errorsOf(result).join('\n')).toMatch(new RegExp(`Execution ${result.outputs['execution-id']} ended Failed`));
+    expect(errorsOf(result).join('\n')).toMatch(/\(status from request ID [0-9A-F-]{36}\)/);
     expect(result.summary).toContain('## ❌ Patch scan in cn-hangzhou: Failed');
   });
 

@@ -54,7 +54,7 @@ interface Scenario {
   more?: (ctx: Ctx, r: RunResult) => void | Promise<void>;
 }
 
-const tally = { scenarios: 0, survived: 0, executionsPerToken: [] as number[] };
+const tally = { scenarios: 0, survived: 0, executionsPerToken: [] as number[], exitAfterSignalMs: [] as number[] };
 
 /** Sum of patch counts of an install with reboot over the sample fleet, as the outputs should say. */
 function installTotals(reboot: boolean): Record<string, string> {
@@ -451,7 +451,10 @@ async function play(s: Scenario): Promise<void> {
     // The result.
     expect(r.code, log).toBe(s.expect.code);
     expect(r.outputs.status, log).toBe(s.expect.status);
-    if (exitedAfterMs !== undefined) expect(exitedAfterMs, 'exits within 5 s of the signal').toBeLessThan(5000);
+    if (exitedAfterMs !== undefined) {
+      expect(exitedAfterMs, 'exits within 5 s of the signal').toBeLessThan(5000);
+      tally.exitAfterSignalMs.push(exitedAfterMs);
+    }
     for (const l of s.expect.log ?? []) expect(log).toContain(typeof l === 'function' ? l(ctx, r) : l);
     const errors = errorsOf(r).join('\n');
     if (s.expect.code === 1) expect(errors, log).not.toBe('');
@@ -495,6 +498,10 @@ describe('fault injection, end to end (dist/)', () => {
   afterAll(() => {
     const per = [...new Set(tally.executionsPerToken)].sort().join(', ') || 'none';
     console.log(`faults: ${tally.scenarios} scenarios, ${tally.survived} survived, executions per request: ${per}`);
+    const exits = [...tally.exitAfterSignalMs].sort((a, b) => a - b);
+    if (exits.length > 0) {
+      console.log(`faults: ${exits.length} runs cancelled by a signal exited ${exits[0]}-${exits.at(-1)} ms after it (limit 5000 ms)`);
+    }
   });
 
   for (const s of scenarios) {
