@@ -1,5 +1,5 @@
 import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
-import type { ExecutionOutcome, ExecutionRequest } from './execution.js';
+import { type ExecutionOutcome, type ExecutionRequest, NotStartedError } from './execution.js';
 import { DEFAULT_RATE_CONTROL, type Settings } from './inputs.js';
 import type { MaxErrors, PatchPlan } from './oos/types.js';
 import { buildReport, combineReports, type NotStartedBatch, type PatchReport, type ReportInput } from './report.js';
@@ -114,13 +114,21 @@ export async function runBatches(batches: readonly Batch[], settings: SettingsFo
     if (batch.count > 1) {
       deps.log(`Batch ${batch.index} of ${batch.count}: ${batch.covers.length} instances, ClientToken ${batch.clientToken}`);
     }
-    const outcome = await deps.runExecution({
-      plan: batchPlan(deps.clear(batch.covers), batch, errors),
-      clientToken: batch.clientToken,
-      instanceIds: batch.covers,
-      timeoutMs: Math.max(0, deadline - deps.now()),
-      maxIntervalMs: settings.pollIntervalSeconds * 1000,
-    });
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await deps.runExecution({
+        plan: batchPlan(deps.clear(batch.covers), batch, errors),
+        clientToken: batch.clientToken,
+        instanceIds: batch.covers,
+        timeoutMs: Math.max(0, deadline - deps.now()),
+        maxIntervalMs: settings.pollIntervalSeconds * 1000,
+      });
+    } catch (err) {
+      // The first batch not starting is the run not starting (the caller reports the plan); a later one ends the run here.
+      if (!(err instanceof NotStartedError) || done.length === 0) throw err;
+      deps.log(`Batch ${batch.index} of ${batch.count} did not start: ${err.message}`);
+      return { batches: [...done, ...batches.slice(done.length).map((b) => ({ batch: b }))], stoppedEarly: err.message };
+    }
     done.push({ batch, outcome });
     errors += batchErrors(outcome) ?? 0;
     instancesRun += batch.covers.length;
@@ -136,6 +144,11 @@ function stopReason(
 ): string | undefined {
   if (!last) return undefined;
   const e = last.execution;
+  // Stopped waiting (cancelled job, deadline, unreadable status) or unreadable patch states: nothing more starts.
+  if (last.problem !== undefined && !last.timedOut) {
+    if (last.stop?.reason === 'cancelled') return 'the job was cancelled.';
+    return `the ${last.stop ? 'status' : 'patch states'} of execution ${e.executionId} could not be read.`;
+  }
   if (last.timedOut)
     return `wait-timeout-minutes (${settings.waitTimeoutMinutes}) ran out while execution ${e.executionId} was ${e.status}.`;
   const allowed = errorAllowance((settings.rateControl ?? DEFAULT_RATE_CONTROL).maxErrors, instancesRun);
@@ -175,5 +188,8 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun, extra
       }),
     );
   }
-  return combineReports(started, notStarted, run.stoppedEarly);
+  const report = combineReports(started, notStarted, run.stoppedEarly);
+  const problem = run.batches.find((b) => b.outcome?.problem !== undefined)?.outcome?.problem;
+  if (problem !== undefined) report.problem = problem;
+  return report;
 }

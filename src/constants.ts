@@ -15,8 +15,11 @@ export const Inputs = {
   MaxErrors: 'max-errors',
   OnUnavailable: 'on-unavailable',
   DryRun: 'dry-run',
+  CommentOnPr: 'comment-on-pr',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
+  CancelOnTimeout: 'cancel-on-timeout',
+  CancelOnAbort: 'cancel-on-abort',
   RoleToAssume: 'role-to-assume',
   OidcProviderArn: 'oidc-provider-arn',
   Audience: 'audience',
@@ -49,6 +52,16 @@ export const Outputs = {
   SkippedInstances: 'skipped-instances',
   SnapshotIds: 'snapshot-ids',
   ApprovedBy: 'approved-by',
+} as const;
+
+/** Names passed from the main step to the post step through core.saveState (the runner hands them back as STATE_<name>). */
+export const State = {
+  /** Set by the main step: the same bundle runs as the post step when this comes back. */
+  IsPost: 'isPost',
+  /** The execution the main step started or found. */
+  ExecutionId: 'executionId',
+  /** 'true' once the main step saw the execution end, cancelled it, or deliberately left it: the post step has nothing to do. */
+  Settled: 'settled',
 } as const;
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';

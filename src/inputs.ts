@@ -52,12 +52,18 @@ export interface Settings {
   pollIntervalSeconds: number;
   /** Fail the step when an instance still has missing, failed or pending-reboot patches. */
   failOnMissing: boolean;
+  /** Cancel the execution when the action stops waiting for it: the wait timed out, or its status can no longer be read. */
+  cancelOnTimeout: boolean;
+  /** Cancel the execution when the job is cancelled (SIGINT/SIGTERM from the runner, or in the post step after a kill). */
+  cancelOnAbort: boolean;
   /** `max-concurrency` and `max-errors`, sent to the template as rateControl. parseInputs always sets it; absent means the defaults. */
   rateControl?: RateControl;
   /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
   onUnavailable: OnUnavailable;
   /** Stop with success after pre-flight, writing the plan; never start an execution. */
   dryRun: boolean;
+  /** Present when `comment-on-pr` is true: post the summary as one PR comment, updated by later runs. */
+  prComment?: { githubToken: string };
   oosEndpoint?: Endpoint;
   ecsEndpoint?: Endpoint;
 }
@@ -107,6 +113,8 @@ export function parseInputs(read: InputReader): ParsedInputs {
     waitTimeoutMinutes: parseInteger(get, Inputs.WaitTimeoutMinutes, 120, 1, 360),
     pollIntervalSeconds: parseInteger(get, Inputs.PollIntervalSeconds, 10, 1, 300),
     failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
+    cancelOnTimeout: parseBoolean(get, Inputs.CancelOnTimeout, true),
+    cancelOnAbort: parseBoolean(get, Inputs.CancelOnAbort, true),
     rateControl: {
       maxConcurrency: parseInteger(get, Inputs.MaxConcurrency, DEFAULT_MAX_CONCURRENCY, 1, MAX_CONCURRENCY),
       maxErrors: parseMaxErrors(get(Inputs.MaxErrors)),
@@ -131,6 +139,13 @@ export function parseInputs(read: InputReader): ParsedInputs {
     if (ignored.length > 0) {
       warnings.push(`${ignored.map((n) => `'${n}'`).join(', ')} apply to install only; ignored for scan.`);
     }
+  }
+  if (parseBoolean(get, Inputs.CommentOnPr, false)) {
+    const githubToken = get(Inputs.GithubToken);
+    if (githubToken === '') {
+      throw new InputError(Inputs.GithubToken, 'is required with comment-on-pr; leave it at its default, ${{ github.token }}');
+    }
+    settings.prComment = { githubToken };
   }
   const oos = parseOptionalEndpoint(get, Inputs.OosEndpoint);
   if (oos) settings.oosEndpoint = oos;
@@ -167,6 +182,8 @@ export function parseInstanceIds(raw: string): string[] {
       throw new InputError(name, 'a JSON value must be an array of instance ID strings, such as ["i-bp1abc"]');
     }
     items = parsed.map((v) => v.trim());
+  } else if (raw.startsWith('{') || raw.startsWith('"')) {
+    throw new InputError(name, 'is JSON but not an array; expected ["i-...", "i-..."], or IDs separated by commas, spaces or newlines');
   } else {
     items = raw.split(/[\s,]+/);
   }
@@ -330,9 +347,9 @@ function required(get: InputReader, name: string): string {
 function parseBoolean(get: InputReader, name: string, fallback: boolean): boolean {
   const value = get(name);
   if (value === '') return fallback;
-  const lower = value.toLowerCase();
-  if (lower === 'true') return true;
-  if (lower === 'false') return false;
+  // The YAML 1.2 core schema's spellings, as core.getBooleanInput accepts them; nothing looser (no yes/1/on).
+  if (value === 'true' || value === 'True' || value === 'TRUE') return true;
+  if (value === 'false' || value === 'False' || value === 'FALSE') return false;
   throw new InputError(name, `expected true or false, got ${show(value)}`);
 }
 
@@ -359,8 +376,11 @@ function parseOptionalEndpoint(get: InputReader, name: string): Endpoint | undef
   return endpoint;
 }
 
-/** Quotes a user value for an error message, escaping control characters and capping its length. */
+/**
+ * Quotes a user value for an error message: capped in length, with control, invisible and non-ASCII characters
+ * escaped (\u0456), so that a look-alike (Cyrillic і for Latin i) or a zero-width space shows where it is.
+ */
 export function show(value: string): string {
-  const short = value.length > 80 ? `${value.slice(0, 80)}…` : value;
-  return JSON.stringify(short);
+  const short = value.length > 80 ? `${value.slice(0, 80)}...` : value;
+  return JSON.stringify(short).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type Credential from '@alicloud/credentials';
+import { type JobCancellation, watchJobCancellation } from './abort.js';
 import { type Batch, planBatches, reportBatches, runBatches } from './batches.js';
 import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
@@ -7,26 +8,33 @@ import { systemClock } from './clock.js';
 import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
 import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
 import type { EcsApi } from './ecs/types.js';
-import { defaultOosEndpoint } from './endpoint.js';
+import { connectOos, retryContext } from './connect.js';
 import { ActionError } from './errors.js';
 import { collectDetails, DEFAULT_DETAIL_LIMITS, type DetailLimits, type ExecutionDetails, remainingLimits } from './details.js';
-import { type ExecutionOutcome, type ExecutionRequest, runExecution } from './execution.js';
+import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, NotStartedError, runExecution } from './execution.js';
 import { explain, type SignInContext } from './explain.js';
 import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs.js';
-import { createOosClient } from './oos/client.js';
 import type { OosApi } from './oos/types.js';
 import { maxErrorsValue } from './oos/template.js';
 import type { PlanReport } from './plan.js';
+import { renderPlanSummary } from './plan-summary.js';
+import { commentOnPr } from './pr-comment.js';
 import { planRun } from './preflight-phase.js';
-import { publishPlan, publishReport } from './publish.js';
+import { publishNotStarted, publishPlan, publishReport } from './publish.js';
 import type { PatchReport } from './report.js';
 import { secrets } from './secrets.js';
+import { retrying } from './retry.js';
 import { protectSecrets, signIn, SignInError } from './sign-in.js';
+import { markMainStep } from './state.js';
+import { renderSummary } from './summary.js';
 import { describeTags, readInstanceIdsFile, resolveTags } from './targets.js';
 import { verdict } from './verdict.js';
 
 /** The action, phase by phase. The only caller of setFailed. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const startedAt = Date.now();
+  markMainStep();
+  const cancellation = watchJobCancellation(process, { log: (m) => core.warning(m) });
   const read = (name: string): string => core.getInput(name);
   let signedIn: SignInContext | undefined;
   try {
@@ -34,55 +42,81 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { settings: parsed, warnings } = parseInputs(read);
     for (const w of warnings) core.warning(w);
     const listed = await readInstanceIdsFile(parsed, env);
-    const { credential, context } = await signIn(read, env, secrets);
+    const { credential, context } = await signIn(read, env, secrets, retryContext(cancellation.signal, log));
     signedIn = context;
     const runId = requireEnv(env, 'GITHUB_RUN_ID');
-    const ecs = createEcsClient(ecsOptions(listed, credential));
+    const ecs = retrying(createEcsClient(ecsOptions(listed, credential)), retryContext(cancellation.signal, log));
     const settings = await resolveTags(listed, ecs);
     const clearance = await clearForStart(settings, env);
     const plan = await planRun(settings, ecs, runId);
-    if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, env);
+    if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, settings, env);
     const batches = planBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
-    const report = await patch(clearance, plan, batches, credential, ecs);
+    const job: PatchJob = { credential, ecs, cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
+    const report = await patch(clearance, plan, batches, job);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
+    await commentOnPr(settings, env, (budget, measure) => renderSummary(report, budget, measure));
     verdict(report, settings);
   } catch (err) {
     core.setFailed(failureMessage(err, signedIn));
+  } finally {
+    cancellation.close();
   }
 }
+
+/** What patch() needs besides the plan: the clients, the job's cancellation, and the step's facts. */
+interface PatchJob {
+  credential: Credential;
+  ecs: EcsApi;
+  cancellation: JobCancellation;
+  env: NodeJS.ProcessEnv;
+  startedAt: number;
+  signedIn?: SignInContext;
+}
+
+const log = (message: string): void => core.info(message);
 
 /**
  * Start -> wait -> patch states, batch after batch; one report for them all. Takes a Clearance: every batch's
  * plan comes from clearedPlan, so an install cannot reach StartExecution without a positive approval decision.
  */
-async function patch(
-  clearance: Clearance,
-  plan: PlanReport,
-  batches: readonly Batch[],
-  credential: Credential,
-  ecs: EcsApi,
-): Promise<PatchReport> {
+async function patch(clearance: Clearance, plan: PlanReport, batches: readonly Batch[], job: PatchJob): Promise<PatchReport> {
   const settings = clearance.settings;
-  const oos = createOosClient({
+  const oos = connectOos(settings, job.credential, log);
+  const ctx: ExecutionContext = {
+    oos,
+    cancellation: job.cancellation,
+    clock: systemClock,
     region: settings.region,
-    endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
-    credential,
-  });
+    waitTimeoutMinutes: settings.waitTimeoutMinutes,
+    cancelOnTimeout: settings.cancelOnTimeout,
+    cancelOnAbort: settings.cancelOnAbort,
+    stepStartedAt: job.startedAt,
+    runAttempt: runAttempt(job.env),
+    ...(job.signedIn ? { signedIn: job.signedIn } : {}),
+  };
   let limits: DetailLimits = DEFAULT_DETAIL_LIMITS;
-  const ran = await runBatches(batches, settings, {
-    clear: (instanceIds) => clearedPlan(clearance, instanceIds),
-    runExecution: async (request) => {
-      const outcome = await runExecution(oos, request, systemClock);
-      if (outcome.timedOut) return outcome;
-      const details = await readDetails(oos, ecs, request, outcome, limits);
-      limits = remainingLimits(limits, details);
-      return { ...outcome, details };
-    },
-    now: () => systemClock.now(),
-    log: (message) => core.info(message),
-  });
+  let ran;
+  try {
+    ran = await runBatches(batches, settings, {
+      clear: (instanceIds) => clearedPlan(clearance, instanceIds),
+      runExecution: async (request) => {
+        const outcome = await runExecution(request, ctx);
+        // Details only for an execution that ended and was reported: nothing to add to a stop or a failure to read.
+        if (outcome.timedOut || outcome.problem !== undefined) return outcome;
+        const details = await readDetails(oos(job.cancellation.signal), job.ecs, request, outcome, limits);
+        limits = remainingLimits(limits, details);
+        return { ...outcome, details };
+      },
+      now: () => systemClock.now(),
+      log,
+    });
+  } catch (err) {
+    // Nothing started: the summary and the outputs still say what was planned, and why it did not start.
+    if (err instanceof NotStartedError) await publishNotStarted(plan, err.message, job.env);
+    throw err;
+  }
   return reportBatches(settings, ran, {
     preflight: plan.preflight,
     ...(clearance.approval ? { approval: clearance.approval } : {}),
@@ -119,9 +153,10 @@ function ecsOptions(settings: Settings, credential: Credential): EcsClientOption
 }
 
 /** Dry run, or pre-flight said no: write the plan, then stop (with success only for a dry run that is ready). */
-async function stopBeforeStart(plan: PlanReport, env: NodeJS.ProcessEnv): Promise<void> {
+async function stopBeforeStart(plan: PlanReport, settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {
   const file = await publishPlan(plan, env);
   core.info(`Plan written to ${file}`);
+  await commentOnPr(settings, env, (budget, measure) => renderPlanSummary(plan, budget, measure));
   if (plan.blocked) throw new ActionError(plan.blocked);
   core.info(
     `Dry run: StartExecution would patch ${plan.targets.length} instance(s) with ClientToken ${plan.clientToken}. Nothing was started.`,
@@ -149,12 +184,17 @@ function logPlan(plan: PlanReport, settings: Settings, batches: readonly Batch[]
   } else {
     core.info(`ClientToken: ${plan.clientToken}`);
   }
-  const attempt = Number(env.GITHUB_RUN_ATTEMPT ?? '1');
+  const attempt = runAttempt(env);
   if (attempt > 1) {
     core.info(
       `This is attempt ${attempt} of run ${env.GITHUB_RUN_ID}: the ClientToken is the first attempt's, so OOS returns any execution an earlier attempt started instead of starting another.`,
     );
   }
+}
+
+function runAttempt(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.GITHUB_RUN_ATTEMPT ?? '1');
+  return Number.isSafeInteger(n) && n > 0 ? n : 1;
 }
 
 function requireEnv(env: NodeJS.ProcessEnv, name: string): string {

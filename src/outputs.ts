@@ -27,6 +27,14 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
   };
 }
 
+/** The `status` output when StartExecution gave back no execution. */
+export const NOT_STARTED = 'NotStarted';
+
+/** The outputs when StartExecution failed: those of the plan, and the status NotStarted. */
+export function notStartedOutputs(plan: PlanReport, reportFile: string): Record<string, string> {
+  return { [Outputs.Status]: NOT_STARTED, ...planOutputs(plan, reportFile) };
+}
+
 /** The outputs of a run that stopped before StartExecution: what would have been started, and what was left out. */
 export function planOutputs(plan: PlanReport, reportFile: string): Record<string, string> {
   return {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { failureAnnotations } from './annotations.js';
 import { writeJsonFile } from './json-file.js';
-import { planOutputs, reportOutputs } from './outputs.js';
+import { notStartedOutputs, planOutputs, reportOutputs } from './outputs.js';
 import type { PlanReport } from './plan.js';
 import { renderPlanSummary } from './plan-summary.js';
 import type { PatchReport } from './report.js';
-import { renderSummary } from './summary.js';
+import { renderNotStarted, renderSummary } from './summary.js';
 
 /** Writes the report file, sets every output and writes the job summary. Returns the report file's path. */
 export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv): Promise<string> {
@@ -24,6 +24,14 @@ export async function publishPlan(plan: PlanReport, env: NodeJS.ProcessEnv): Pro
   const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, plan);
   for (const [name, value] of Object.entries(planOutputs(plan, file))) core.setOutput(name, value);
   await writeSummary(renderPlanSummary(plan), env);
+  return file;
+}
+
+/** The same when StartExecution gave back no execution: the plan, and why nothing is known to have started. */
+export async function publishNotStarted(plan: PlanReport, problem: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, { ...plan, problem });
+  for (const [name, value] of Object.entries(notStartedOutputs(plan, file))) core.setOutput(name, value);
+  await writeSummary(renderNotStarted(plan, problem), env);
   return file;
 }
 

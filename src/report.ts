@@ -99,6 +99,8 @@ export interface PatchReport {
   skipped: InstanceCheck[];
   /** Every pre-flight check, of the instances sent and of the skipped ones. */
   preflight?: PreflightReport;
+  /** Why the run did not finish normally (wait stopped, states unreadable, job cancelled), and what was done about it. */
+  problem?: string;
   /** IDs whose child execution ended Failed. */
   failedInstances: string[];
   /** Instance ID -> the snapshot ID to roll back to (install with create-snapshot). */

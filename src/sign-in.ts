@@ -4,6 +4,7 @@ import { maskKeyId, resolveCredentials, SECRET_ENV, SECRET_INPUTS, toCredential 
 import type { SignInContext } from './explain.js';
 import type { InputReader } from './inputs.js';
 import { assumeRoleWithOidc, RenewingCredentials, type TemporaryKeys } from './oidc.js';
+import { type RetryContext, withRetry } from './retry.js';
 import type { SecretRegistry } from './secrets.js';
 
 export interface SignedIn {
@@ -25,7 +26,7 @@ export function protectSecrets(read: InputReader, env: NodeJS.ProcessEnv, secret
  * and clearly, rather than inside the first OOS call. It is repeated only for a run that outlives the
  * temporary keys, shortly before they expire.
  */
-export async function signIn(read: InputReader, env: NodeJS.ProcessEnv, secrets: SecretRegistry): Promise<SignedIn> {
+export async function signIn(read: InputReader, env: NodeJS.ProcessEnv, secrets: SecretRegistry, retry?: RetryContext): Promise<SignedIn> {
   const plan = resolveCredentials(read, env);
   if (plan.way === 'keys') {
     const { keys, source } = plan;
@@ -51,14 +52,16 @@ export async function signIn(read: InputReader, env: NodeJS.ProcessEnv, secrets:
     core.info(`Temporary credentials from STS: key ${maskKeyId(keys.accessKeyId)}, valid until ${new Date(keys.expiresAt).toISOString()}`);
     return keys;
   };
+  // STS is an Alibaba call like any other: throttling, 5xx and network failures are retried by the one retry helper.
+  const retried = (): Promise<TemporaryKeys> => (retry ? withRetry(exchange, retry) : exchange());
   let first: TemporaryKeys;
   try {
-    first = await exchange();
+    first = await retried();
   } catch (err) {
     throw new SignInError(err, context);
   }
   context.accessKeyId = first.accessKeyId;
-  return { credential: new RenewingCredentials(first, exchange).credential(), context };
+  return { credential: new RenewingCredentials(first, retried).credential(), context };
 }
 
 /** A sign-in failure, carrying what the message may say about how the action tried. */

@@ -2,6 +2,8 @@ import { renderApproval } from './approval/render.js';
 import { fitToBudget, type Measure, type Part, type Section, SUMMARY_BUDGET_BYTES, utf8Bytes } from './budget.js';
 import { renderDetails, renderSnapshots } from './summary-details.js';
 import { escapeCell as esc, formatDuration, table } from './markdown.js';
+import { isTerminal } from './oos/types.js';
+import type { PlanReport } from './plan.js';
 import type { InstanceReport, PatchReport } from './report.js';
 import { code, moreNote, planTable, plural, preflightSection, row } from './summary-parts.js';
 
@@ -26,7 +28,8 @@ const COLUMNS = [
  * default) with a visible note; the report file always has everything.
  */
 export function renderSummary(report: PatchReport, budget = SUMMARY_BUDGET_BYTES, measure: Measure = utf8Bytes): string {
-  const parts: Part[] = [headline(report), execution(report), instances(report), totals(report)];
+  const problem = report.problem ? [problemNote(report.problem)] : [];
+  const parts: Part[] = [headline(report), ...problem, execution(report), instances(report), totals(report)];
   if (report.skipped.length > 0) {
     const heartbeat = report.preflight?.heartbeatMaxAgeMinutes ?? 0;
     parts.push(preflightSection(report.skipped, '### Skipped by pre-flight', heartbeat));
@@ -88,7 +91,8 @@ function headline(r: PatchReport): string {
   const failed = r.batches.find((b) => b.execution && b.execution.status !== 'Success')?.execution;
   if (failed) {
     const which = r.batches.length > 1 ? `Execution ${esc(failed.executionId)}` : 'The execution';
-    lines.push(`**${which} ended ${esc(failed.status)}**${failed.statusMessage ? `: ${esc(failed.statusMessage)}` : '.'}`);
+    const verb = isTerminal(failed.status) ? 'ended' : 'had not ended: last seen';
+    lines.push(`**${which} ${verb} ${esc(failed.status)}**${failed.statusMessage ? `: ${esc(failed.statusMessage)}` : '.'}`);
   }
   if (r.stoppedEarly !== undefined) {
     const notStarted = r.batches.filter((b) => !b.execution);
@@ -184,4 +188,30 @@ function plan(r: PatchReport): string {
     skipped: r.skipped.length,
     batches: r.batches.length,
   });
+}
+
+/** The summary when StartExecution gave back no execution: what was asked, and why nothing can be reported. */
+export function renderNotStarted(p: PlanReport, problem: string, budget = SUMMARY_BUDGET_BYTES, measure: Measure = utf8Bytes): string {
+  const verb = p.action === 'install' ? 'Patch install' : 'Patch scan';
+  const parts: Part[] = [
+    `## ❌ ${verb} in ${esc(p.region)}: not started`,
+    problemNote(problem),
+    planTable({ ...p, instances: p.requested.length, skipped: p.skipped.length }),
+  ];
+  return fitToBudget(parts, budget, measure) + '\n';
+}
+
+/** The post step's summary, when it had to stop an execution the main step left behind. */
+export function renderCleanup(executionId: string, consoleUrl: string, wasStatus: string, nowStatus: string): string {
+  return (
+    [
+      `## ⚠️ Execution ${esc(executionId)} cancelled by the post step`,
+      `The main step did not finish (it was killed, or the runner timed it out) while [${esc(executionId)}](${consoleUrl}) was ` +
+        `**${esc(wasStatus)}**. The post step cancelled it: it is now **${esc(nowStatus)}**. No patch report was written.`,
+    ].join('\n\n') + '\n'
+  );
+}
+
+function problemNote(problem: string): string {
+  return `> [!WARNING]\n> ${esc(problem)}`;
 }

@@ -8,6 +8,8 @@ const LISTED_IDS = 20;
 
 /** The step's outcome from the report: throws the failure an operator acts on, warns about the rest. */
 export function verdict(report: PatchReport, settings: Pick<Settings, 'waitTimeoutMinutes' | 'failOnMissing'>): void {
+  // Stopped waiting, cancelled, or states unreadable: the problem already names the execution, the request and what next.
+  if (report.problem !== undefined) throw new ActionError(`${report.problem}${also(notStarted(report))}`);
   const timedOut = report.batches.find((b) => b.timedOut)?.execution;
   if (timedOut) {
     throw new ActionError(
@@ -18,7 +20,9 @@ export function verdict(report: PatchReport, settings: Pick<Settings, 'waitTimeo
   const failed = report.batches.find((b) => b.execution && b.execution.status !== 'Success')?.execution;
   if (failed) {
     throw new ActionError(
-      `Execution ${failed.executionId} ended ${failed.status}${failed.statusMessage ? `: ${failed.statusMessage}` : ''}. Details: ${failed.consoleUrl}${also(notStarted(report))}`,
+      `Execution ${failed.executionId} ended ${failed.status}${failed.statusMessage ? `: ${failed.statusMessage}` : ''}` +
+        `${failed.requestId ? ` (status from request ID ${failed.requestId})` : ''}. ` +
+        `The summary lists what failed on which instance; details: ${failed.consoleUrl}${also(notStarted(report))}`,
     );
   }
   if (report.stoppedEarly !== undefined) throw new ActionError(notStarted(report));

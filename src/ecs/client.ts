@@ -3,6 +3,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { CloudError, toCloudError } from '../cloud-error.js';
 import { defaultEcsEndpoint, type Endpoint } from '../endpoint.js';
+import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from '../timeouts.js';
 import type { AgentStatus, EcsApi, InstanceInfo, SnapshotInfo, TagFilter } from './types.js';
 
 /**
@@ -34,8 +35,8 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
       endpoint: endpoint.host,
       protocol: endpoint.protocol,
       regionId: region,
-      readTimeout: options.readTimeoutMs ?? 30_000,
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      readTimeout: options.readTimeoutMs ?? READ_TIMEOUT_MS,
+      connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     }),
   );
 

@@ -4,6 +4,7 @@ import * as $dara from '@darabonba/typescript';
 import { TEMPLATE_NAME } from '../constants.js';
 import type { Endpoint } from '../endpoint.js';
 import { CloudError, toCloudError } from '../cloud-error.js';
+import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from '../timeouts.js';
 import { templateParameters } from './template.js';
 import type {
   ChildExecution,
@@ -23,8 +24,9 @@ export interface OosClientOptions {
   region: string;
   endpoint: Endpoint;
   credential: Credential;
-  /** Milliseconds; the SDK's own default (3 s) is too short for a slow region. */
+  /** Milliseconds; default READ_TIMEOUT_MS. */
   readTimeoutMs?: number;
+  /** Milliseconds; default CONNECT_TIMEOUT_MS. */
   connectTimeoutMs?: number;
 }
 
@@ -42,11 +44,15 @@ export function createOosClient(options: OosClientOptions): OosApi {
       endpoint: options.endpoint.host,
       protocol: options.endpoint.protocol,
       regionId: options.region,
-      readTimeout: options.readTimeoutMs ?? 30_000,
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      readTimeout: options.readTimeoutMs ?? READ_TIMEOUT_MS,
+      connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     }),
   );
   const region = options.region;
+  const runtime = new $dara.RuntimeOptions({
+    readTimeout: options.readTimeoutMs ?? READ_TIMEOUT_MS,
+    connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+  });
 
   async function call(action: string, query: Record<string, unknown>): Promise<Body> {
     const params = new $OpenApiUtil.Params({
@@ -58,19 +64,17 @@ export function createOosClient(options: OosClientOptions): OosApi {
       authType: 'AK',
       style: 'RPC',
       reqBodyType: 'formData',
-      bodyType: 'json',
+      // Read as text and parsed here: with 'json' the SDK's JSON.parse error loses the response's request ID.
+      bodyType: 'string',
     });
     const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ RegionId: region, ...query }) });
-    let result: { body?: unknown };
+    let result: { body?: unknown; headers?: Record<string, string> };
     try {
-      result = await client.callApi(params, request, new $dara.RuntimeOptions({}));
+      result = await client.callApi(params, request, runtime);
     } catch (err) {
       throw toCloudError(action, err);
     }
-    if (typeof result.body !== 'object' || result.body === null || Array.isArray(result.body)) {
-      throw new CloudError(action, 'MalformedResponse', 'the response body is not a JSON object');
-    }
-    return result.body as Body;
+    return parseBody(action, result);
   }
 
   return {
@@ -102,8 +106,10 @@ export function createOosClient(options: OosClientOptions): OosApi {
       return toExecution('ListExecutions', body, found);
     },
 
-    async cancelExecution(executionId: string): Promise<void> {
-      await call('CancelExecution', { ExecutionId: executionId });
+    async cancelExecution(executionId: string): Promise<{ requestId?: string }> {
+      const body = await call('CancelExecution', { ExecutionId: executionId });
+      const requestId = requestIdOf(body);
+      return requestId ? { requestId } : {};
     },
 
     async listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]> {
@@ -244,6 +250,8 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   };
   if (typeof e.StartDate === 'string' && e.StartDate) execution.startDate = e.StartDate;
   if (typeof e.EndDate === 'string' && e.EndDate) execution.endDate = e.EndDate;
+  const requestId = requestIdOf(body);
+  if (requestId) execution.requestId = requestId;
   const counters = toCounters(e.Counters);
   if (counters) execution.counters = counters;
   return execution;
@@ -296,6 +304,23 @@ function toPatchState(body: Body, raw: unknown): InstancePatchState {
     if (typeof v === 'string' && v !== '') state[key] = v;
   }
   return state;
+}
+
+/** A JSON object, or a CloudError naming the request (from the body, else the x-acs-request-id header). */
+function parseBody(operation: string, result: { body?: unknown; headers?: Record<string, string> }): Body {
+  const headerId = result.headers?.['x-acs-request-id'] || undefined;
+  let parsed: unknown;
+  try {
+    parsed = typeof result.body === 'string' ? JSON.parse(result.body) : result.body;
+  } catch {
+    throw new CloudError(operation, 'InvalidResponseBody', 'the response body is not JSON', undefined, headerId);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CloudError(operation, 'MalformedResponse', 'unexpected response: the body is not a JSON object', undefined, headerId);
+  }
+  const body = parsed as Body;
+  if (headerId && typeof body.RequestId !== 'string') body.RequestId = headerId;
+  return body;
 }
 
 function requestIdOf(body: Body): string | undefined {

@@ -7,6 +7,13 @@ export function isTerminal(status: string): status is TerminalStatus {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
 }
 
+/** Every status OOS documents; any other is logged and treated as still running. */
+export const KNOWN_STATUSES: readonly string[] = ['Started', 'Queued', 'Running', 'Waiting', ...TERMINAL_STATUSES];
+
+export function isKnownStatus(status: string): boolean {
+  return KNOWN_STATUSES.includes(status);
+}
+
 export interface Execution {
   executionId: string;
   /** Started, Queued, Running, Waiting, Success, Failed, Cancelled; anything else is treated as still running. */
@@ -14,6 +21,8 @@ export interface Execution {
   statusMessage: string;
   startDate?: string;
   endDate?: string;
+  /** The request that returned this state, for messages and support tickets. */
+  requestId?: string;
   /** Child executions by status (one per instance), when OOS reports them. */
   counters?: ExecutionCounters;
 }
@@ -126,7 +135,8 @@ export interface PatchInfo {
 export interface OosApi {
   startExecution(request: StartRequest): Promise<Execution>;
   getExecution(executionId: string): Promise<Execution>;
-  cancelExecution(executionId: string): Promise<void>;
+  /** Asks OOS to cancel; resolves with the request ID. */
+  cancelExecution(executionId: string): Promise<{ requestId?: string }>;
   /** All states for these instances; batches of 100 and pages are handled inside. */
   listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]>;
   /** Every child execution of a bulk execution, one per instance, from its loop task's items (paged inside). */

@@ -12,6 +12,8 @@ export interface RunOptions {
   inputs: Record<string, string>;
   /** Extra environment (credentials, GITHUB_RUN_ID, ...). Nothing else leaks in from the test's own environment. */
   env?: Record<string, string>;
+  /** Saved state handed back as STATE_<name> variables, as the runner does for a post step. */
+  state?: Record<string, string>;
   /** Called with the child process once it started (to send signals). */
   onSpawn?: (pid: number) => void;
   timeoutMs?: number;
@@ -32,6 +34,8 @@ export interface RunResult {
   outputFile: string;
   /** The GITHUB_STATE file's raw text. */
   state: string;
+  /** What the step saved with core.saveState (the GITHUB_STATE file, parsed), to pass to a post step. */
+  savedState: Record<string, string>;
 }
 
 /** Runs the built action as the runner does: `node dist/index.js`, inputs in INPUT_*, files for outputs and summary. */
@@ -57,6 +61,7 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DIST], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let stdout = '';
@@ -77,10 +82,11 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     runnerTemp: env.RUNNER_TEMP ?? dir,
     outputFile,
     state: await readFile(stateFile, 'utf8'),
+    savedState: parseOutputFile(await readFile(stateFile, 'utf8')),
   };
 }
 
-/** Reads the `name<<delimiter ... delimiter` blocks that @actions/core writes to GITHUB_OUTPUT. */
+/** Reads the `name<<delimiter ... delimiter` blocks that @actions/core writes to GITHUB_OUTPUT (and GITHUB_STATE). */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const lines = text.split('\n');

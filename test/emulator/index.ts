@@ -44,7 +44,15 @@ export {
   MAX_PATCH_STATE_IDS,
   DEFAULT_TIMINGS,
 } from './oos.js';
-export type { RecordedRequest, Interceptor, RawResponse, InterceptInfo, ServiceDefinition } from './server.js';
+export type {
+  RecordedRequest,
+  Interceptor,
+  InterceptResult,
+  AfterHandler,
+  RawResponse,
+  InterceptInfo,
+  ServiceDefinition,
+} from './server.js';
 export type { EmulatorCredential } from './signature.js';
 export {
   ERR_MISSING_AUTHORIZATION,

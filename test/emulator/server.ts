@@ -71,10 +71,22 @@ export interface InterceptInfo {
 }
 
 /**
- * Runs after routing and authentication, before the handler. May throw an ApiError, return a
- * RawResponse to send as is, or return `'destroy'` to drop the connection; `undefined` continues.
+ * Lets the handler run (so its effects happen, e.g. an execution is created), then spoils the response:
+ * drops the connection, sends it late, or rewrites it (`rewrite` gets the JSON payload and returns the new one,
+ * or a string to send as is; `status` replaces the real one).
  */
-export type Interceptor = (info: InterceptInfo) => RawResponse | 'destroy' | undefined | Promise<RawResponse | 'destroy' | undefined>;
+export interface AfterHandler {
+  after: 'destroy' | { delayMs: number } | { rewrite: (payload: Record<string, unknown>) => unknown; status?: number };
+}
+
+export type InterceptResult = RawResponse | AfterHandler | 'destroy' | undefined;
+
+/**
+ * Runs after routing and authentication, before the handler. May throw an ApiError, return a
+ * RawResponse to send as is, return `'destroy'` to drop the connection, or return an AfterHandler
+ * to spoil the handler's response; `undefined` continues.
+ */
+export type Interceptor = (info: InterceptInfo) => InterceptResult | Promise<InterceptResult>;
 
 export interface EmulatorServerOptions {
   verifier: SignatureVerifier;
@@ -193,6 +205,7 @@ export class EmulatorServer {
     const service = version === undefined ? undefined : this.services.get(version);
     let status = 200;
     let payload: Record<string, unknown>;
+    let after: AfterHandler['after'] | undefined;
     try {
       if (action === undefined) throw new ApiError(400, ERR_MISSING_ACTION, 'Action is mandatory for this request.');
       if (!service || version === undefined) {
@@ -211,6 +224,10 @@ export class EmulatorServer {
 
       for (const interceptor of [...this.interceptors]) {
         const out = await interceptor({ requestId, version, action, params, identity });
+        if (out !== undefined && out !== 'destroy' && 'after' in out) {
+          after ??= out.after;
+          continue;
+        }
         if (out === 'destroy') {
           record.statusCode = -1;
           req.socket.destroy();
@@ -247,6 +264,19 @@ export class EmulatorServer {
       };
     }
     record.statusCode = status;
+    if (after === 'destroy') {
+      record.statusCode = -1;
+      req.socket.destroy();
+      return;
+    }
+    if (after !== undefined && 'delayMs' in after) await new Promise((resolve) => setTimeout(resolve, after.delayMs));
+    if (after !== undefined && 'rewrite' in after) {
+      const out = after.rewrite(payload);
+      record.statusCode = after.status ?? status;
+      res.writeHead(record.statusCode, { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId });
+      res.end(typeof out === 'string' ? out : JSON.stringify(out));
+      return;
+    }
     const text = JSON.stringify(payload);
     res.writeHead(status, {
       'content-type': 'application/json;charset=utf-8',

@@ -1,13 +1,24 @@
 /**
- * A local stand-in for the GitHub REST endpoints the install gate reads, reached through GITHUB_API_URL by the
- * action's real octokit: an environment, a workflow run's approvals, a check run. Payloads follow GitHub's
- * OpenAPI description; failures (401/403/404/5xx, rate limits) are configurable per route; requests are recorded.
+ * A local stand-in for the GitHub REST endpoints the action calls, reached through GITHUB_API_URL by the
+ * action's real octokit: what the install gate reads (an environment, a workflow run's approvals, a check run)
+ * and a pull request's issue comments (list with Link paging, create, update) for comment-on-pr. Payloads
+ * follow GitHub's OpenAPI description; failures (401/403/404/5xx, rate limits) are configurable per route;
+ * requests are recorded.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Route = 'environment' | 'approvals' | 'check-run';
+export type Route = 'environment' | 'approvals' | 'check-run' | 'issue-comments' | 'issue-comment';
+
+/** An issue comment as the fake stores it. */
+export interface CommentRecord {
+  id: number;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
 
 /** A user login, or a team by slug. */
 export type ReviewerSpec = string | { team: string };
@@ -55,6 +66,8 @@ export interface FailureSpec {
   status: number;
   /** How many requests fail; default every one. */
   times?: number;
+  /** Only requests with this method fail (a route such as issue-comments serves GET and POST). */
+  method?: string;
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -71,14 +84,31 @@ export interface GithubFake {
   setEnvironment(name: string, spec: EnvironmentSpec | undefined): void;
   setReviews(runId: string, reviews: ReviewSpec[]): void;
   setCheckRun(id: string, spec: CheckRunSpec | undefined): void;
+  /** The comments of a pull request (an issue), oldest first. */
+  comments(pr: number): CommentRecord[];
+  /** Adds a comment as if someone had written it; returns its ID. */
+  addComment(pr: number, body: string, user?: string): number;
   close(): Promise<void>;
 }
+
+/** The login GitHub shows for comments made with a workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT = 'github-actions[bot]';
 
 const ROUTES: [Route, RegExp][] = [
   ['environment', /^\/repos\/([^/]+\/[^/]+)\/environments\/([^/]+)$/],
   ['approvals', /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)\/approvals$/],
   ['check-run', /^\/repos\/([^/]+\/[^/]+)\/check-runs\/(\d+)$/],
+  ['issue-comments', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/],
+  ['issue-comment', /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/],
 ];
+
+const METHODS: Record<Route, readonly string[]> = {
+  environment: ['GET'],
+  approvals: ['GET'],
+  'check-run': ['GET'],
+  'issue-comments': ['GET', 'POST'],
+  'issue-comment': ['PATCH'],
+};
 
 export async function startGithubFake(options: GithubFakeOptions = {}): Promise<GithubFake> {
   const repository = options.repository ?? 'octo-org/patching';
@@ -88,19 +118,32 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   const checkRuns = new Map(Object.entries(options.checkRuns ?? {}));
   const failures = new Map<Route, FailureSpec>();
   const requests: RecordedRequest[] = [];
+  const comments = new Map<number, CommentRecord[]>();
+  let nextCommentId = 9_000_001;
   let url = '';
 
-  function respond(req: IncomingMessage): { status: number; body: unknown; headers?: Record<string, string>; route?: Route } {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+  function addComment(pr: number, body: string, login = ACTIONS_BOT): number {
+    const at = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const record: CommentRecord = { id: nextCommentId++, body, user: login, createdAt: at, updatedAt: at };
+    comments.set(pr, [...(comments.get(pr) ?? []), record]);
+    return record.id;
+  }
+
+  function respond(
+    req: IncomingMessage,
+    rawBody: string,
+  ): { status: number; body: unknown; headers?: Record<string, string>; route?: Route } {
+    const requestUrl = new URL(req.url ?? '/', 'http://localhost');
+    const path = requestUrl.pathname;
     const match = ROUTES.map(([route, re]) => [route, re.exec(path)] as const).find(([, m]) => m);
-    if (!match?.[1] || req.method !== 'GET') return notFound();
+    if (!match?.[1] || !METHODS[match[0]].includes(req.method ?? '')) return notFound();
     const [route, m] = match;
     const [, repo = '', key = ''] = m;
     if (req.headers.authorization !== `token ${token}`) {
       return { route, status: 401, body: { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' } };
     }
     const failure = failures.get(route);
-    if (failure) {
+    if (failure && (failure.method === undefined || failure.method === req.method)) {
       if (failure.times !== undefined && --failure.times <= 0) failures.delete(route);
       return {
         route,
@@ -118,30 +161,91 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     if (route === 'approvals') {
       return { route, status: 200, body: (reviews.get(key) ?? []).map((r) => reviewBody(url, repository, r)) };
     }
+    if (route === 'issue-comments' || route === 'issue-comment')
+      return { route, ...commentRoute(route, req.method ?? '', key, requestUrl, rawBody) };
     const run = checkRuns.get(key);
     return run ? { route, status: 200, body: checkRunBody(url, repository, Number(key), run) } : { route, ...notFound() };
   }
 
+  function commentRoute(
+    route: Route,
+    method: string,
+    key: string,
+    requestUrl: URL,
+    rawBody: string,
+  ): { status: number; body: unknown; headers?: Record<string, string> } {
+    if (route === 'issue-comments' && method === 'GET') {
+      const pr = Number(key);
+      const perPage = Math.min(100, Math.max(1, Number(requestUrl.searchParams.get('per_page') ?? '30') || 30));
+      const page = Math.max(1, Number(requestUrl.searchParams.get('page') ?? '1') || 1);
+      const all = comments.get(pr) ?? [];
+      const items = all.slice((page - 1) * perPage, page * perPage).map((c) => commentBody(url, repository, pr, c));
+      const last = Math.max(1, Math.ceil(all.length / perPage));
+      const headers: Record<string, string> = {};
+      if (page < last) {
+        const link = (p: number): string => `${url}/repos/${repository}/issues/${pr}/comments?per_page=${perPage}&page=${p}`;
+        headers.link = `<${link(page + 1)}>; rel="next", <${link(last)}>; rel="last"`;
+      }
+      return { status: 200, body: items, headers };
+    }
+    let text: unknown;
+    try {
+      text = (JSON.parse(rawBody) as { body?: unknown }).body;
+    } catch {
+      text = undefined;
+    }
+    if (typeof text !== 'string' || text === '') return { status: 422, body: { message: 'Validation Failed', status: '422' } };
+    if (text.length > 65_536) {
+      return {
+        status: 422,
+        body: {
+          message: 'Validation Failed',
+          errors: [{ code: 'custom', field: 'body', message: 'body is too long (maximum is 65536 characters)' }],
+        },
+      };
+    }
+    if (route === 'issue-comments') {
+      const pr = Number(key);
+      const id = addComment(pr, text);
+      const created = (comments.get(pr) ?? []).find((c) => c.id === id);
+      return { status: 201, body: created ? commentBody(url, repository, pr, created) : {} };
+    }
+    for (const [pr, list] of comments) {
+      const found = list.find((c) => c.id === Number(key));
+      if (!found) continue;
+      found.body = text;
+      found.updatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      return { status: 200, body: commentBody(url, repository, pr, found) };
+    }
+    return notFound();
+  }
+
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const answer = respond(req);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => reply(req, res, Buffer.concat(chunks).toString('utf8')));
+  });
+
+  function reply(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
+    const out = respond(req, rawBody);
     requests.push({
       method: req.method ?? '',
       path: new URL(req.url ?? '/', 'http://localhost').pathname,
-      route: answer.route,
+      route: out.route,
       authorization: req.headers.authorization,
-      status: answer.status,
+      status: out.status,
       time: Date.now(),
     });
     res
-      .writeHead(answer.status, {
+      .writeHead(out.status, {
         'content-type': 'application/json; charset=utf-8',
         'x-ratelimit-limit': '1000',
         'x-ratelimit-remaining': '999',
         'x-github-api-version-selected': '2022-11-28',
-        ...answer.headers,
+        ...out.headers,
       })
-      .end(JSON.stringify(answer.body));
-  });
+      .end(JSON.stringify(out.body));
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -155,6 +259,8 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     setEnvironment: (name, spec) => (spec ? environments.set(name, spec) : environments.delete(name)),
     setReviews: (runId, list) => reviews.set(runId, list),
     setCheckRun: (id, spec) => (spec ? checkRuns.set(id, spec) : checkRuns.delete(id)),
+    comments: (pr) => (comments.get(pr) ?? []).map((c) => ({ ...c })),
+    addComment,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -231,6 +337,21 @@ function reviewBody(api: string, repository: string, review: ReviewSpec): Record
     state: review.state,
     comment: review.comment ?? '',
     user: user(review.user),
+  };
+}
+
+function commentBody(api: string, repository: string, pr: number, c: CommentRecord): Record<string, unknown> {
+  return {
+    id: c.id,
+    node_id: `IC_${c.id}`,
+    url: `${api}/repos/${repository}/issues/comments/${c.id}`,
+    html_url: `https://github.com/${repository}/pull/${pr}#issuecomment-${c.id}`,
+    issue_url: `${api}/repos/${repository}/issues/${pr}`,
+    body: c.body,
+    user: { ...user(c.user), type: c.user.endsWith('[bot]') ? 'Bot' : 'User' },
+    created_at: c.createdAt,
+    updated_at: c.updatedAt,
+    author_association: c.user.endsWith('[bot]') ? 'NONE' : 'MEMBER',
   };
 }
 

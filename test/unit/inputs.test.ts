@@ -20,6 +20,8 @@ describe('parseInputs', () => {
       waitTimeoutMinutes: 120,
       pollIntervalSeconds: 10,
       failOnMissing: false,
+      cancelOnTimeout: true,
+      cancelOnAbort: true,
       rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
       onUnavailable: 'fail',
       dryRun: false,
@@ -86,6 +88,14 @@ describe('parseInputs', () => {
     expect(parseInputs(reader({ ...base, 'on-unavailable': 'fail' })).settings.onUnavailable).toBe('fail');
   });
 
+  it('reads comment-on-pr with the github-token it needs', () => {
+    expect(parseInputs(reader(base)).settings.prComment).toBeUndefined();
+    expect(parseInputs(reader({ ...base, 'comment-on-pr': 'true', 'github-token': 'ghs_x' })).settings.prComment).toEqual({
+      githubToken: 'ghs_x',
+    });
+    expect(parseInputs(reader({ ...base, 'comment-on-pr': 'false', 'github-token': 'ghs_x' })).settings.prComment).toBeUndefined();
+  });
+
   it('parses endpoint overrides', () => {
     const { settings } = parseInputs(
       reader({ ...base, 'oos-endpoint': 'http://127.0.0.1:8080', 'ecs-endpoint': 'ecs-vpc.cn-hangzhou.aliyuncs.com' }),
@@ -131,6 +141,8 @@ describe('parseInputs', () => {
     ['on-unavailable', { ...base, 'on-unavailable': 'ignore' }],
     ['on-unavailable', { ...base, 'on-unavailable': 'Skip' }],
     ['dry-run', { ...base, 'dry-run': 'yes' }],
+    ['comment-on-pr', { ...base, 'comment-on-pr': 'on' }],
+    ['github-token', { ...base, 'comment-on-pr': 'true' }],
   ];
   it.each(bad)('rejects a bad %s, naming it', (input, values) => {
     let error: unknown;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeCell, formatDuration } from '../../src/markdown.js';
 import { buildReport, combineReports, ZERO_COUNTS } from '../../src/report.js';
-import { renderSummary } from '../../src/summary.js';
+import type { PlanReport } from '../../src/plan.js';
+import { renderCleanup, renderNotStarted, renderSummary } from '../../src/summary.js';
 
 function report(status: string, missing: number, statusMessage = '') {
   return buildReport({
@@ -72,6 +73,47 @@ describe('markdown helpers', () => {
     expect(formatDuration(5)).toBe('5s');
     expect(formatDuration(75)).toBe('1m 15s');
     expect(formatDuration(7322)).toBe('2h 2m');
+  });
+});
+
+describe('partial results', () => {
+  it('puts the problem right under the headline, escaped', () => {
+    const r = report('Running', 0);
+    r.problem = 'Execution exec-9 did not end within wait-timeout-minutes (1); <b>left</b> it running.';
+    const lines = renderSummary(r).split('\n');
+    expect(lines[0]).toBe('## ❌ Patch install in cn-hangzhou: Running');
+    expect(lines).toContain('**The execution had not ended: last seen Running**.');
+    const i = lines.indexOf('> [!WARNING]');
+    expect(i).toBeGreaterThan(0);
+    expect(lines[i + 1]).toContain('&lt;b&gt;left&lt;/b&gt;');
+    expect(lines.indexOf('### Plan')).toBeGreaterThan(i);
+  });
+
+  it('renders a run that started nothing: the plan, the token and why', () => {
+    const ids = ['i-a', 'i-b', 'i-c'];
+    const plan: PlanReport = {
+      kind: 'plan',
+      action: 'scan',
+      region: 'cn-hangzhou',
+      clientToken: 'patch-abc',
+      dryRun: false,
+      onUnavailable: 'fail',
+      requested: ids,
+      targets: ids,
+      skipped: [],
+      preflight: { checks: [], ready: ids, unavailable: [], heartbeatMaxAgeMinutes: 30 },
+    };
+    const md = renderNotStarted(plan, 'StartExecution failed: Forbidden.RAM');
+    expect(md.split('\n')[0]).toBe('## ❌ Patch scan in cn-hangzhou: not started');
+    expect(md).toContain('> StartExecution failed: Forbidden.RAM');
+    expect(md).toContain('| Instances | 3 |');
+    expect(md).toContain('| ClientToken | `patch-abc` |');
+  });
+
+  it('renders the post step cleanup', () => {
+    const md = renderCleanup('exec-9', 'https://example/exec-9', 'Running', 'Cancelled');
+    expect(md).toContain('## ⚠️ Execution exec-9 cancelled by the post step');
+    expect(md).toContain('was **Running**. The post step cancelled it: it is now **Cancelled**.');
   });
 });
 

@@ -19,6 +19,8 @@ const base: Settings = {
   rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
   onUnavailable: 'fail',
   dryRun: false,
+  cancelOnTimeout: true,
+  cancelOnAbort: true,
 };
 
 describe('readInstanceIdsFile', () => {

@@ -11,6 +11,8 @@ const install: Settings = {
   waitTimeoutMinutes: 120,
   pollIntervalSeconds: 10,
   failOnMissing: false,
+  cancelOnTimeout: true,
+  cancelOnAbort: true,
   rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
   onUnavailable: 'fail',
   dryRun: false,

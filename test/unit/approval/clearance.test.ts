@@ -13,6 +13,8 @@ const scan: Settings = {
   failOnMissing: false,
   onUnavailable: 'fail',
   dryRun: false,
+  cancelOnTimeout: true,
+  cancelOnAbort: true,
 };
 const install: Settings = {
   ...scan,
