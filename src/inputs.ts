@@ -217,10 +217,6 @@ export function parseInstanceIdsFile(text: string, name: string = Inputs.Instanc
   return unique;
 }
 
-export function isInstanceId(value: string): boolean {
-  return INSTANCE_ID.test(value);
-}
-
 function notAnInstanceId(value: string): string {
   return `${show(value)} is not an instance ID; expected i- followed by lower-case letters and digits, such as i-bp1abc123`;
 }

@@ -7,7 +7,12 @@ import { planTable, plural, preflightSection } from './summary-parts.js';
 export function renderPlanSummary(plan: PlanReport, budget = SUMMARY_BUDGET_BYTES, measure: Measure = utf8Bytes): string {
   const parts: Part[] = [
     headline(plan),
-    planTable({ ...plan, instances: plan.requested.length, skipped: plan.blocked ? 0 : plan.skipped.length }),
+    planTable({
+      ...plan,
+      instances: plan.requested.length,
+      skipped: plan.blocked ? 0 : plan.skipped.length,
+      ...(plan.clientTokens ? { batches: plan.clientTokens.length } : {}),
+    }),
     preflightSection(plan.preflight.checks, '### Pre-flight', plan.preflight.heartbeatMaxAgeMinutes),
   ];
   return fitToBudget(parts, budget, measure) + '\n';

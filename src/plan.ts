@@ -11,8 +11,10 @@ export interface PlanReport {
   action: PatchAction;
   region: string;
   install?: InstallOptions;
-  /** The ClientToken StartExecution gets (or would get), over `targets`. */
+  /** The ClientToken StartExecution gets (or would get), over `targets`: the first batch's when there are several. */
   clientToken: string;
+  /** Every batch's ClientToken, in order, when more than 1000 targets make several executions. */
+  clientTokens?: string[];
   dryRun: boolean;
   onUnavailable: OnUnavailable;
   /** Every instance asked for, in order. */

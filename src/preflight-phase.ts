@@ -20,12 +20,13 @@ export async function planRun(settings: Settings, ecs: EcsApi, runId: string, no
   }
   core.endGroup();
   const sent = decision.blocked ? settings.instanceIds : decision.targets;
+  const tokens = planBatches(runId, settings, sent).map((b) => b.clientToken);
   const plan: PlanReport = {
     kind: 'plan',
     action: settings.action,
     region: settings.region,
     // The first batch's token: the only one unless the run has more than 1000 instances.
-    clientToken: planBatches(runId, settings, sent)[0]?.clientToken ?? '',
+    clientToken: tokens[0] ?? '',
     dryRun: settings.dryRun,
     onUnavailable: settings.onUnavailable,
     requested: [...settings.instanceIds],
@@ -33,6 +34,7 @@ export async function planRun(settings: Settings, ecs: EcsApi, runId: string, no
     skipped: decision.skipped,
     preflight,
   };
+  if (tokens.length > 1) plan.clientTokens = tokens;
   if (settings.install) plan.install = settings.install;
   if (decision.blocked) {
     plan.blocked = decision.blocked;

@@ -27,8 +27,10 @@ export interface PlanFacts {
   /** The tags that named the instances, when tags did. */
   tags?: readonly TargetTag[];
   rateControl?: RateControl;
-  /** Executions (batches of at most 1000); the tokens are then listed with them, not here. */
+  /** Executions (batches of at most 1000); the tokens are then listed with them, or in `clientTokens`. */
   batches?: number;
+  /** Every batch's token, for a plan (a run's summary lists them with its executions). */
+  clientTokens?: readonly string[];
 }
 
 export function planTable(p: PlanFacts): string {
@@ -48,6 +50,7 @@ export function planTable(p: PlanFacts): string {
   if (rate) rows.push(['At most at a time', String(rate.maxConcurrency)], ['Max errors', esc(String(maxErrorsValue(rate.maxErrors)))]);
   if ((p.batches ?? 1) > 1) {
     rows.push(['Executions', `${p.batches} batches of at most 1000 instances, one after another`]);
+    if (p.clientTokens) rows.push(['ClientTokens', p.clientTokens.map((t) => code(t)).join(' ')]);
   } else {
     rows.push(['ClientToken', `\`${esc(p.clientToken)}\``]);
   }

@@ -145,6 +145,21 @@ describe('batches', () => {
     expect(result.summary).toContain('**2 of 3 batches not started**');
   });
 
+  it('a dry run of 1,500 instances lists the ClientToken of each batch and starts nothing', async () => {
+    const fleet = fleetOf(1500);
+    const ids = Object.keys(fleet);
+    emulator = await startEmulator({ fleet });
+    const result = await runWithFile(ids, { 'dry-run': 'true' });
+    expect(result.code, result.stdout).toBe(0);
+    expect(emulator.startExecutionCalls()).toHaveLength(0);
+    const tokens = [ids.slice(0, BATCH), ids.slice(BATCH)].map((b, i) =>
+      token(`${RUN_ID}|scan|cn-hangzhou|${[...b].sort().join(',')}||||batch=${i + 1}`),
+    );
+    expect(result.outputs['client-token']).toBe(tokens[0]);
+    expect(result.summary).toContain('| Executions | 2 batches of at most 1000 instances, one after another |');
+    expect(result.summary).toContain(`| ClientTokens | ${tokens.map((t) => `\`${t}\``).join(' ')} |`);
+  });
+
   it('goes on while failures stay within max-errors, sending the next batch what is left', async () => {
     const fleet = fleetOf(1500);
     const ids = Object.keys(fleet);
