@@ -1,10 +1,11 @@
 /**
  * `npm run demo`: the built action end to end against the embedded emulator, as the runner would run it:
- * a compliance scan of a sample fleet, then an install. Prints each job summary and the step outputs.
+ * a compliance scan of a sample fleet, then an install that goes through the approval gate against a local
+ * fake of the GitHub API and of the runner's OIDC token service. Prints each job summary and the step outputs.
  */
 import { writeFileSync } from 'node:fs';
 import { sampleFleet, startEmulator } from '../test/emulator/index.js';
-import { runAgainst } from '../test/e2e/fixtures.js';
+import { APPROVAL, approvedWorld, runAgainst } from '../test/e2e/fixtures.js';
 import type { RunResult } from '../test/e2e/harness.js';
 import { summaryExample } from './lib/summary-example.js';
 
@@ -23,19 +24,29 @@ function show(title: string, result: RunResult): void {
 async function main(): Promise<void> {
   const emulator = await startEmulator({ fleet: sampleFleet(), timings: { startedMs: 500, runningMs: 2500 } });
   process.stdout.write(`OOS emulator listening at ${emulator.url} with ${Object.keys(sampleFleet()).length} sample instances\n`);
+  const approval = await approvedWorld();
+  process.stdout.write(
+    `GitHub API fake at ${approval.github.url}: environment '${APPROVAL.environment}' requires a review; run ${APPROVAL.runId} ` +
+      `was approved by @${APPROVAL.reviewer}; the job's OIDC token (fake at ${new URL(approval.oidc.requestUrl).origin}) names '${APPROVAL.environment}'\n`,
+  );
   try {
     const scan = await runAgainst(emulator, { action: 'scan', 'poll-interval-seconds': '2' });
     show('1. Compliance scan (action: scan)', scan);
-    const install = await runAgainst(emulator, {
-      action: 'install',
-      'reboot-if-need': 'true',
-      'create-snapshot': 'true',
-      'retention-days': '7',
-      'poll-interval-seconds': '2',
-    });
-    show('2. Install (action: install, reboot-if-need, create-snapshot)', install);
+    const install = await runAgainst(
+      emulator,
+      {
+        action: 'install',
+        'reboot-if-need': 'true',
+        'create-snapshot': 'true',
+        'retention-days': '7',
+        'poll-interval-seconds': '2',
+      },
+      { approval },
+    );
+    show('2. Install (action: install, reboot-if-need, create-snapshot), after the approval gate', install);
     const executions = emulator.executions().length;
     process.stdout.write(`\n${rule}\nThe emulator saw ${emulator.requests.length} API requests and ${executions} executions.\n`);
+    process.stdout.write(`The GitHub API fake saw ${approval.github.requests.map((r) => `GET ${r.path} (${r.status})`).join(', ')}.\n`);
     if (scan.code !== 0 || install.code !== 0) process.exitCode = 1;
     // `--summary-file <path>` (npm run docs:summary) keeps these summaries as the README's rendered example.
     const flag = process.argv.indexOf('--summary-file');
@@ -48,7 +59,7 @@ async function main(): Promise<void> {
       writeFileSync(summaryFile, summaryExample(runs, 'npm run docs:summary'));
     }
   } finally {
-    await emulator.close();
+    await Promise.all([emulator.close(), approval.close()]);
   }
 }
 

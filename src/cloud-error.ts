@@ -9,11 +9,18 @@ export class CloudError extends Error {
     readonly detail: string,
     readonly statusCode?: number,
     readonly requestId?: string,
+    /** RAM's explanation of a denial (`AuthAction`, `NoPermissionType`, ...), when the API sent one. */
+    readonly accessDeniedDetail?: Readonly<Record<string, unknown>>,
   ) {
     const where = requestId ? ` (request ID ${requestId})` : '';
     super(`${operation} failed: ${code}${statusCode ? ` (HTTP ${statusCode})` : ''}: ${detail}${where}`);
     this.name = 'CloudError';
   }
+
+  /** How long the API asked the caller to wait before retrying (`x-acs-retry-after`, milliseconds as the SDK reads it). */
+  retryAfterMs?: number;
+  /** How many attempts were made before this error ended the call (set by the retry helper). */
+  attempts = 1;
 }
 
 /** Converts whatever the SDK threw into a CloudError; never copies request headers or credentials. */
@@ -21,11 +28,37 @@ export function toCloudError(operation: string, err: unknown): CloudError {
   if (err instanceof CloudError) return err;
   const e = (typeof err === 'object' && err !== null ? err : {}) as Record<string, unknown>;
   const data = (typeof e.data === 'object' && e.data !== null ? e.data : {}) as Record<string, unknown>;
-  const code = str(e.code) ?? str(data.Code) ?? str(e.name) ?? 'UnknownError';
   const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
+  const transport = transportCode(e);
+  // The SDK stringifies a missing Code into "undefined" (an error body of `{}`).
+  const apiCode = [str(e.code), str(data.Code)].find((c) => c !== undefined && c !== 'undefined');
+  const code = transport?.code ?? apiCode ?? (statusCode ? `HTTP${statusCode}` : (str(e.name) ?? 'UnknownError'));
   const requestId = str(e.requestId) ?? str(data.RequestId);
-  const detail = str(data.Message) ?? stripSdkDecoration(str(e.message) ?? String(err));
-  return new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId);
+  const detail = transport?.detail ?? str(data.Message) ?? stripSdkDecoration(str(e.message) ?? String(err));
+  const denied = obj(e.accessDeniedDetail) ?? obj(data.AccessDeniedDetail);
+  const cloud = new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId, denied);
+  if (typeof e.retryAfter === 'number' && Number.isFinite(e.retryAfter)) cloud.retryAfterMs = e.retryAfter;
+  return cloud;
+}
+
+/**
+ * Failures below the API, as the SDK's HTTP layer (httpx) reports them: Node's socket codes (ECONNRESET for
+ * "socket hang up", ECONNREFUSED, ...) pass through; its timeouts carry no code, only the name RequestTimeoutError
+ * (a silent socket past connectTimeout is reported as "ConnectTimeout" even after connecting); a 4xx/5xx whose
+ * body is not JSON surfaces as the SyntaxError of JSON.parse, with the status and request ID lost.
+ */
+function transportCode(e: Record<string, unknown>): { code: string; detail?: string } | undefined {
+  const message = str(e.message) ?? '';
+  if (e.name === 'RequestTimeoutError') {
+    const kind = /^(ReadTimeout|ConnectTimeout)/.exec(message)?.[1] ?? 'Timeout';
+    return { code: 'RequestTimeout', detail: `no response in time (${kind})` };
+  }
+  if (e.name === 'SyntaxError') {
+    return { code: 'InvalidResponseBody', detail: 'the response body is not JSON (an HTTP error page from a gateway or proxy?)' };
+  }
+  const code = str(e.code);
+  if (e.statusCode === undefined && code !== undefined && /^E[A-Z_]+$/.test(code)) return { code };
+  return undefined;
 }
 
 /** The SDK formats `"<Code>: code: <status>, <Message> request id: <id>"`; keep the message part. */
@@ -33,6 +66,10 @@ function stripSdkDecoration(message: string): string {
   const m = /code: \d+, (.*?)(?: request id: .*)?$/s.exec(message);
   // Transport errors end with the whole request URL ("POST http://... failed."): long and useless to a reader.
   return (m?.[1] ?? message).replace(/(GET|POST|PUT|DELETE) https?:\/\/\S+ failed\.?$/, '').trim();
+}
+
+function obj(v: unknown): Record<string, unknown> | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
 }
 
 function str(v: unknown): string | undefined {

@@ -16,3 +16,11 @@ export class ActionError extends Error {
     this.name = 'ActionError';
   }
 }
+
+/** The job is being cancelled (the runner sent SIGINT or SIGTERM): stop waiting, clean up, report, exit. */
+export class CancelledError extends Error {
+  constructor(message = 'the job was cancelled') {
+    super(message);
+    this.name = 'CancelledError';
+  }
+}

@@ -1,57 +1,190 @@
 import * as core from '@actions/core';
+import type Credential from '@alicloud/credentials';
+import { type JobCancellation, watchJobCancellation } from './abort.js';
+import { type Batch, planBatches, reportBatches, runBatches } from './batches.js';
+import { type Clearance, clearedPlan } from './approval/clearance.js';
+import { clearForStart } from './approval/gate.js';
 import { systemClock } from './clock.js';
-import { credentialsFromEnv, maskKeyId, secretValues, toCredential, type ResolvedCredentials } from './credentials.js';
-import { defaultOosEndpoint } from './endpoint.js';
-import { ActionError, InputError } from './errors.js';
-import { parseInputs, type Settings } from './inputs.js';
-import { createOosClient } from './oos/client.js';
-import { type Execution, isTerminal, type OosApi } from './oos/types.js';
-import { waitForExecution } from './poll.js';
-import { publishReport } from './publish.js';
-import { buildReport, type PatchReport } from './report.js';
-import { clientToken } from './token.js';
+import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
+import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
+import type { EcsApi } from './ecs/types.js';
+import { connectOos, retryContext } from './connect.js';
+import { ActionError } from './errors.js';
+import { collectDetails, DEFAULT_DETAIL_LIMITS, type DetailLimits, type ExecutionDetails, remainingLimits } from './details.js';
+import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, NotStartedError, runExecution } from './execution.js';
+import { explain, type SignInContext } from './explain.js';
+import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs.js';
+import type { OosApi } from './oos/types.js';
+import { maxErrorsValue } from './oos/template.js';
+import type { PlanReport } from './plan.js';
+import { renderPlanSummary } from './plan-summary.js';
+import { commentOnPr } from './pr-comment.js';
+import { planRun } from './preflight-phase.js';
+import { publishNotStarted, publishPlan, publishReport } from './publish.js';
+import type { PatchReport } from './report.js';
+import { secrets } from './secrets.js';
+import { retrying } from './retry.js';
+import { protectSecrets, signIn, SignInError } from './sign-in.js';
+import { markMainStep } from './state.js';
+import { renderSummary } from './summary.js';
+import { describeTags, readInstanceIdsFile, resolveTags } from './targets.js';
+import { verdict } from './verdict.js';
 
 /** The action, phase by phase. The only caller of setFailed. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const startedAt = Date.now();
+  markMainStep();
+  const cancellation = watchJobCancellation(process, { log: (m) => core.warning(m) });
+  const read = (name: string): string => core.getInput(name);
+  let signedIn: SignInContext | undefined;
   try {
-    const { settings, warnings } = parseInputs((name) => core.getInput(name));
+    protectSecrets(read, env, secrets);
+    const { settings: parsed, warnings } = parseInputs(read);
     for (const w of warnings) core.warning(w);
-    const credentials = signIn(env);
-    const token = clientToken(requireEnv(env, 'GITHUB_RUN_ID'), settings);
-    logPlan(settings, token, env);
-    const oos = createOosClient({
-      region: settings.region,
-      endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
-      credential: toCredential(credentials.keys),
-    });
-    const started = await start(oos, settings, token);
-    const { report, timedOut } = await waitAndReport(oos, settings, token, started);
+    const listed = await readInstanceIdsFile(parsed, env);
+    const { credential, context } = await signIn(read, env, secrets, retryContext(cancellation.signal, log));
+    signedIn = context;
+    const runId = requireEnv(env, 'GITHUB_RUN_ID');
+    const ecs = retrying(createEcsClient(ecsOptions(listed, credential)), retryContext(cancellation.signal, log));
+    const settings = await resolveTags(listed, ecs);
+    const clearance = await clearForStart(settings, env);
+    const plan = await planRun(settings, ecs, runId);
+    if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, settings, env);
+    const batches = planBatches(runId, settings, plan.targets);
+    logPlan(plan, settings, batches, env);
+    const job: PatchJob = { credential, ecs, cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
+    const report = await patch(clearance, plan, batches, job);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
-    verdict(report, settings, timedOut);
+    await commentOnPr(settings, env, (budget, measure) => renderSummary(report, budget, measure));
+    verdict(report, settings);
   } catch (err) {
-    core.setFailed(failureMessage(err));
+    core.setFailed(failureMessage(err, signedIn));
+  } finally {
+    cancellation.close();
   }
 }
 
-function signIn(env: NodeJS.ProcessEnv): ResolvedCredentials {
-  const credentials = credentialsFromEnv(env);
-  for (const secret of secretValues(credentials.keys)) core.setSecret(secret);
-  core.info(`Credentials: ${credentials.source}, key ${maskKeyId(credentials.keys.accessKeyId)}`);
-  return credentials;
+/** What patch() needs besides the plan: the clients, the job's cancellation, and the step's facts. */
+interface PatchJob {
+  credential: Credential;
+  ecs: EcsApi;
+  cancellation: JobCancellation;
+  env: NodeJS.ProcessEnv;
+  startedAt: number;
+  signedIn?: SignInContext;
 }
 
-function logPlan(settings: Settings, token: string, env: NodeJS.ProcessEnv): void {
-  const n = settings.instanceIds.length;
-  core.info(`Plan: ${settings.action} on ${n} instance${n === 1 ? '' : 's'} in ${settings.region}`);
-  if (settings.install) {
-    const i = settings.install;
+const log = (message: string): void => core.info(message);
+
+/**
+ * Start -> wait -> patch states, batch after batch; one report for them all. Takes a Clearance: every batch's
+ * plan comes from clearedPlan, so an install cannot reach StartExecution without a positive approval decision.
+ */
+async function patch(clearance: Clearance, plan: PlanReport, batches: readonly Batch[], job: PatchJob): Promise<PatchReport> {
+  const settings = clearance.settings;
+  const oos = connectOos(settings, job.credential, log);
+  const ctx: ExecutionContext = {
+    oos,
+    cancellation: job.cancellation,
+    clock: systemClock,
+    region: settings.region,
+    waitTimeoutMinutes: settings.waitTimeoutMinutes,
+    cancelOnTimeout: settings.cancelOnTimeout,
+    cancelOnAbort: settings.cancelOnAbort,
+    stepStartedAt: job.startedAt,
+    runAttempt: runAttempt(job.env),
+    ...(job.signedIn ? { signedIn: job.signedIn } : {}),
+  };
+  let limits: DetailLimits = DEFAULT_DETAIL_LIMITS;
+  let ran;
+  try {
+    ran = await runBatches(batches, settings, {
+      clear: (instanceIds) => clearedPlan(clearance, instanceIds),
+      runExecution: async (request) => {
+        const outcome = await runExecution(request, ctx);
+        // Details only for an execution that ended and was reported: nothing to add to a stop or a failure to read.
+        if (outcome.timedOut || outcome.problem !== undefined) return outcome;
+        const details = await readDetails(oos(job.cancellation.signal), job.ecs, request, outcome, limits);
+        limits = remainingLimits(limits, details);
+        return { ...outcome, details };
+      },
+      now: () => systemClock.now(),
+      log,
+    });
+  } catch (err) {
+    // Nothing started: the summary and the outputs still say what was planned, and why it did not start.
+    if (err instanceof NotStartedError) await publishNotStarted(plan, err.message, job.env);
+    throw err;
+  }
+  return reportBatches(settings, ran, {
+    preflight: plan.preflight,
+    ...(clearance.approval ? { approval: clearance.approval } : {}),
+  });
+}
+
+/** What each instance's child execution did, its patches and snapshot: bounded calls, never fatal. */
+async function readDetails(
+  oos: OosApi,
+  ecs: EcsApi,
+  request: ExecutionRequest,
+  outcome: ExecutionOutcome,
+  limits: DetailLimits,
+): Promise<ExecutionDetails> {
+  const details = await collectDetails(
+    oos,
+    ecs,
+    {
+      execution: outcome.execution,
+      instanceIds: request.instanceIds,
+      states: outcome.states,
+      snapshots: request.plan.install?.createSnapshot === true,
+    },
+    limits,
+  );
+  if (details.problems.length > 0) {
+    core.warning(`Some details could not be read (the result stands): ${details.problems.slice(0, 3).join('; ')}`);
+  }
+  return details;
+}
+
+function ecsOptions(settings: Settings, credential: Credential): EcsClientOptions {
+  return { region: settings.region, credential, ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}) };
+}
+
+/** Dry run, or pre-flight said no: write the plan, then stop (with success only for a dry run that is ready). */
+async function stopBeforeStart(plan: PlanReport, settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {
+  const file = await publishPlan(plan, env);
+  core.info(`Plan written to ${file}`);
+  await commentOnPr(settings, env, (budget, measure) => renderPlanSummary(plan, budget, measure));
+  if (plan.blocked) throw new ActionError(plan.blocked);
+  core.info(
+    `Dry run: StartExecution would patch ${plan.targets.length} instance(s) with ClientToken ${plan.clientToken}. Nothing was started.`,
+  );
+}
+
+function logPlan(plan: PlanReport, settings: Settings, batches: readonly Batch[], env: NodeJS.ProcessEnv): void {
+  const n = plan.targets.length;
+  const source = settings.tags
+    ? ` carrying ${describeTags(settings.tags)}`
+    : settings.instanceIdsFile !== undefined
+      ? ` listed in ${settings.instanceIdsFile}`
+      : '';
+  core.info(`Plan: ${plan.action} on ${n} instance${n === 1 ? '' : 's'}${source} in ${plan.region}`);
+  if (plan.install) {
+    const i = plan.install;
     core.info(
       `  reboot if needed: ${i.rebootIfNeed}, snapshot: ${i.createSnapshot}${i.createSnapshot ? ` (kept ${i.retentionDays} days)` : ''}`,
     );
   }
-  core.info(`ClientToken: ${token}`);
-  const attempt = Number(env.GITHUB_RUN_ATTEMPT ?? '1');
+  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
+  core.info(`  at most ${rate.maxConcurrency} at a time; max errors ${maxErrorsValue(rate.maxErrors)}`);
+  if (batches.length > 1) {
+    core.info(`  ${batches.length} batches of at most ${MAX_INSTANCES_PER_EXECUTION} instances, one execution each, one after another`);
+  } else {
+    core.info(`ClientToken: ${plan.clientToken}`);
+  }
+  const attempt = runAttempt(env);
   if (attempt > 1) {
     core.info(
       `This is attempt ${attempt} of run ${env.GITHUB_RUN_ID}: the ClientToken is the first attempt's, so OOS returns any execution an earlier attempt started instead of starting another.`,
@@ -59,68 +192,9 @@ function logPlan(settings: Settings, token: string, env: NodeJS.ProcessEnv): voi
   }
 }
 
-async function start(oos: OosApi, settings: Settings, token: string): Promise<Execution> {
-  const requestedAt = Date.now();
-  const execution = await oos.startExecution({ plan: settings, clientToken: token });
-  core.saveState('execution-id', execution.executionId);
-  const startedAt = execution.startDate ? Date.parse(execution.startDate) : NaN;
-  // The same token returns the existing execution: say so, because nothing new was started.
-  if (isTerminal(execution.status) || (!Number.isNaN(startedAt) && startedAt < requestedAt - 30_000)) {
-    core.info(
-      `Execution ${execution.executionId} already existed for this ClientToken (started ${execution.startDate}); following it instead of starting another.`,
-    );
-  } else {
-    core.info(`Started execution ${execution.executionId}`);
-  }
-  return execution;
-}
-
-async function waitAndReport(
-  oos: OosApi,
-  settings: Settings,
-  token: string,
-  started: Execution,
-): Promise<{ report: PatchReport; timedOut: boolean }> {
-  const waited = await waitForExecution(
-    () => oos.getExecution(started.executionId),
-    {
-      timeoutMs: settings.waitTimeoutMinutes * 60_000,
-      maxIntervalMs: settings.pollIntervalSeconds * 1000,
-      onStatusChange: (e) => core.info(`Execution ${e.executionId}: ${e.status}${e.statusMessage ? ` (${e.statusMessage})` : ''}`),
-    },
-    systemClock,
-  );
-  const base = {
-    action: settings.action,
-    region: settings.region,
-    clientToken: token,
-    instanceIds: settings.instanceIds,
-    ...(settings.install ? { install: settings.install } : {}),
-  };
-  const states = waited.timedOut ? [] : await oos.listInstancePatchStates(settings.instanceIds);
-  return { report: buildReport({ ...base, execution: waited.execution, states }), timedOut: waited.timedOut };
-}
-
-function verdict(report: PatchReport, settings: Settings, timedOut: boolean): void {
-  const e = report.execution;
-  if (timedOut) {
-    throw new ActionError(
-      `Execution ${e.executionId} did not end within wait-timeout-minutes (${settings.waitTimeoutMinutes}); last status ${e.status}. ` +
-        `Follow it at ${e.consoleUrl}, or raise wait-timeout-minutes.`,
-    );
-  }
-  if (e.status !== 'Success') {
-    throw new ActionError(
-      `Execution ${e.executionId} ended ${e.status}${e.statusMessage ? `: ${e.statusMessage}` : ''}. Details: ${e.consoleUrl}`,
-    );
-  }
-  if (report.unreported.length > 0) {
-    core.warning(`No current patch state for ${report.unreported.length} instance(s): ${report.unreported.join(', ')}`);
-  }
-  if (settings.failOnMissing && (report.nonCompliant.length > 0 || report.unreported.length > 0)) {
-    const ids = [...report.nonCompliant, ...report.unreported];
-    throw new ActionError(`fail-on-missing: ${ids.length} instance(s) are not compliant: ${ids.join(', ')}`);
-  }
+function runAttempt(env: NodeJS.ProcessEnv): number {
+  const n = Number(env.GITHUB_RUN_ATTEMPT ?? '1');
+  return Number.isSafeInteger(n) && n > 0 ? n : 1;
 }
 
 function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
@@ -130,8 +204,8 @@ function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
   return value;
 }
 
-function failureMessage(err: unknown): string {
-  if (err instanceof InputError || err instanceof ActionError) return err.message;
-  if (err instanceof Error) return err.message;
-  return String(err);
+/** The failure as one actionable line, with every known secret value scrubbed (the last line of defence). */
+function failureMessage(err: unknown, signedIn: SignInContext | undefined): string {
+  const message = err instanceof SignInError ? explain(err.error, err.context) : explain(err, signedIn);
+  return secrets.scrub(message);
 }

@@ -15,6 +15,14 @@ export function escapeCell(text: string): string {
     .replace(/\r?\n|\r/g, ' ');
 }
 
+/**
+ * Escapes a string for raw HTML in the summary (`<summary>`, `<pre>`, `<code>`): there Markdown is not
+ * interpreted, so only the HTML special characters are replaced and line breaks are kept.
+ */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
 /** A Markdown table from a header row and body rows; cells must already be escaped. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;

@@ -1,4 +1,6 @@
+import { approvedBy } from './approval/render.js';
 import { Outputs } from './constants.js';
+import type { PlanReport } from './plan.js';
 import type { PatchReport } from './report.js';
 
 /** Every step output, as strings, from the report. */
@@ -6,7 +8,8 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
   const t = report.totals;
   return {
     [Outputs.ExecutionId]: report.execution.executionId,
-    [Outputs.Status]: report.execution.status,
+    [Outputs.ExecutionIds]: JSON.stringify(report.batches.flatMap((b) => (b.execution ? [b.execution.executionId] : []))),
+    [Outputs.Status]: report.status,
     [Outputs.ClientToken]: report.clientToken,
     [Outputs.ConsoleUrl]: report.execution.consoleUrl,
     [Outputs.InstanceCount]: String(report.instances.length),
@@ -17,6 +20,27 @@ export function reportOutputs(report: PatchReport, reportFile: string): Record<s
     [Outputs.MissingCount]: String(t.missing),
     [Outputs.FailedCount]: String(t.failed),
     [Outputs.NonCompliantInstances]: JSON.stringify(report.nonCompliant),
+    [Outputs.SkippedInstances]: JSON.stringify(report.skipped.map((c) => c.instanceId)),
+    [Outputs.SnapshotIds]: JSON.stringify(report.snapshotIds),
+    [Outputs.ReportFile]: reportFile,
+    [Outputs.ApprovedBy]: approvedBy(report.approval),
+  };
+}
+
+/** The `status` output when StartExecution gave back no execution. */
+export const NOT_STARTED = 'NotStarted';
+
+/** The outputs when StartExecution failed: those of the plan, and the status NotStarted. */
+export function notStartedOutputs(plan: PlanReport, reportFile: string): Record<string, string> {
+  return { [Outputs.Status]: NOT_STARTED, ...planOutputs(plan, reportFile) };
+}
+
+/** The outputs of a run that stopped before StartExecution: what would have been started, and what was left out. */
+export function planOutputs(plan: PlanReport, reportFile: string): Record<string, string> {
+  return {
+    [Outputs.ClientToken]: plan.clientToken,
+    [Outputs.InstanceCount]: String(plan.targets.length),
+    [Outputs.SkippedInstances]: JSON.stringify(plan.skipped.map((c) => c.instanceId)),
     [Outputs.ReportFile]: reportFile,
   };
 }

@@ -6,6 +6,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import Credential, { Config as CredConfig } from '@alicloud/credentials';
 import * as $dara from '@darabonba/typescript';
 import {
+  childExecutionId,
   DEFAULT_CREDENTIALS,
   ERR_ACCESS_KEY_NOT_FOUND,
   ERR_EXECUTION_NOT_FOUND,
@@ -460,7 +461,8 @@ describe('StartExecution / ListExecutions', () => {
   });
 
   it('pages ListExecutions newest first and enforces MaxResults 10..100', async () => {
-    const e = await setup({ fleet: sampleFleet() });
+    const { now, advance } = clock();
+    const e = await setup({ fleet: sampleFleet(), now });
     const c = client(e);
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push((await start(c, ['i-bp1demo000001'], { action: 'scan' }))['ExecutionId'] as string);
@@ -474,7 +476,14 @@ describe('StartExecution / ListExecutions', () => {
     expect(page2['NextToken']).toBeUndefined();
     expect((await callError(c, 'ListExecutions', { MaxResults: 101 })).code).toBe(ERR_INVALID_PARAMETER);
     expect((await callError(c, 'ListExecutions', { NextToken: 'garbage' })).code).toBe(ERR_INVALID_PARAMETER);
+    // Children: one per instance of a parent, by ParentExecutionId, once the loop runs; none of an unknown parent.
     expect((await call(c, 'ListExecutions', { ParentExecutionId: ids[0] }))['Executions']).toEqual([]);
+    advance(1000);
+    const children = (await call(c, 'ListExecutions', { ParentExecutionId: ids[0] }))['Executions'] as Body[];
+    expect(children.map((x) => [x['ExecutionId'], x['ParentExecutionId'], x['IsParent']])).toEqual([
+      [childExecutionId(ids[0] ?? '', 'i-bp1demo000001'), ids[0], false],
+    ]);
+    expect((await call(c, 'ListExecutions', { ParentExecutionId: 'exec-unknown' }))['Executions']).toEqual([]);
   });
 });
 

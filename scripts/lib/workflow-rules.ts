@@ -131,6 +131,19 @@ function checkThisActionStep(ctx: Context, jobName: string, job: YAMLMap, step: 
   // An install changes production machines: the job must be gated by an environment with required reviewers.
   const mode = given.get('action');
   const scanOnly = isScalar(mode) && mode.value === 'scan';
-  if (!scanOnly && !job.has('environment'))
+  if (scanOnly) return;
+  const environment = job.get('environment', true);
+  const envName = isMap(environment) ? environment.get('name', true) : environment;
+  if (environment === undefined)
     report(ctx, step, `job ${jobName} may install patches: give it an environment: whose required reviewers approve the run`);
+  // The action refuses an install unless approval-environment names the environment that gated the job.
+  if (!known.has('approval-environment')) return;
+  const approval = given.get('approval-environment');
+  if (approval === undefined) report(ctx, step, `job ${jobName} may install patches: set approval-environment to the job's environment`);
+  else if (isScalar(approval) && isScalar(envName) && String(approval.value) !== String(envName.value))
+    report(
+      ctx,
+      approval,
+      `job ${jobName}: approval-environment ${String(approval.value)} is not the job's environment ${String(envName.value)}`,
+    );
 }

@@ -4,21 +4,36 @@ import * as $dara from '@darabonba/typescript';
 import { TEMPLATE_NAME } from '../constants.js';
 import type { Endpoint } from '../endpoint.js';
 import { CloudError, toCloudError } from '../cloud-error.js';
+import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from '../timeouts.js';
 import { templateParameters } from './template.js';
-import type { Execution, InstancePatchState, OosApi, PatchCounts, StartRequest } from './types.js';
+import type {
+  ChildExecution,
+  Execution,
+  ExecutionCounters,
+  InstancePatchState,
+  LogLine,
+  OosApi,
+  PatchCounts,
+  PatchInfo,
+  StartRequest,
+  TaskExecution,
+} from './types.js';
 
 /** The only module that knows OOS wire names. Built on openapi-core's generic callApi, as the generated SDK is. */
 export interface OosClientOptions {
   region: string;
   endpoint: Endpoint;
   credential: Credential;
-  /** Milliseconds; the SDK's own default (3 s) is too short for a slow region. */
+  /** Milliseconds; default READ_TIMEOUT_MS. */
   readTimeoutMs?: number;
+  /** Milliseconds; default CONNECT_TIMEOUT_MS. */
   connectTimeoutMs?: number;
 }
 
 const VERSION = '2019-06-01';
 const PATCH_STATE_BATCH = 100;
+/** The largest page the list operations take (ListTaskExecutions 20..100, ListExecutions 10..100). */
+const PAGE = 100;
 
 type Body = Record<string, unknown>;
 
@@ -29,11 +44,15 @@ export function createOosClient(options: OosClientOptions): OosApi {
       endpoint: options.endpoint.host,
       protocol: options.endpoint.protocol,
       regionId: options.region,
-      readTimeout: options.readTimeoutMs ?? 30_000,
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      readTimeout: options.readTimeoutMs ?? READ_TIMEOUT_MS,
+      connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     }),
   );
   const region = options.region;
+  const runtime = new $dara.RuntimeOptions({
+    readTimeout: options.readTimeoutMs ?? READ_TIMEOUT_MS,
+    connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+  });
 
   async function call(action: string, query: Record<string, unknown>): Promise<Body> {
     const params = new $OpenApiUtil.Params({
@@ -45,19 +64,17 @@ export function createOosClient(options: OosClientOptions): OosApi {
       authType: 'AK',
       style: 'RPC',
       reqBodyType: 'formData',
-      bodyType: 'json',
+      // Read as text and parsed here: with 'json' the SDK's JSON.parse error loses the response's request ID.
+      bodyType: 'string',
     });
     const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ RegionId: region, ...query }) });
-    let result: { body?: unknown };
+    let result: { body?: unknown; headers?: Record<string, string> };
     try {
-      result = await client.callApi(params, request, new $dara.RuntimeOptions({}));
+      result = await client.callApi(params, request, runtime);
     } catch (err) {
       throw toCloudError(action, err);
     }
-    if (typeof result.body !== 'object' || result.body === null || Array.isArray(result.body)) {
-      throw new CloudError(action, 'MalformedResponse', 'the response body is not a JSON object');
-    }
-    return result.body as Body;
+    return parseBody(action, result);
   }
 
   return {
@@ -89,8 +106,10 @@ export function createOosClient(options: OosClientOptions): OosApi {
       return toExecution('ListExecutions', body, found);
     },
 
-    async cancelExecution(executionId: string): Promise<void> {
-      await call('CancelExecution', { ExecutionId: executionId });
+    async cancelExecution(executionId: string): Promise<{ requestId?: string }> {
+      const body = await call('CancelExecution', { ExecutionId: executionId });
+      const requestId = requestIdOf(body);
+      return requestId ? { requestId } : {};
     },
 
     async listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]> {
@@ -112,7 +131,111 @@ export function createOosClient(options: OosClientOptions): OosApi {
       }
       return states;
     },
+
+    async listChildExecutions(parentExecutionId: string): Promise<ChildExecution[]> {
+      const children: ChildExecution[] = [];
+      await pages(
+        'ListTaskExecutions',
+        { ExecutionId: parentExecutionId, IncludeChildTaskExecution: true },
+        'TaskExecutions',
+        Infinity,
+        (item) => {
+          // The loop task's items: one per instance, naming the instance (LoopItem) and its child execution.
+          const instanceId = loopItem(item.LoopItem);
+          if (typeof item.ChildExecutionId !== 'string' || item.ChildExecutionId === '' || instanceId === undefined) return;
+          const child: ChildExecution = {
+            instanceId,
+            executionId: item.ChildExecutionId,
+            status: text(item.Status),
+            statusMessage: text(item.StatusMessage),
+          };
+          if (text(item.StartDate)) child.startDate = text(item.StartDate);
+          if (text(item.EndDate)) child.endDate = text(item.EndDate);
+          children.push(child);
+        },
+      );
+      return children;
+    },
+
+    async listTaskExecutions(executionId: string): Promise<TaskExecution[]> {
+      const tasks: TaskExecution[] = [];
+      await pages('ListTaskExecutions', { ExecutionId: executionId }, 'TaskExecutions', Infinity, (item) => {
+        tasks.push({
+          taskExecutionId: text(item.TaskExecutionId),
+          taskName: text(item.TaskName),
+          taskAction: text(item.TaskAction),
+          status: text(item.Status),
+          statusMessage: text(item.StatusMessage),
+        });
+      });
+      return tasks;
+    },
+
+    async listExecutionLogs(executionId, { tail, maxPages }) {
+      const lines: LogLine[] = [];
+      const truncated = await pages('ListExecutionLogs', { ExecutionId: executionId }, 'ExecutionLogs', maxPages, (item) => {
+        lines.push({ timestamp: text(item.Timestamp), message: text(item.Message), logType: text(item.LogType) });
+        if (lines.length > tail) lines.shift();
+      });
+      return { items: lines, truncated };
+    },
+
+    async listInstancePatches(instanceId, statuses, { maxPages }) {
+      const patches: PatchInfo[] = [];
+      const query = { InstanceId: instanceId, PatchStatuses: JSON.stringify(statuses) };
+      const truncated = await pages('ListInstancePatches', query, 'Patches', maxPages, (item) => {
+        const patch: PatchInfo = {
+          kbId: text(item.KBId),
+          title: text(item.Title),
+          classification: text(item.Classification),
+          severity: text(item.Severity),
+          status: text(item.Status),
+        };
+        if (text(item.InstalledTime)) patch.installedTime = text(item.InstalledTime);
+        patches.push(patch);
+      });
+      return { items: patches, truncated };
+    },
   };
+
+  /** Reads up to `maxPages` pages of a list operation, item by item; true when pages were left unread. */
+  async function pages(
+    action: string,
+    query: Record<string, unknown>,
+    field: string,
+    maxPages: number,
+    each: (item: Body) => void,
+  ): Promise<boolean> {
+    let nextToken: string | undefined;
+    let read = 0;
+    do {
+      const body = await call(action, { ...query, MaxResults: PAGE, ...(nextToken ? { NextToken: nextToken } : {}) });
+      const items = body[field];
+      if (!Array.isArray(items)) throw malformed(action, body, `${field} is not an array`);
+      for (const item of items) if (typeof item === 'object' && item !== null) each(item as Body);
+      nextToken = typeof body.NextToken === 'string' && body.NextToken !== '' ? body.NextToken : undefined;
+      read += 1;
+    } while (nextToken && read < maxPages);
+    return nextToken !== undefined;
+  }
+}
+
+function text(v: unknown): string {
+  return typeof v === 'string' ? v : '';
+}
+
+/** The loop item of a child task: the instance ID, as a bare string or JSON-encoded. */
+function loopItem(v: unknown): string | undefined {
+  if (typeof v !== 'string' || v === '') return undefined;
+  if (v.startsWith('"')) {
+    try {
+      const parsed: unknown = JSON.parse(v);
+      return typeof parsed === 'string' ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return v;
 }
 
 function toExecution(operation: string, body: Body, raw: unknown): Execution {
@@ -127,7 +250,24 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   };
   if (typeof e.StartDate === 'string' && e.StartDate) execution.startDate = e.StartDate;
   if (typeof e.EndDate === 'string' && e.EndDate) execution.endDate = e.EndDate;
+  const requestId = requestIdOf(body);
+  if (requestId) execution.requestId = requestId;
+  const counters = toCounters(e.Counters);
+  if (counters) execution.counters = counters;
   return execution;
+}
+
+/** `Counters` such as `{"Total":2,"Success":1,"Failed":1}`; undefined unless Total is a count. */
+function toCounters(raw: unknown): ExecutionCounters | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const c = raw as Body;
+  const count = (v: unknown): number | undefined => {
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : NaN;
+    return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+  };
+  const total = count(c.Total);
+  if (total === undefined) return undefined;
+  return { total, success: count(c.Success) ?? 0, failed: count(c.Failed) ?? 0 };
 }
 
 const COUNT_FIELDS: Record<keyof PatchCounts, string> = {
@@ -164,6 +304,23 @@ function toPatchState(body: Body, raw: unknown): InstancePatchState {
     if (typeof v === 'string' && v !== '') state[key] = v;
   }
   return state;
+}
+
+/** A JSON object, or a CloudError naming the request (from the body, else the x-acs-request-id header). */
+function parseBody(operation: string, result: { body?: unknown; headers?: Record<string, string> }): Body {
+  const headerId = result.headers?.['x-acs-request-id'] || undefined;
+  let parsed: unknown;
+  try {
+    parsed = typeof result.body === 'string' ? JSON.parse(result.body) : result.body;
+  } catch {
+    throw new CloudError(operation, 'InvalidResponseBody', 'the response body is not JSON', undefined, headerId);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new CloudError(operation, 'MalformedResponse', 'unexpected response: the body is not a JSON object', undefined, headerId);
+  }
+  const body = parsed as Body;
+  if (headerId && typeof body.RequestId !== 'string') body.RequestId = headerId;
+  return body;
 }
 
 function requestIdOf(body: Body): string | undefined {

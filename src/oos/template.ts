@@ -1,20 +1,34 @@
-import type { PatchPlan } from './types.js';
+import type { MaxErrors, PatchPlan } from './types.js';
 
 /**
  * The `Parameters` of ACS-ECS-BulkyApplyPatchBaseline for a plan. Top-level names are camelCase and the
- * targets object is PascalCase, as the template defines them; `action` is always explicit because the
- * template's own default is install.
+ * targets and rateControl objects are PascalCase, as the template defines them; `action` is always explicit
+ * because the template's own default is install.
  */
 export function templateParameters(plan: PatchPlan): Record<string, unknown> {
   const params: Record<string, unknown> = {
     regionId: plan.region,
     action: plan.action,
-    targets: { Type: 'ResourceIds', ResourceIds: [...plan.instanceIds], RegionId: plan.region },
+    targets: plan.tags
+      ? { Type: 'Tags', Tags: plan.tags.map((t) => ({ Key: t.key, Value: t.value })), RegionId: plan.region }
+      : { Type: 'ResourceIds', ResourceIds: [...plan.instanceIds], RegionId: plan.region },
   };
+  if (plan.rateControl) {
+    params.rateControl = {
+      Mode: 'Concurrency',
+      Concurrency: plan.rateControl.maxConcurrency,
+      MaxErrors: maxErrorsValue(plan.rateControl.maxErrors),
+    };
+  }
   if (plan.action === 'install' && plan.install) {
     params.rebootIfNeed = plan.install.rebootIfNeed;
     params.whetherCreateSnapshot = plan.install.createSnapshot;
     params.retentionDays = plan.install.retentionDays;
   }
   return params;
+}
+
+/** MaxErrors on the wire: a number, or a percentage string such as "10%". */
+export function maxErrorsValue(maxErrors: MaxErrors): number | string {
+  return 'percent' in maxErrors ? `${maxErrors.percent}%` : maxErrors.count;
 }

@@ -7,6 +7,13 @@ export function isTerminal(status: string): status is TerminalStatus {
   return (TERMINAL_STATUSES as readonly string[]).includes(status);
 }
 
+/** Every status OOS documents; any other is logged and treated as still running. */
+export const KNOWN_STATUSES: readonly string[] = ['Started', 'Queued', 'Running', 'Waiting', ...TERMINAL_STATUSES];
+
+export function isKnownStatus(status: string): boolean {
+  return KNOWN_STATUSES.includes(status);
+}
+
 export interface Execution {
   executionId: string;
   /** Started, Queued, Running, Waiting, Success, Failed, Cancelled; anything else is treated as still running. */
@@ -14,6 +21,17 @@ export interface Execution {
   statusMessage: string;
   startDate?: string;
   endDate?: string;
+  /** The request that returned this state, for messages and support tickets. */
+  requestId?: string;
+  /** Child executions by status (one per instance), when OOS reports them. */
+  counters?: ExecutionCounters;
+}
+
+/** ListExecutions `Counters`: how many child executions (instances) are in each state. */
+export interface ExecutionCounters {
+  total: number;
+  success: number;
+  failed: number;
 }
 
 export interface PatchCounts {
@@ -35,12 +53,33 @@ export interface InstancePatchState {
   counts: PatchCounts;
 }
 
+/** A tag an instance must carry to be targeted. */
+export interface TargetTag {
+  key: string;
+  value: string;
+}
+
+/** How many failed instances an execution tolerates: a count, or a percentage of its instances. */
+export type MaxErrors = { count: number } | { percent: number };
+
+/** The template's rateControl, as the plan sees it. */
+export interface RateControl {
+  /** Instances patched at the same time. */
+  maxConcurrency: number;
+  maxErrors: MaxErrors;
+}
+
 /** What to start: the validated plan, not wire names. */
 export interface PatchPlan {
   region: string;
   action: 'scan' | 'install';
+  /** The instances, sent as targets Type ResourceIds unless `tags` is set. */
   instanceIds: string[];
+  /** When set, the targets are Type Tags: every instance carrying all of them (instanceIds is then not sent). */
+  tags?: readonly TargetTag[];
   install?: { rebootIfNeed: boolean; createSnapshot: boolean; retentionDays: number };
+  /** Absent: the template's default (Concurrency 10, MaxErrors 0). */
+  rateControl?: RateControl;
 }
 
 export interface StartRequest {
@@ -48,11 +87,64 @@ export interface StartRequest {
   clientToken: string;
 }
 
+/** One instance's child execution (template ACS::ECS::ApplyPatchBaseline) of a bulk execution. */
+export interface ChildExecution {
+  /** The loop item: the instance this child patched. */
+  instanceId: string;
+  executionId: string;
+  status: string;
+  statusMessage: string;
+  startDate?: string;
+  endDate?: string;
+}
+
+/** A task execution inside an execution. */
+export interface TaskExecution {
+  taskExecutionId: string;
+  taskName: string;
+  taskAction: string;
+  status: string;
+  statusMessage: string;
+}
+
+export interface LogLine {
+  timestamp: string;
+  message: string;
+  logType: string;
+}
+
+/** A page-bounded read: `truncated` when more existed than was read. */
+export interface Bounded<T> {
+  items: T[];
+  truncated: boolean;
+}
+
+/** A patch on an instance, as ListInstancePatches describes it. */
+export interface PatchInfo {
+  /** KB number (Windows) or advisory/package ID (Linux). */
+  kbId: string;
+  title: string;
+  classification: string;
+  severity: string;
+  /** Missing, Failed, InstalledPendingReboot, Installed, ... */
+  status: string;
+  installedTime?: string;
+}
+
 /** The OOS operations the action uses. One implementation talks to the API; tests point it at the emulator. */
 export interface OosApi {
   startExecution(request: StartRequest): Promise<Execution>;
   getExecution(executionId: string): Promise<Execution>;
-  cancelExecution(executionId: string): Promise<void>;
+  /** Asks OOS to cancel; resolves with the request ID. */
+  cancelExecution(executionId: string): Promise<{ requestId?: string }>;
   /** All states for these instances; batches of 100 and pages are handled inside. */
   listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]>;
+  /** Every child execution of a bulk execution, one per instance, from its loop task's items (paged inside). */
+  listChildExecutions(parentExecutionId: string): Promise<ChildExecution[]>;
+  /** The task executions of one execution (a child's own tasks), every page. */
+  listTaskExecutions(executionId: string): Promise<TaskExecution[]>;
+  /** The last `tail` log lines of an execution, reading at most `maxPages` pages of 100 from the start. */
+  listExecutionLogs(executionId: string, options: { tail: number; maxPages: number }): Promise<Bounded<LogLine>>;
+  /** An instance's patches with these statuses, at most `maxPages` pages of 100. */
+  listInstancePatches(instanceId: string, statuses: readonly string[], options: { maxPages: number }): Promise<Bounded<PatchInfo>>;
 }

@@ -66,6 +66,7 @@ describe('scan', () => {
       regionId: 'cn-hangzhou',
       action: 'scan',
       targets: { Type: 'ResourceIds', ResourceIds: ['i-bp1demo000002', 'i-bp1demo000001'], RegionId: 'cn-hangzhou' },
+      rateControl: { Mode: 'Concurrency', Concurrency: 10, MaxErrors: 0 },
     });
     delete params.Parameters;
     expect(params).toEqual({
@@ -113,6 +114,7 @@ describe('failures', () => {
     expect(result.code).toBe(1);
     expect(result.outputs.status).toBe('Failed');
     expect(errorsOf(result).join('\n')).toMatch(new RegExp(`Execution ${result.outputs['execution-id']} ended Failed`));
+    expect(errorsOf(result).join('\n')).toMatch(/\(status from request ID [0-9A-F-]{36}\)/);
     expect(result.summary).toContain('## ❌ Patch scan in cn-hangzhou: Failed');
   });
 
@@ -150,7 +152,9 @@ describe('idempotency', () => {
     expect(second.outputs['execution-id']).toBe(first.outputs['execution-id']);
     expect(second.outputs['client-token']).toBe(first.outputs['client-token']);
     expect(second.stdout).toContain('attempt 2');
-    expect(second.stdout).toContain('already existed for this ClientToken');
+    expect(second.stdout).toContain(
+      `Execution ${first.outputs['execution-id']} was started by an earlier attempt of this workflow run (this is attempt 2)`,
+    );
   });
 
   it('another run ID starts another execution', async () => {

@@ -12,9 +12,13 @@ export interface RunOptions {
   inputs: Record<string, string>;
   /** Extra environment (credentials, GITHUB_RUN_ID, ...). Nothing else leaks in from the test's own environment. */
   env?: Record<string, string>;
+  /** Saved state handed back as STATE_<name> variables, as the runner does for a post step. */
+  state?: Record<string, string>;
   /** Called with the child process once it started (to send signals). */
   onSpawn?: (pid: number) => void;
   timeoutMs?: number;
+  /** Node options before the script (npm run bench: --cpu-prof and the like, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 export interface RunResult {
@@ -28,6 +32,10 @@ export interface RunResult {
   runnerTemp: string;
   /** The GITHUB_OUTPUT file's raw text. */
   outputFile: string;
+  /** The GITHUB_STATE file's raw text. */
+  state: string;
+  /** What the step saved with core.saveState (the GITHUB_STATE file, parsed), to pass to a post step. */
+  savedState: Record<string, string>;
 }
 
 /** Runs the built action as the runner does: `node dist/index.js`, inputs in INPUT_*, files for outputs and summary. */
@@ -53,7 +61,8 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
-  const child = spawn(process.execPath, [DIST], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), DIST], { env, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid !== undefined) options.onSpawn?.(child.pid);
   let stdout = '';
   let stderr = '';
@@ -70,12 +79,14 @@ export async function runAction(options: RunOptions): Promise<RunResult> {
     stderr,
     outputs: parseOutputFile(outputFile),
     summary: await readFile(summaryPath, 'utf8'),
-    runnerTemp: dir,
+    runnerTemp: env.RUNNER_TEMP ?? dir,
     outputFile,
+    state: await readFile(stateFile, 'utf8'),
+    savedState: parseOutputFile(await readFile(stateFile, 'utf8')),
   };
 }
 
-/** Reads the `name<<delimiter ... delimiter` blocks that @actions/core writes to GITHUB_OUTPUT. */
+/** Reads the `name<<delimiter ... delimiter` blocks that @actions/core writes to GITHUB_OUTPUT (and GITHUB_STATE). */
 export function parseOutputFile(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const lines = text.split('\n');

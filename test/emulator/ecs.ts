@@ -147,6 +147,7 @@ export class EcsService {
     if (filters.diskType !== undefined && filters.diskType !== 'system' && filters.diskType !== 'data') {
       throw invalidParameter(`The parameter SourceDiskType has an invalid value: ${p['SourceDiskType']}.`);
     }
+    const since = creationStartTime(p);
     const wanted = ids === undefined ? undefined : new Set(ids);
     const matches = this.snapshots
       .live(ctx.now)
@@ -158,9 +159,10 @@ export class EcsService {
           (filters.diskId === undefined || s.diskId === filters.diskId) &&
           (filters.name === undefined || s.snapshotName === filters.name) &&
           (filters.status === 'all' || s.status === filters.status) &&
+          (since === undefined || s.creationTime >= since) &&
           (filters.diskType === undefined || filters.diskType === 'system'),
       );
-    const scope = `DescribeSnapshots:${canonicalJson({ regionId, ids, filters })}`;
+    const scope = `DescribeSnapshots:${canonicalJson({ regionId, ids, filters, since })}`;
     const { items, fields } = ecsPage(matches, p, scope, { defaultSize: 10, maxSize: 100 });
     return { Snapshots: { Snapshot: items.map((s) => snapshotView(s, regionId)) }, ...fields };
   }
@@ -260,6 +262,25 @@ function jsonIdList(p: Params, name: string): string[] | undefined {
     throw invalidParameter(`The parameter ${name} exceeds the limit of ${MAX_DESCRIBE_IDS} IDs; got ${parsed.length}.`);
   }
   return parsed.length > 0 ? parsed : undefined;
+}
+
+/**
+ * DescribeSnapshots `Filter.N.Key`/`Filter.N.Value`: the only documented key is `CreationStartTime` (snapshots
+ * created at or after a UTC minute, `yyyy-MM-ddTHH:mmZ`). Returns epoch ms, or undefined without the filter.
+ */
+function creationStartTime(p: Params): number | undefined {
+  let since: number | undefined;
+  for (const [k, key] of Object.entries(p)) {
+    const m = /^Filter\.(\d+)\.Key$/.exec(k);
+    if (!m) continue;
+    if (key !== 'CreationStartTime') throw invalidParameter(`The parameter Filter.${m[1]}.Key has an invalid value: ${key}.`);
+    const value = p[`Filter.${m[1]}.Value`] ?? '';
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z$/.test(value)) {
+      throw invalidParameter(`The parameter Filter.${m[1]}.Value must be a time like 2026-11-22T03:04Z; got ${value}.`);
+    }
+    since = Date.parse(value.replace(/Z$/, ':00Z'));
+  }
+  return since;
 }
 
 /** `Name.1`, `Name.2`, ... in index order (a repeat-list parameter as the SDK flattens it). */

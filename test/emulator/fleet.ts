@@ -18,8 +18,14 @@ export interface InstanceSpec {
   pendingReboot?: number;
   /** Installed patches rejected by the baseline. */
   rejected?: number;
-  /** The execution that targets this instance fails (e.g. Cloud Assistant offline). */
+  /** The execution that targets this instance fails (e.g. Cloud Assistant offline): its child execution ends Failed. */
   failExecution?: boolean;
+  /** With failExecution: the failing task's StatusMessage (default: a non-zero exit of the patch command). */
+  failureMessage?: string;
+  /** With failExecution: the command output lines the child execution's log shows before the failure. */
+  failureLog?: string[];
+  /** Titles of the generated ListInstancePatches entries: `<patchTitle> #<n>` (default: realistic titles). */
+  patchTitle?: string;
   os?: 'linux' | 'windows';
   /** ECS OSName; default a stock Alibaba Cloud Linux / Windows Server name per `os`. */
   osName?: string;

@@ -1,10 +1,24 @@
 /**
- * OOS (2019-06-01) handlers: StartExecution, ListExecutions, CancelExecution, ListInstancePatchStates.
+ * OOS (2019-06-01) handlers: StartExecution, ListExecutions (parents, and children by ParentExecutionId),
+ * CancelExecution, ListInstancePatchStates, ListInstancePatches, ListTaskExecutions, ListExecutionLogs.
  * Execution status is computed lazily from the clock: Started for `startedMs`, Running for `runningMs`,
  * then Success/Failed; the terminal effect on patch states is applied once, in end-time order.
  */
+import {
+  childExecutionView,
+  childrenOf,
+  childTasks,
+  DEFAULT_FAILURE_LOG,
+  DEFAULT_FAILURE_MESSAGE,
+  executionLog,
+  parentTasks,
+  type Child,
+  type ChildOutcome,
+  type ParentView,
+} from './children.js';
 import { ApiError, invalidParameter, parameterMissing } from './errors.js';
 import type { Fleet } from './fleet.js';
+import { PATCH_STATUSES, patchesOf, type PatchStatus } from './patches.js';
 import { DEFAULT_RETENTION_DAYS, SnapshotStore } from './snapshots.js';
 import type { ActionContext, ServiceDefinition } from './server.js';
 import { canonicalJson, childExecutionId, intParam, isoDate, newId, paginate } from './util.js';
@@ -52,6 +66,8 @@ interface Settled {
   message: string;
   failed: number;
   endAt: number;
+  /** Each instance's child execution, when the loop ran to its end. */
+  outcomes?: Map<string, ChildOutcome>;
 }
 
 interface Execution {
@@ -93,6 +109,8 @@ const RESOURCE_TYPES = new Set(['ALIYUN::ECS::Instance', 'ALIYUN::ECS::ManagedIn
 export class OosService {
   private readonly executionsById = new Map<string, Execution>();
   private readonly byClientToken = new Map<string, string>();
+  /** Child execution ID -> its parent and instance. */
+  private readonly childIndex = new Map<string, { parentId: string; instanceId: string }>();
   private seq = 0;
   timings: Timings;
 
@@ -116,6 +134,9 @@ export class OosService {
         ListExecutions: (ctx) => this.listExecutions(ctx),
         CancelExecution: (ctx) => this.cancelExecution(ctx),
         ListInstancePatchStates: (ctx) => this.listInstancePatchStates(ctx),
+        ListInstancePatches: (ctx) => this.listInstancePatches(ctx),
+        ListTaskExecutions: (ctx) => this.listTaskExecutions(ctx),
+        ListExecutionLogs: (ctx) => this.listExecutionLogs(ctx),
       },
     };
   }
@@ -196,6 +217,9 @@ export class OosService {
       settled: undefined,
     };
     this.executionsById.set(execution.executionId, execution);
+    for (const instanceId of instanceIds) {
+      this.childIndex.set(childExecutionId(execution.executionId, instanceId), { parentId: execution.executionId, instanceId });
+    }
     if (clientToken !== undefined) this.byClientToken.set(clientToken, execution.executionId);
     this.settleAll(ctx.now); // zero timings finish at once
     return { Execution: this.startView(execution, ctx.now) };
@@ -212,9 +236,18 @@ export class OosService {
       TemplateName: p['TemplateName'] || undefined,
       Mode: p['Mode'] || undefined,
     };
+    const children = this.childViews(filters.ParentExecutionId, filters.ExecutionId, ctx.now);
+    if (children !== undefined) {
+      const matching = children.filter(
+        (v) =>
+          (filters.Status === undefined || v['Status'] === filters.Status) &&
+          (filters.TemplateName === undefined || v['TemplateName'] === filters.TemplateName),
+      );
+      const page = paginate(matching, maxResults, p['NextToken'], `ListExecutions:${JSON.stringify(filters)}`);
+      return { Executions: page.items, MaxResults: maxResults, ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}) };
+    }
     const all = this.sorted(true).filter((e) => {
       if (filters.ExecutionId !== undefined && e.executionId !== filters.ExecutionId) return false;
-      if (filters.ParentExecutionId !== undefined) return false; // no child executions modelled yet
       if (filters.Status !== undefined && statusAt(e, ctx.now) !== filters.Status) return false;
       if (filters.TemplateName !== undefined && e.templateName !== filters.TemplateName) return false;
       if (filters.Mode !== undefined && e.mode !== filters.Mode) return false;
@@ -288,7 +321,123 @@ export class OosService {
     };
   }
 
+  private listInstancePatches(ctx: ActionContext): Record<string, unknown> {
+    const p = ctx.params;
+    this.settleAll(ctx.now);
+    const instanceId = p['InstanceId'];
+    if (instanceId === undefined || instanceId === '') throw parameterMissing('InstanceId');
+    const maxResults = intParam(p, 'MaxResults', 1, 100) ?? 50;
+    let statuses: readonly PatchStatus[] = PATCH_STATUSES;
+    const raw = p['PatchStatuses'];
+    if (raw !== undefined && raw !== '') {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        throw invalidParameter('The parameter PatchStatuses must be a JSON array of patch statuses.');
+      }
+      if (!Array.isArray(parsed) || !parsed.every((x): x is PatchStatus => (PATCH_STATUSES as readonly unknown[]).includes(x))) {
+        throw invalidParameter(`The parameter PatchStatuses must be a JSON array of ${PATCH_STATUSES.join(', ')}.`);
+      }
+      statuses = PATCH_STATUSES.filter((s) => parsed.includes(s));
+    }
+    const state = this.fleet.state(instanceId);
+    const patches = state ? patchesOf(instanceId, this.fleet.get(instanceId), state, statuses) : [];
+    const page = paginate(patches, maxResults, p['NextToken'], `ListInstancePatches:${canonicalJson({ instanceId, statuses })}`);
+    return { Patches: page.items, MaxResults: maxResults, ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}) };
+  }
+
+  private listTaskExecutions(ctx: ActionContext): Record<string, unknown> {
+    const p = ctx.params;
+    this.settleAll(ctx.now);
+    const maxResults = intParam(p, 'MaxResults', 20, 100) ?? 50;
+    const id = p['ExecutionId'] || undefined;
+    if (id === undefined) throw parameterMissing('ExecutionId');
+    const found = this.resolve(id, ctx.now);
+    const includeChildren = p['IncludeChildTaskExecution'] === 'true' || (p['ParentTaskExecutionId'] ?? '') !== '';
+    let tasks = found.child ? childTasks(found.parent, found.child) : parentTasks(found.parent, includeChildren);
+    const filters = {
+      ParentTaskExecutionId: p['ParentTaskExecutionId'] || undefined,
+      Status: p['Status'] || undefined,
+      TaskName: p['TaskName'] || undefined,
+      TaskExecutionId: p['TaskExecutionId'] || undefined,
+    };
+    tasks = tasks.filter((t) => Object.entries(filters).every(([k, v]) => v === undefined || t[k] === v));
+    const page = paginate(tasks, maxResults, p['NextToken'], `ListTaskExecutions:${canonicalJson({ id, includeChildren, filters })}`);
+    return { TaskExecutions: page.items, MaxResults: maxResults, ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}) };
+  }
+
+  private listExecutionLogs(ctx: ActionContext): Record<string, unknown> {
+    const p = ctx.params;
+    this.settleAll(ctx.now);
+    const id = p['ExecutionId'] || undefined;
+    if (id === undefined) throw parameterMissing('ExecutionId');
+    const maxResults = intParam(p, 'MaxResults', 10, 100) ?? 50;
+    const found = this.resolve(id, ctx.now);
+    const task = p['TaskExecutionId'] || undefined;
+    const type = p['LogType'] || undefined;
+    const lines = executionLog(found.parent, found.child).filter(
+      (l) => (task === undefined || l['TaskExecutionId'] === task) && (type === undefined || l['LogType'] === type),
+    );
+    const page = paginate(lines, maxResults, p['NextToken'], `ListExecutionLogs:${canonicalJson({ id, task, type })}`);
+    return {
+      ExecutionLogs: page.items,
+      IsTruncated: false,
+      MaxResults: maxResults,
+      ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}),
+    };
+  }
+
   // ---- internals ------------------------------------------------------------------------------
+
+  /** A parent execution, or a child (with its parent), by ID; EntityNotExists.Execution otherwise. */
+  private resolve(id: string, t: number): { parent: ParentView; child: Child | undefined } {
+    const own = this.executionsById.get(id);
+    if (own) return { parent: this.parentView(own, t), child: undefined };
+    const ref = this.childIndex.get(id);
+    const parentExecution = ref ? this.executionsById.get(ref.parentId) : undefined;
+    if (ref && parentExecution) {
+      const parent = this.parentView(parentExecution, t);
+      const child = childrenOf(parent).find((c) => c.instanceId === ref.instanceId);
+      if (child) return { parent, child };
+    }
+    throw new ApiError(404, ERR_EXECUTION_NOT_FOUND, `The specified execution ${id} does not exist.`);
+  }
+
+  /** ListExecutions items for a ParentExecutionId or a child's ExecutionId; undefined when neither applies. */
+  private childViews(parentId: string | undefined, executionId: string | undefined, t: number): Record<string, unknown>[] | undefined {
+    if (parentId !== undefined) {
+      const parent = this.executionsById.get(parentId);
+      if (!parent) return [];
+      const view = this.parentView(parent, t);
+      return childrenOf(view)
+        .filter((c) => executionId === undefined || c.executionId === executionId)
+        .map((c) => childExecutionView(view, c));
+    }
+    if (executionId !== undefined && this.childIndex.has(executionId)) {
+      try {
+        const { parent, child } = this.resolve(executionId, t);
+        return child ? [childExecutionView(parent, child)] : [];
+      } catch {
+        return [];
+      }
+    }
+    return undefined;
+  }
+
+  private parentView(e: Execution, t: number): ParentView {
+    return {
+      executionId: e.executionId,
+      regionId: regionOf(e) ?? '',
+      status: statusAt(e, t),
+      loopStartMs: e.createdAt + e.timings.startedMs,
+      endMs: e.settled?.endAt,
+      instanceIds: e.instanceIds,
+      action: e.action,
+      snapshot: e.action === 'install' && asBool(e.parameters['whetherCreateSnapshot']) === true,
+      outcomes: e.settled?.outcomes,
+    };
+  }
 
   private resolveTargets(targets: unknown): string[] {
     const t = targets as { Type?: unknown; ResourceIds?: unknown; Tags?: unknown };
@@ -316,31 +465,37 @@ export class OosService {
       return;
     }
     const messages: string[] = [];
+    const outcomes = new Map<string, ChildOutcome>();
     const snapshot = e.action === 'install' && asBool(e.parameters['whetherCreateSnapshot']) === true;
     for (const id of e.instanceIds) {
       const spec = this.fleet.get(id);
       if (spec && snapshot) this.createSnapshot(e, id, startMs); // the template snapshots before patching
       if (!spec) {
         messages.push(`Instance ${id} not found`);
+        outcomes.set(id, { status: 'Failed', message: `The specified instance ${id} does not exist.`, log: [] });
       } else if (spec.failExecution) {
         messages.push(`Instance ${id}: patch baseline execution failed`);
-      } else if (e.action === 'scan') {
-        this.fleet.applyScan(id, startMs, endAt);
+        const message = spec.failureMessage ?? DEFAULT_FAILURE_MESSAGE;
+        outcomes.set(id, { status: 'Failed', message, log: spec.failureLog ?? DEFAULT_FAILURE_LOG });
       } else {
-        this.fleet.applyInstall(id, e.rebootIfNeed, startMs, endAt);
+        if (e.action === 'scan') this.fleet.applyScan(id, startMs, endAt);
+        else this.fleet.applyInstall(id, e.rebootIfNeed, startMs, endAt);
+        outcomes.set(id, { status: 'Success', message: '', log: ['Patch operation finished.'] });
       }
     }
-    e.settled = messages.length
-      ? { status: 'Failed', message: messages.join('; '), failed: messages.length, endAt }
-      : { status: 'Success', message: '', failed: 0, endAt };
+    // rateControl.MaxErrors: the execution fails only when more instances failed than it tolerates.
+    const tolerated = maxErrorsOf(e.parameters['rateControl'], e.instanceIds.length);
+    e.settled =
+      messages.length > tolerated
+        ? { status: 'Failed', message: messages.join('; '), failed: messages.length, endAt, outcomes }
+        : { status: 'Success', message: '', failed: messages.length, endAt, outcomes };
   }
 
   private createSnapshot(e: Execution, instanceId: string, at: number): void {
-    const regionId = e.parameters['regionId'];
     this.snapshots.add({
       snapshotName: `Snapshot-${childExecutionId(e.executionId, instanceId)}`,
       instanceId,
-      regionId: typeof regionId === 'string' && regionId !== '' ? regionId : e.regionId,
+      regionId: regionOf(e),
       creationTime: at,
       retentionDays: asNumber(e.parameters['retentionDays']) ?? DEFAULT_RETENTION_DAYS,
       executionId: e.executionId,
@@ -416,6 +571,12 @@ export class OosService {
   }
 }
 
+/** The region the execution works in: the template's regionId, else the request's RegionId. */
+function regionOf(e: Execution): string | undefined {
+  const regionId = e.parameters['regionId'];
+  return typeof regionId === 'string' && regionId !== '' ? regionId : e.regionId;
+}
+
 function endOf(e: Execution): number {
   return e.createdAt + e.timings.startedMs + e.timings.runningMs;
 }
@@ -456,6 +617,29 @@ function asNumber(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
   if (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)) return Number(v);
   return undefined;
+}
+
+/** A count or a percentage string ("10%"), as rateControl Concurrency and MaxErrors take them. */
+const COUNT_OR_PERCENT = /^(\d+)%$/;
+
+function checkRateControl(rc: Record<string, unknown>): void {
+  if (rc['Mode'] !== 'Concurrency' && rc['Mode'] !== 'Batch') {
+    throw invalidParameter('The template parameter rateControl.Mode must be "Concurrency" or "Batch".');
+  }
+  for (const key of ['Concurrency', 'MaxErrors']) {
+    const v = rc[key];
+    const ok = (typeof v === 'number' && Number.isInteger(v) && v >= 0) || (typeof v === 'string' && COUNT_OR_PERCENT.test(v));
+    if (!ok) throw invalidParameter(`The template parameter rateControl.${key} must be a whole number or a percentage such as "10%".`);
+  }
+  if (rc['Concurrency'] === 0) throw invalidParameter('The template parameter rateControl.Concurrency must be at least 1.');
+}
+
+/** How many failed instances an execution tolerates: rateControl.MaxErrors (default 0), a count or a percentage. */
+function maxErrorsOf(rateControl: unknown, total: number): number {
+  const v = (rateControl as { MaxErrors?: unknown } | undefined)?.MaxErrors;
+  if (typeof v === 'number') return v;
+  const percent = typeof v === 'string' ? COUNT_OR_PERCENT.exec(v)?.[1] : undefined;
+  return percent === undefined ? 0 : Math.floor((Number(percent) * total) / 100);
 }
 
 /** Parse and validate the Parameters JSON of ACS-ECS-BulkyApplyPatchBaseline. */
@@ -507,6 +691,7 @@ export function parseTemplateParameters(raw: string): Record<string, unknown> {
   if (rateControl !== undefined && (typeof rateControl !== 'object' || rateControl === null || Array.isArray(rateControl))) {
     throw invalidParameter('The template parameter rateControl must be a JSON object.');
   }
+  if (rateControl !== undefined) checkRateControl(rateControl as Record<string, unknown>);
   for (const key of ['regionId', 'OOSAssumeRole']) {
     if (params[key] !== undefined && typeof params[key] !== 'string') {
       throw invalidParameter(`The template parameter ${key} must be a String.`);

@@ -3,7 +3,8 @@
  * (falling back to `Version`/`Action` query parameters), verifies the V3 signature,
  * records every request, and wraps handler results as Alibaba RPC JSON responses.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ApiError, ERR_INTERNAL, ERR_INVALID_ACTION, ERR_INVALID_VERSION, ERR_MISSING_ACTION, recommendUrl } from './errors.js';
 import type { SignatureVerifier, VerifiedIdentity } from './signature.js';
@@ -70,10 +71,22 @@ export interface InterceptInfo {
 }
 
 /**
- * Runs after routing and authentication, before the handler. May throw an ApiError, return a
- * RawResponse to send as is, or return `'destroy'` to drop the connection; `undefined` continues.
+ * Lets the handler run (so its effects happen, e.g. an execution is created), then spoils the response:
+ * drops the connection, sends it late, or rewrites it (`rewrite` gets the JSON payload and returns the new one,
+ * or a string to send as is; `status` replaces the real one).
  */
-export type Interceptor = (info: InterceptInfo) => RawResponse | 'destroy' | undefined | Promise<RawResponse | 'destroy' | undefined>;
+export interface AfterHandler {
+  after: 'destroy' | { delayMs: number } | { rewrite: (payload: Record<string, unknown>) => unknown; status?: number };
+}
+
+export type InterceptResult = RawResponse | AfterHandler | 'destroy' | undefined;
+
+/**
+ * Runs after routing and authentication, before the handler. May throw an ApiError, return a
+ * RawResponse to send as is, return `'destroy'` to drop the connection, or return an AfterHandler
+ * to spoil the handler's response; `undefined` continues.
+ */
+export type Interceptor = (info: InterceptInfo) => InterceptResult | Promise<InterceptResult>;
 
 export interface EmulatorServerOptions {
   verifier: SignatureVerifier;
@@ -82,12 +95,15 @@ export interface EmulatorServerOptions {
 }
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
+const MAX_HEADER_BYTES = 1024 * 1024;
 
 export class EmulatorServer {
   readonly requests: RecordedRequest[] = [];
   private readonly services = new Map<string, ServiceDefinition>();
   private readonly interceptors: Interceptor[] = [];
   private readonly server: Server;
+  private readonly listener: RequestListener;
+  private tlsServer: Server | undefined;
   private readonly verifier: SignatureVerifier;
   private readonly now: () => number;
 
@@ -95,13 +111,30 @@ export class EmulatorServer {
     this.verifier = options.verifier;
     this.now = options.now;
     for (const s of options.services ?? []) this.addService(s);
-    this.server = createServer((req, res) => {
+    this.listener = (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // Last resort: the normal path already turns errors into JSON.
         if (!res.headersSent) res.writeHead(500);
         res.end(String(err));
       });
+    };
+    // RPC requests carry every parameter in the query string, as the generated SDKs send them: a StartExecution
+    // for 1000 instances is about 21 KB of URL, past Node's default 16 KB header limit.
+    this.server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, this.listener);
+  }
+
+  /** Serves the same services over HTTPS too (for clients that speak nothing else, like the STS one). */
+  async listenTls(port: number, host: string, tls: { key: string; cert: string }): Promise<AddressInfo> {
+    const server = createTlsServer({ key: tls.key, cert: tls.cert, maxHeaderSize: MAX_HEADER_BYTES }, this.listener);
+    this.tlsServer = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
+    return server.address() as AddressInfo;
   }
 
   addService(service: ServiceDefinition): void {
@@ -128,6 +161,12 @@ export class EmulatorServer {
   }
 
   async close(): Promise<void> {
+    const tls = this.tlsServer;
+    if (tls?.listening) {
+      const closed = new Promise<void>((resolve) => tls.close(() => resolve()));
+      tls.closeAllConnections();
+      await closed;
+    }
     if (!this.server.listening) return;
     const closed = new Promise<void>((resolve, reject) => this.server.close((err) => (err ? reject(err) : resolve())));
     this.server.closeAllConnections();
@@ -166,6 +205,7 @@ export class EmulatorServer {
     const service = version === undefined ? undefined : this.services.get(version);
     let status = 200;
     let payload: Record<string, unknown>;
+    let after: AfterHandler['after'] | undefined;
     try {
       if (action === undefined) throw new ApiError(400, ERR_MISSING_ACTION, 'Action is mandatory for this request.');
       if (!service || version === undefined) {
@@ -184,6 +224,10 @@ export class EmulatorServer {
 
       for (const interceptor of [...this.interceptors]) {
         const out = await interceptor({ requestId, version, action, params, identity });
+        if (out !== undefined && out !== 'destroy' && 'after' in out) {
+          after ??= out.after;
+          continue;
+        }
         if (out === 'destroy') {
           record.statusCode = -1;
           req.socket.destroy();
@@ -220,6 +264,19 @@ export class EmulatorServer {
       };
     }
     record.statusCode = status;
+    if (after === 'destroy') {
+      record.statusCode = -1;
+      req.socket.destroy();
+      return;
+    }
+    if (after !== undefined && 'delayMs' in after) await new Promise((resolve) => setTimeout(resolve, after.delayMs));
+    if (after !== undefined && 'rewrite' in after) {
+      const out = after.rewrite(payload);
+      record.statusCode = after.status ?? status;
+      res.writeHead(record.statusCode, { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId });
+      res.end(typeof out === 'string' ? out : JSON.stringify(out));
+      return;
+    }
     const text = JSON.stringify(payload);
     res.writeHead(status, {
       'content-type': 'application/json;charset=utf-8',

@@ -20,6 +20,7 @@ export const ERR_SIGNATURE_MISMATCH = 'SignatureDoesNotMatch';
 export const ERR_SIGNATURE_NONCE_USED = 'SignatureNonceUsed';
 export const ERR_SECURITY_TOKEN_MISMATCH = 'InvalidSecurityToken.Mismatch';
 export const ERR_SECURITY_TOKEN_MISSING = 'InvalidSecurityToken.Missing';
+export const ERR_SECURITY_TOKEN_EXPIRED = 'InvalidSecurityToken.Expired';
 
 export const MSG_SIGNATURE_MISMATCH = 'The request signature does not conform to Alibaba Cloud standards.';
 export const MSG_ACCESS_KEY_NOT_FOUND = 'Specified access key is not found.';
@@ -39,6 +40,8 @@ export interface EmulatorCredential {
   accessKeySecret: string;
   /** When set, requests signed with this key must carry exactly this `x-acs-security-token` (STS). */
   securityToken?: string;
+  /** Epoch ms (emulator clock) after which the key is refused as expired (STS keys). */
+  expiresAt?: number;
 }
 
 export interface SignedRequest {
@@ -135,6 +138,8 @@ export interface VerifierOptions {
   credentials: readonly EmulatorCredential[];
   /** Reject a repeated x-acs-signature-nonce (default true). */
   checkNonce?: boolean;
+  /** Clock for credential expiry; default Date.now. */
+  now?: () => number;
 }
 
 /** Verifies signed requests against a mutable credential list; remembers nonces already used. */
@@ -142,10 +147,20 @@ export class SignatureVerifier {
   private readonly credentials = new Map<string, EmulatorCredential>();
   private readonly nonces = new Set<string>();
   private readonly checkNonce: boolean;
+  private readonly now: () => number;
 
   constructor(options: VerifierOptions) {
     for (const c of options.credentials) this.credentials.set(c.accessKeyId, { ...c });
     this.checkNonce = options.checkNonce ?? true;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Makes a key expire at `at` (epoch ms); returns false for an unknown key. */
+  expire(accessKeyId: string, at: number): boolean {
+    const credential = this.credentials.get(accessKeyId);
+    if (!credential) return false;
+    credential.expiresAt = at;
+    return true;
   }
 
   addCredential(credential: EmulatorCredential): void {
@@ -199,6 +214,9 @@ export class SignatureVerifier {
       }
     } else if (credential.securityToken !== undefined) {
       throw new ApiError(400, ERR_SECURITY_TOKEN_MISSING, 'SecurityToken is mandatory for this AccessKey.');
+    }
+    if (credential.expiresAt !== undefined && this.now() >= credential.expiresAt) {
+      throw new ApiError(400, ERR_SECURITY_TOKEN_EXPIRED, 'Specified SecurityToken is expired.');
     }
 
     if (this.checkNonce) {

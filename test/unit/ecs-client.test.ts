@@ -4,7 +4,16 @@ import { CloudError } from '../../src/cloud-error.js';
 import { toCredential } from '../../src/credentials.js';
 import { createEcsClient } from '../../src/ecs/client.js';
 import type { EcsApi } from '../../src/ecs/types.js';
-import { ApiError, DEFAULT_CREDENTIALS, sampleFleet, startEmulator, type Emulator, type InstanceSpec } from '../emulator/index.js';
+import { createOosClient } from '../../src/oos/client.js';
+import {
+  ApiError,
+  childExecutionId,
+  DEFAULT_CREDENTIALS,
+  sampleFleet,
+  startEmulator,
+  type Emulator,
+  type InstanceSpec,
+} from '../emulator/index.js';
 
 const REGION = 'cn-hangzhou';
 const BATCH = 100;
@@ -116,5 +125,55 @@ describe('createEcsClient.describeInstancesByTags', () => {
   it('returns nothing when no instance carries the tags', async () => {
     const { client } = await setup(sampleFleet());
     expect(await client.describeInstancesByTags([{ key: 'env', value: 'nowhere' }])).toEqual([]);
+  });
+});
+
+describe('createEcsClient.describeCloudAssistantStatus and describeSnapshotsSince', () => {
+  it('reports the agent of each instance in batches of 100, "true"/"false" as a boolean', async () => {
+    const specs = generated(130);
+    specs['i-noagent'] = { installed: 0, missing: 0, agent: { installed: false } };
+    const { emulator, client } = await setup(specs);
+    const ids = [...Object.keys(specs), 'i-unknown'];
+    const statuses = await client.describeCloudAssistantStatus(ids);
+    expect(emulator.callsOf('DescribeCloudAssistantStatus')).toHaveLength(Math.ceil(ids.length / BATCH));
+    expect(statuses.map((s) => s.instanceId).sort()).toEqual(Object.keys(specs).sort());
+    const stopped = statuses.find((s) => s.instanceId === 'i-gen0000');
+    expect(stopped).toMatchObject({ online: false, version: expect.any(String) as string });
+    expect(statuses.find((s) => s.instanceId === 'i-gen0001')).toMatchObject({ online: true });
+    expect(statuses.find((s) => s.instanceId === 'i-noagent')).toEqual({ instanceId: 'i-noagent', online: false });
+  });
+
+  it('lists the system-disk snapshots created since a minute, every page', async () => {
+    let t = Date.parse('2026-11-22T03:00:30Z');
+    const emulator = await startEmulator({ fleet: generated(120), now: () => t, timings: { startedMs: 0, runningMs: 0 } });
+    running.push(emulator);
+    const endpoint = { protocol: 'HTTP' as const, host: emulator.endpoint };
+    const credential = toCredential(DEFAULT_CREDENTIALS);
+    const client = createEcsClient({ region: REGION, endpoint, credential });
+    const oos = createOosClient({ region: REGION, endpoint, credential });
+    const install = (ids: string[], token: string) =>
+      oos.startExecution({
+        plan: {
+          region: REGION,
+          action: 'install',
+          instanceIds: ids,
+          install: { rebootIfNeed: false, createSnapshot: true, retentionDays: 5 },
+        },
+        clientToken: token,
+      });
+    const ids = Object.keys(generated(120));
+    await install(ids.slice(0, 10), 'first');
+    t += 10 * 60_000;
+    const second = await install(ids, 'second');
+    emulator.clearRequests();
+    const found = await client.describeSnapshotsSince(new Date(t + 20_000)); // rounded down to the minute
+    expect(found).toHaveLength(120);
+    expect(emulator.callsOf('DescribeSnapshots')).toHaveLength(2);
+    expect(emulator.callsOf('DescribeSnapshots')[0]?.params).toMatchObject({
+      'Filter.1.Key': 'CreationStartTime',
+      'Filter.1.Value': '2026-11-22T03:10Z',
+    });
+    expect(new Set(found.map((s) => s.name))).toEqual(new Set(ids.map((id) => `Snapshot-${childExecutionId(second.executionId, id)}`)));
+    expect(found[0]).toMatchObject({ status: 'accomplished', retentionDays: 5 });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InstancePatchState, PatchCounts } from '../../src/oos/types.js';
-import { buildReport, consoleUrl, ZERO_COUNTS } from '../../src/report.js';
+import { buildReport, combineReports, consoleUrl, ZERO_COUNTS } from '../../src/report.js';
 
 function state(instanceId: string, counts: Partial<PatchCounts>, end = '2026-11-22T10:05:00Z'): InstancePatchState {
   return { instanceId, operationType: 'Scan', operationEndTime: end, counts: { ...ZERO_COUNTS, ...counts } };
@@ -60,5 +60,41 @@ describe('buildReport', () => {
 
   it('keeps the order in which the instances were given', () => {
     expect(report.instances.map((i) => i.instanceId)).toEqual(['i-ok', 'i-missing', 'i-failed', 'i-reboot', 'i-old', 'i-none']);
+  });
+});
+
+describe('combineReports', () => {
+  const part = (executionId: string, status: string, ids: string[], missing: number) =>
+    buildReport({
+      action: 'scan',
+      region: 'cn-hangzhou',
+      clientToken: `patch-${executionId}`,
+      instanceIds: ids,
+      execution: { ...execution, executionId, status, counters: { total: ids.length, success: ids.length, failed: 0 } },
+      states: ids.map((id) => state(id, { missing })),
+    });
+  const first = part('exec-1', 'Success', ['i-1', 'i-2'], 1);
+  const second = part('exec-2', 'Failed', ['i-3'], 2);
+
+  it('lists every batch, sums the counts and keeps the first execution and token', () => {
+    const report = combineReports([first, second], [{ clientToken: 'patch-3', instanceIds: ['i-4', 'i-5'] }], 'stopped');
+    expect(report.batches.map((b) => [b.index, b.execution?.executionId, b.instanceCount, b.clientToken])).toEqual([
+      [1, 'exec-1', 2, 'patch-exec-1'],
+      [2, 'exec-2', 1, 'patch-exec-2'],
+      [3, undefined, 2, 'patch-3'],
+    ]);
+    expect(report.execution.executionId).toBe('exec-1');
+    expect(report.clientToken).toBe('patch-exec-1');
+    expect(report.status).toBe('Failed');
+    expect(report.totals.missing).toBe(first.totals.missing + second.totals.missing);
+    expect(report.instances.map((i) => i.instanceId)).toEqual(['i-1', 'i-2', 'i-3', 'i-4', 'i-5']);
+    expect(report.unreported).toEqual(['i-4', 'i-5']);
+    expect(report.nonCompliant).toEqual(['i-1', 'i-2', 'i-3']);
+    expect(report.stoppedEarly).toBe('stopped');
+  });
+
+  it('is Success only when every batch ran and succeeded', () => {
+    expect(combineReports([first, first]).status).toBe('Success');
+    expect(combineReports([first], [], 'too many errors').status).toBe('Failed');
   });
 });

@@ -22,6 +22,40 @@ describe('templateParameters', () => {
       '{"regionId":"cn-beijing","action":"install","targets":{"Type":"ResourceIds","ResourceIds":["i-a","i-b"],"RegionId":"cn-beijing"},"rebootIfNeed":false,"whetherCreateSnapshot":true,"retentionDays":30}',
     );
   });
+
+  it('targets tags instead of IDs when the plan has tags', () => {
+    const p = templateParameters({
+      region: 'cn-hangzhou',
+      action: 'scan',
+      instanceIds: ['i-a'],
+      tags: [
+        { key: 'env', value: 'prod' },
+        { key: 'role', value: 'web' },
+      ],
+    });
+    expect(p.targets).toEqual({
+      Type: 'Tags',
+      Tags: [
+        { Key: 'env', Value: 'prod' },
+        { Key: 'role', Value: 'web' },
+      ],
+      RegionId: 'cn-hangzhou',
+    });
+  });
+
+  it('sends rateControl with MaxErrors as a number or a percentage string', () => {
+    const plan = { region: 'cn-hangzhou', action: 'scan' as const, instanceIds: ['i-a'] };
+    expect(templateParameters({ ...plan, rateControl: { maxConcurrency: 5, maxErrors: { count: 2 } } }).rateControl).toEqual({
+      Mode: 'Concurrency',
+      Concurrency: 5,
+      MaxErrors: 2,
+    });
+    expect(templateParameters({ ...plan, rateControl: { maxConcurrency: 10, maxErrors: { percent: 10 } } }).rateControl).toEqual({
+      Mode: 'Concurrency',
+      Concurrency: 10,
+      MaxErrors: '10%',
+    });
+  });
 });
 
 describe('toCloudError', () => {

@@ -29,7 +29,7 @@ export const projectWorkflows = (): YamlFile[] => yamlFilesIn('.github/workflows
 export const exampleWorkflows = (): YamlFile[] => yamlFilesIn('examples');
 
 /**
- * The complete workflows shown in README.md (fenced yaml blocks with a top-level `jobs:`), named by the line
+ * The complete workflows shown in README.md (fenced yaml blocks with top-level `on:` and `jobs:`), named by the line
  * where each block starts; fragments such as a single step are left out.
  */
 export function readmeWorkflows(): YamlFile[] {
@@ -40,7 +40,7 @@ export function readmeWorkflows(): YamlFile[] {
     const end = lines.findIndex((line, n) => n > i && line.trim() === '```');
     if (end < 0) break;
     const text = `${lines.slice(i + 1, end).join('\n')}\n`;
-    if (/^jobs:/m.test(text)) blocks.push({ path: `README.md:${i + 2}`, text });
+    if (/^on:/m.test(text) && /^jobs:/m.test(text)) blocks.push({ path: `README.md:${i + 2}`, text });
     i = end;
   }
   return blocks;

@@ -85,6 +85,7 @@ inputs:
   region: { description: r, required: true }
   action: { description: a, required: true }
   fail-on-missing: { description: f, default: 'false' }
+  approval-environment: { description: e }
 `);
 
   const findings = (text: string): string[] => checkWorkflow('w.yml', text, meta).map((f) => `${f.line}: ${f.message}`);
@@ -138,6 +139,7 @@ jobs:
       '13: job install: input regoin does not exist in action.yml',
       '10: job install: required input region is missing',
       '10: job install may install patches: give it an environment: whose required reviewers approve the run',
+      "10: job install may install patches: set approval-environment to the job's environment",
       '16: job reuse has no permissions and neither has the workflow',
       '16: octo-org/workflows/.github/workflows/x.yml@main: pin third-party actions to a full 40-character commit SHA (add the version as a comment)',
     ]);
@@ -165,9 +167,16 @@ jobs:
           region: cn-hangzhou
           action: ${action}
 `;
-    expect(findings(job('environment: production', 'install'))).toEqual([]);
-    expect(findings(job('environment: production', '${{ inputs.action }}'))).toEqual([]);
-    expect(findings(job('', '${{ inputs.action }}'))).toHaveLength(1);
+    const approved = (action: string): string => `${action}\n          approval-environment: production`;
+    expect(findings(job('environment: production', approved('install')))).toEqual([]);
+    expect(findings(job('environment: { name: production }', approved('${{ inputs.action }}')))).toEqual([]);
+    expect(findings(job('environment: staging', approved('install')))).toEqual([
+      "14: job patch: approval-environment production is not the job's environment staging",
+    ]);
+    expect(findings(job('environment: production', 'install'))).toEqual([
+      "10: job patch may install patches: set approval-environment to the job's environment",
+    ]);
+    expect(findings(job('', approved('${{ inputs.action }}')))).toHaveLength(1);
     expect(findings(job('', 'scan'))).toEqual([]);
   });
 

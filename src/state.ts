@@ -1,0 +1,36 @@
+import * as core from '@actions/core';
+import { State } from './constants.js';
+
+/**
+ * Every core.saveState / core.getState call, in one place. The main step saves; the runner hands the values to the
+ * post step as STATE_<name> variables, which is also how the post step knows it is the post step.
+ */
+
+export function markMainStep(): void {
+  core.saveState(State.IsPost, 'true');
+}
+
+export function isPostStep(): boolean {
+  return core.getState(State.IsPost) === 'true';
+}
+
+/** A new execution is running: the post step must look after it until the main step settles it (batches run one by one). */
+export function saveExecutionId(executionId: string): void {
+  core.saveState(State.ExecutionId, executionId);
+  core.saveState(State.Settled, 'false');
+}
+
+/** The main step is done with the execution: it ended, was cancelled, or was left running on purpose. */
+export function markSettled(): void {
+  core.saveState(State.Settled, 'true');
+}
+
+export interface PostState {
+  /** '' when the main step started none. */
+  executionId: string;
+  settled: boolean;
+}
+
+export function readPostState(): PostState {
+  return { executionId: core.getState(State.ExecutionId), settled: core.getState(State.Settled) === 'true' };
+}

@@ -1,0 +1,345 @@
+import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Emulator } from '../emulator/index.js';
+import type { Route } from '../fakes/github.js';
+import { errorsOf, type RunResult } from './harness.js';
+import { APPROVAL, approvedWorld, type ApprovalWorld, runAgainst, sampleEmulator } from './fixtures.js';
+
+let emulator: Emulator;
+let world: ApprovalWorld | undefined;
+beforeEach(async () => {
+  emulator = await sampleEmulator();
+});
+afterEach(async () => {
+  await Promise.all([emulator.close(), world?.close()]);
+  world = undefined;
+});
+
+async function install(w: ApprovalWorld, inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<RunResult> {
+  world = w;
+  return runAgainst(emulator, { action: 'install', ...inputs }, { approval: w, env });
+}
+
+/** The run failed before anything was started, with a message containing each of `parts`. */
+function expectRefused(result: RunResult, ...parts: string[]): string {
+  expect(emulator.startExecutionCalls(), result.stdout).toHaveLength(0);
+  expect(emulator.requests).toHaveLength(0);
+  expect(result.code).toBe(1);
+  const errors = errorsOf(result).join('\n');
+  expect(errors).toContain('No install: ');
+  // Annotations escape newlines as %0A; the YAML advice is multi-line.
+  const message = errors.replace(/%0A/g, '\n');
+  for (const part of parts) expect(message).toContain(part);
+  expect(result.summary).toBe('');
+  return message;
+}
+
+const NO_OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' };
+const PERMISSIONS = ['permissions:', 'actions: read', 'checks: read', 'id-token: write'];
+
+describe('install with an approval', () => {
+  it('runs, shows each check in the log and the approval in the summary, and sets approved-by', async () => {
+    const w = await approvedWorld();
+    const result = await install(w);
+    expect(result.code, result.stdout).toBe(0);
+    expect(emulator.startExecutionCalls()).toHaveLength(1);
+
+    const log = result.stdout;
+    const checks = [
+      `✓ Environment '${APPROVAL.environment}'`,
+      `✓ Run ${APPROVAL.runId} was approved`,
+      `✓ This job runs in '${APPROVAL.environment}'`,
+    ];
+    const at = checks.map((c) => log.indexOf(c));
+    expect(
+      at.every((i) => i >= 0),
+      log,
+    ).toBe(true);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(at[2]).toBeLessThan(log.indexOf('Started execution'));
+
+    expect(result.outputs['approved-by']).toBe(APPROVAL.reviewer);
+    expect(result.summary).toContain('### Approval');
+    expect(result.summary).toContain(`**${APPROVAL.environment}**`);
+    expect(result.summary).toContain(`| @${APPROVAL.reviewer} | Window CHG-1234 &lt;approved&gt; &#124; go |`);
+    const report = JSON.parse(await readFile(result.outputs['report-file'] ?? '', 'utf8')) as { approval: unknown };
+    expect(report.approval).toMatchObject({
+      environment: APPROVAL.environment,
+      reviewers: [{ login: APPROVAL.reviewer, comment: APPROVAL.comment }],
+    });
+
+    expect(w.github.callsOf('environment').map((r) => r.path)).toEqual([
+      `/repos/${w.github.repository}/environments/${APPROVAL.environment}`,
+    ]);
+    expect(w.github.callsOf('approvals').map((r) => r.path)).toEqual([
+      `/repos/${w.github.repository}/actions/runs/${APPROVAL.runId}/approvals`,
+    ]);
+    expect(w.github.requests.every((r) => r.authorization === `token ${w.github.token}`)).toBe(true);
+    // The OIDC claim is preferred: the check run is not needed.
+    expect(w.github.callsOf('check-run')).toHaveLength(0);
+    expect(w.oidc.requests).toEqual([{ audience: 'alibaba-ecs-patch-action:approval-gate', authorized: true }]);
+  });
+
+  it('never prints the OIDC token or the GitHub token except to mask them', async () => {
+    const w = await approvedWorld();
+    const result = await install(w);
+    expect(result.code).toBe(0);
+    const [jwt] = w.oidc.issued;
+    expect(jwt).toBeDefined();
+    const unmasked = result.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n');
+    for (const secret of [jwt ?? '', w.github.token]) {
+      expect(unmasked).not.toContain(secret);
+      expect(result.stderr).not.toContain(secret);
+      expect(result.outputFile).not.toContain(secret);
+      expect(result.summary).not.toContain(secret);
+    }
+  });
+
+  it('runs with the check run when the job has no OIDC token', async () => {
+    const w = await approvedWorld();
+    const result = await install(w, {}, NO_OIDC);
+    expect(result.code, result.stdout).toBe(0);
+    expect(emulator.startExecutionCalls()).toHaveLength(1);
+    expect(w.github.callsOf('check-run').map((r) => r.path)).toEqual([`/repos/${w.github.repository}/check-runs/${APPROVAL.checkRunId}`]);
+    expect(result.stdout).toContain(`the deployment of its check run ${APPROVAL.checkRunId}`);
+  });
+
+  it('retries a transient 5xx and then runs', async () => {
+    const w = await approvedWorld();
+    w.github.failWith('approvals', { status: 502, times: 1 });
+    const result = await install(w);
+    expect(result.code, result.stdout).toBe(0);
+    expect(w.github.callsOf('approvals').map((r) => r.status)).toEqual([502, 200]);
+    expect(emulator.startExecutionCalls()).toHaveLength(1);
+  });
+
+  it('accepts the environment name in another case, as GitHub does', async () => {
+    const w = await approvedWorld();
+    const result = await install(w, { 'approval-environment': 'Production' });
+    expect(result.code, result.stdout).toBe(0);
+  });
+});
+
+describe('install refused', () => {
+  it('when the run has no approval', async () => {
+    const w = await approvedWorld();
+    w.github.setReviews(APPROVAL.runId, []);
+    expectRefused(
+      await install(w),
+      `run ${APPROVAL.runId} has no approval for 'production'`,
+      'environment: production',
+      'bypass',
+      ...PERMISSIONS,
+    );
+  });
+
+  it('when the only review is a rejection', async () => {
+    const w = await approvedWorld();
+    w.github.setReviews(APPROVAL.runId, [{ user: APPROVAL.reviewer, state: 'rejected', environments: ['production'], comment: 'not now' }]);
+    expectRefused(await install(w), `has a rejection for 'production' by @${APPROVAL.reviewer}`, 'not now');
+  });
+
+  it('when a rejection stands beside an approval', async () => {
+    const w = await approvedWorld();
+    w.github.setReviews(APPROVAL.runId, [
+      { user: APPROVAL.reviewer, state: 'approved', environments: ['production'] },
+      { user: 'other-reviewer', state: 'rejected', environments: ['production'] },
+    ]);
+    expectRefused(await install(w), 'has a rejection', '@other-reviewer');
+  });
+
+  it('when the approval is for a different environment', async () => {
+    const w = await approvedWorld();
+    w.github.setReviews(APPROVAL.runId, [{ user: APPROVAL.reviewer, state: 'approved', environments: ['staging'] }]);
+    expectRefused(await install(w), "no approval for 'production'", "approvals for 'staging' only");
+  });
+
+  it('when only a pending review exists', async () => {
+    const w = await approvedWorld();
+    w.github.setReviews(APPROVAL.runId, [{ user: APPROVAL.reviewer, state: 'pending', environments: ['production'] }]);
+    expectRefused(await install(w), "no approval for 'production'");
+  });
+
+  it('when the approver is no longer a required reviewer', async () => {
+    const w = await approvedWorld();
+    w.github.setEnvironment('production', { reviewers: ['someone-else'] });
+    expectRefused(await install(w), `by @${APPROVAL.reviewer}, who is not among its required reviewers now (@someone-else)`);
+  });
+
+  it('when the environment has no required reviewers', async () => {
+    const w = await approvedWorld();
+    w.github.setEnvironment('production', { waitTimer: 30, branchPolicy: true });
+    expectRefused(await install(w), "'production' has no required reviewers", 'Required reviewers', 'public repositories');
+    expect(w.github.callsOf('environment')).toHaveLength(1);
+  });
+
+  it('when the environment does not exist', async () => {
+    const w = await approvedWorld();
+    expectRefused(
+      await install(w, { 'approval-environment': 'prod' }),
+      "the environment 'prod' does not exist",
+      '404',
+      'environment: prod',
+      ...PERMISSIONS,
+    );
+  });
+
+  it.each([
+    ['environment', 'actions: read', {}],
+    ['approvals', 'actions: read', {}],
+    ['check-run', 'checks: read', NO_OIDC],
+  ] as [Route, string, Record<string, string>][])('on a 403 from the %s endpoint, naming %s', async (route, permission, env) => {
+    const w = await approvedWorld();
+    w.github.failWith(route, { status: 403 });
+    const message = expectRefused(await install(w, {}, env), 'returned 403', `needs \`${permission}\``, ...PERMISSIONS);
+    expect(message).toContain('Resource not accessible by integration');
+    expect(w.github.callsOf(route)).toHaveLength(1);
+  });
+
+  it.each([
+    ['approvals', 'actions: read'],
+    ['check-run', 'checks: read'],
+  ] as [Route, string][])('on a 404 from the %s endpoint, naming %s', async (route, permission) => {
+    const w = await approvedWorld();
+    w.github.failWith(route, { status: 404 });
+    expectRefused(await install(w, {}, NO_OIDC), 'returned 404', `needs \`${permission}\``, 'permissions:');
+  });
+
+  it('on a rate limit, without retrying', async () => {
+    const w = await approvedWorld();
+    w.github.failWith('approvals', {
+      status: 403,
+      body: { message: 'API rate limit exceeded' },
+      headers: { 'x-ratelimit-remaining': '0' },
+    });
+    expectRefused(await install(w), 'rate limit');
+    expect(w.github.callsOf('approvals')).toHaveLength(1);
+  });
+
+  it('on a token GitHub does not accept', async () => {
+    const w = await approvedWorld();
+    expectRefused(await install(w, { 'github-token': 'ghs_wrong' }), 'returned 401', 'github-token');
+  });
+
+  it("when the job's OIDC claim names another environment", async () => {
+    const w = await approvedWorld({ oidc: { claims: { environment: 'staging' } } });
+    expectRefused(await install(w), "this job runs in environment 'staging' (its OIDC token's environment claim), not 'production'");
+  });
+
+  it("when the job's OIDC token has no environment claim", async () => {
+    const w = await approvedWorld({ oidc: { claims: {} } });
+    expectRefused(
+      await install(w),
+      "this job runs in no environment (its OIDC token's environment claim names none)",
+      'environment: production',
+    );
+  });
+
+  it('when the OIDC token service refuses', async () => {
+    const w = await approvedWorld();
+    expectRefused(
+      await install(w, {}, { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'not-the-runtime-token' }),
+      "the job's OIDC token could not be read",
+    );
+  });
+
+  it("when the job's check run has another environment or none", async () => {
+    const w = await approvedWorld();
+    w.github.setCheckRun(APPROVAL.checkRunId, { environment: 'staging' });
+    expectRefused(await install(w, {}, NO_OIDC), "runs in environment 'staging' (the deployment of its check run 5001)");
+    await emulator.close();
+    emulator = await sampleEmulator();
+    w.github.setCheckRun(APPROVAL.checkRunId, {});
+    expectRefused(await install(w, {}, NO_OIDC), 'runs in no environment', 'deployment: false');
+  });
+
+  it('when there is neither an OIDC token nor a check run ID, naming both fixes', async () => {
+    const w = await approvedWorld();
+    expectRefused(
+      await install(w, { 'check-run-id': '' }, NO_OIDC),
+      'cannot tell which environment this job runs in',
+      '`id-token: write`',
+      'check-run-id: ${{ job.check_run_id }}',
+      '`checks: read`',
+    );
+    expect(w.github.callsOf('check-run')).toHaveLength(0);
+  });
+
+  it('when the GitHub API keeps failing with 5xx, after a few attempts', async () => {
+    const w = await approvedWorld();
+    w.github.failWith('environment', { status: 503 });
+    expectRefused(await install(w), 'returned 503', 'after 3 attempts', 'failing or unreachable');
+    expect(w.github.callsOf('environment').map((r) => r.status)).toEqual([503, 503, 503]);
+  });
+
+  it('when the GitHub API refuses connections', async () => {
+    const w = await approvedWorld();
+    const closed = await closedPortUrl();
+    expectRefused(await install(w, {}, { GITHUB_API_URL: closed }), 'after 3 attempts', 'failing or unreachable');
+    expect(w.github.requests).toHaveLength(0);
+  });
+});
+
+describe('dry run', () => {
+  it('an install dry run checks the approval too, so a green dry run means the real run will start', async () => {
+    const w = await approvedWorld();
+    w.github.setReviews(APPROVAL.runId, []);
+    expectRefused(await install(w, { 'dry-run': 'true' }), 'has no approval');
+    w.github.setReviews(APPROVAL.runId, [{ user: APPROVAL.reviewer, state: 'approved', environments: [APPROVAL.environment] }]);
+    const result = await runAgainst(emulator, { action: 'install', 'dry-run': 'true' }, { approval: w });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.stdout).toContain(`✓ Run ${APPROVAL.runId} was approved`);
+    expect(emulator.startExecutionCalls()).toHaveLength(0);
+  });
+});
+
+describe('inputs', () => {
+  it('install without approval-environment is an input error before any request', async () => {
+    const w = await approvedWorld();
+    const result = await install(w, { 'approval-environment': '' });
+    expect(result.code).toBe(1);
+    expect(errorsOf(result)[0]).toContain("Input 'approval-environment': is required with install");
+    expect(emulator.requests).toHaveLength(0);
+    expect(w.github.requests).toHaveLength(0);
+    expect(w.oidc.requests).toHaveLength(0);
+  });
+
+  it('a check-run-id that is not a number is an input error before any request', async () => {
+    const w = await approvedWorld();
+    const result = await install(w, { 'check-run-id': 'abc' });
+    expect(errorsOf(result)[0]).toContain("Input 'check-run-id'");
+    expect(w.github.requests).toHaveLength(0);
+  });
+});
+
+describe('scan', () => {
+  it('needs no approval and asks GitHub nothing', async () => {
+    const w = await approvedWorld();
+    w.github.setReviews(APPROVAL.runId, []);
+    const result = await runAgainst(
+      emulator,
+      { action: 'scan', 'approval-environment': '' },
+      { env: { GITHUB_API_URL: w.github.url, ...w.oidc.env } },
+    );
+    world = w;
+    expect(result.code, result.stdout).toBe(0);
+    expect(emulator.startExecutionCalls()).toHaveLength(1);
+    expect(w.github.requests).toHaveLength(0);
+    expect(w.oidc.requests).toHaveLength(0);
+    expect(result.outputs['approved-by']).toBe('');
+    expect(result.summary).not.toContain('### Approval');
+  });
+});
+
+/** A URL on which nothing listens. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return `http://127.0.0.1:${port}`;
+}
