@@ -1,7 +1,8 @@
 /**
  * `npm run docs:screenshot`: renders the scan summary of docs/summary-example.md (written by `npm run docs:summary`)
  * the way a job summary page lays it out, and takes a PNG of it with headless Chromium (Debian: apt-get install
- * chromium). Output: docs/summary-example.png, the picture in the README. Not part of npm test: it needs a browser.
+ * chromium, and fonts-noto-color-emoji and fonts-noto-cjk for the emoji and the Chinese OS names). Output:
+ * docs/summary-example.png, the picture in the README. Not part of npm test: it needs a browser.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,8 +42,8 @@ const html = `<!doctype html><html><head><meta charset="utf-8"><style>${css}</st
 const dir = mkdtempSync(join(tmpdir(), 'summary-shot-'));
 const page = join(dir, 'summary.html');
 writeFileSync(page, html);
-const width = Number(process.env.SHOT_WIDTH ?? 1100);
-const height = Number(process.env.SHOT_HEIGHT ?? 940);
+const width = Number(process.env.SHOT_WIDTH ?? 1500);
+const height = Number(process.env.SHOT_HEIGHT ?? 1100);
 execFileSync(
   browser,
   [
