@@ -1,9 +1,6 @@
 import type Credential from '@alicloud/credentials';
-import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
-import * as $dara from '@darabonba/typescript';
-import { CloudError, toCloudError } from '../cloud-error.js';
 import { defaultEcsEndpoint, type Endpoint } from '../endpoint.js';
-import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from '../timeouts.js';
+import { type Body, createRpcCaller } from '../rpc.js';
 import type { AgentStatus, EcsApi, InstanceInfo, SnapshotInfo, TagFilter } from './types.js';
 
 /**
@@ -24,46 +21,10 @@ export interface EcsClientOptions {
 const VERSION = '2014-05-26';
 const BATCH = 100;
 
-type Body = Record<string, unknown>;
-
 export function createEcsClient(options: EcsClientOptions): EcsApi {
   const region = options.region;
   const endpoint = options.endpoint ?? defaultEcsEndpoint(region);
-  const client = new OpenApi(
-    new $OpenApiUtil.Config({
-      credential: options.credential,
-      endpoint: endpoint.host,
-      protocol: endpoint.protocol,
-      regionId: region,
-      readTimeout: options.readTimeoutMs ?? READ_TIMEOUT_MS,
-      connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
-    }),
-  );
-
-  async function call(action: string, query: Record<string, unknown>): Promise<Body> {
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: VERSION,
-      protocol: 'HTTPS',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
-    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ RegionId: region, ...query }) });
-    let result: { body?: unknown };
-    try {
-      result = await client.callApi(params, request, new $dara.RuntimeOptions({}));
-    } catch (err) {
-      throw toCloudError(action, err);
-    }
-    if (typeof result.body !== 'object' || result.body === null || Array.isArray(result.body)) {
-      throw new CloudError(action, 'MalformedResponse', 'the response body is not a JSON object');
-    }
-    return result.body as Body;
-  }
+  const call = createRpcCaller({ ...options, endpoint, version: VERSION });
 
   /** Every page of DescribeInstances for these filters. */
   async function describe(filters: Record<string, unknown>): Promise<InstanceInfo[]> {

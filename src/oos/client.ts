@@ -1,10 +1,8 @@
-import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import type Credential from '@alicloud/credentials';
-import * as $dara from '@darabonba/typescript';
 import { TEMPLATE_NAME } from '../constants.js';
 import type { Endpoint } from '../endpoint.js';
-import { CloudError, toCloudError } from '../cloud-error.js';
-import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from '../timeouts.js';
+import { CloudError } from '../cloud-error.js';
+import { type Body, createRpcCaller } from '../rpc.js';
 import { templateParameters } from './template.js';
 import type {
   ChildExecution,
@@ -35,47 +33,8 @@ const PATCH_STATE_BATCH = 100;
 /** The largest page the list operations take (ListTaskExecutions 20..100, ListExecutions 10..100). */
 const PAGE = 100;
 
-type Body = Record<string, unknown>;
-
 export function createOosClient(options: OosClientOptions): OosApi {
-  const client = new OpenApi(
-    new $OpenApiUtil.Config({
-      credential: options.credential,
-      endpoint: options.endpoint.host,
-      protocol: options.endpoint.protocol,
-      regionId: options.region,
-      readTimeout: options.readTimeoutMs ?? READ_TIMEOUT_MS,
-      connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
-    }),
-  );
-  const region = options.region;
-  const runtime = new $dara.RuntimeOptions({
-    readTimeout: options.readTimeoutMs ?? READ_TIMEOUT_MS,
-    connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
-  });
-
-  async function call(action: string, query: Record<string, unknown>): Promise<Body> {
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: VERSION,
-      protocol: 'HTTPS',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      // Read as text and parsed here: with 'json' the SDK's JSON.parse error loses the response's request ID.
-      bodyType: 'string',
-    });
-    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ RegionId: region, ...query }) });
-    let result: { body?: unknown; headers?: Record<string, string> };
-    try {
-      result = await client.callApi(params, request, runtime);
-    } catch (err) {
-      throw toCloudError(action, err);
-    }
-    return parseBody(action, result);
-  }
+  const call = createRpcCaller({ ...options, version: VERSION });
 
   return {
     async startExecution({ plan, clientToken }: StartRequest): Promise<Execution> {
@@ -304,23 +263,6 @@ function toPatchState(body: Body, raw: unknown): InstancePatchState {
     if (typeof v === 'string' && v !== '') state[key] = v;
   }
   return state;
-}
-
-/** A JSON object, or a CloudError naming the request (from the body, else the x-acs-request-id header). */
-function parseBody(operation: string, result: { body?: unknown; headers?: Record<string, string> }): Body {
-  const headerId = result.headers?.['x-acs-request-id'] || undefined;
-  let parsed: unknown;
-  try {
-    parsed = typeof result.body === 'string' ? JSON.parse(result.body) : result.body;
-  } catch {
-    throw new CloudError(operation, 'InvalidResponseBody', 'the response body is not JSON', undefined, headerId);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new CloudError(operation, 'MalformedResponse', 'unexpected response: the body is not a JSON object', undefined, headerId);
-  }
-  const body = parsed as Body;
-  if (headerId && typeof body.RequestId !== 'string') body.RequestId = headerId;
-  return body;
 }
 
 function requestIdOf(body: Body): string | undefined {
