@@ -1,34 +1,40 @@
 import * as core from '@actions/core';
 import type Credential from '@alicloud/credentials';
-import { type JobCancellation, watchJobCancellation } from './abort.js';
-import { type Batch, planBatches, reportBatches, runBatches } from './batches.js';
+import { type JobCancellation, watchJobCancellation } from './runner/job-cancellation.js';
+import { type Batch, planBatches, reportBatches, runBatches } from './execution/batches.js';
 import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
-import { systemClock } from './clock.js';
-import { MAX_INSTANCES_PER_EXECUTION } from './constants.js';
-import { createEcsClient, type EcsClientOptions } from './ecs/client.js';
-import type { EcsApi } from './ecs/types.js';
-import { connectOos, retryContext } from './connect.js';
-import { ActionError } from './errors.js';
-import { collectDetails, DEFAULT_DETAIL_LIMITS, type DetailLimits, type ExecutionDetails, remainingLimits } from './details.js';
-import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, NotStartedError, runExecution } from './execution.js';
-import { explain, type SignInContext } from './explain.js';
-import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs.js';
-import type { OosApi } from './oos/types.js';
-import { maxErrorsValue } from './oos/template.js';
-import type { PlanReport } from './plan.js';
-import { renderPlanSummary } from './plan-summary.js';
-import { commentOnPr } from './pr-comment.js';
-import { planRun } from './preflight-phase.js';
-import { publishNotStarted, publishPlan, publishReport } from './publish.js';
-import type { PatchReport } from './report.js';
-import { secrets } from './secrets.js';
-import { retrying } from './retry.js';
-import { protectSecrets, signIn, SignInError } from './sign-in.js';
-import { markMainStep } from './state.js';
-import { renderSummary } from './summary.js';
-import { describeTags, readInstanceIdsFile, resolveTags } from './targets.js';
-import { verdict } from './verdict.js';
+import { systemClock } from './lib/clock.js';
+import { createEcsClient, type EcsClientOptions } from './alibaba/ecs/client.js';
+import type { EcsApi } from './alibaba/ecs/types.js';
+import { connectOos, retryContext } from './alibaba/connect.js';
+import { ActionError } from './lib/errors.js';
+import { collectDetails, DEFAULT_DETAIL_LIMITS, type DetailLimits, type ExecutionDetails, remainingLimits } from './execution/details.js';
+import {
+  type ExecutionContext,
+  type ExecutionOutcome,
+  type ExecutionRequest,
+  NotStartedError,
+  runExecution,
+} from './execution/run-execution.js';
+import { explain, type SignInContext } from './sign-in/explain.js';
+import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs/parse.js';
+import type { OosApi } from './alibaba/oos/types.js';
+import { MAX_INSTANCES_PER_EXECUTION, maxErrorsValue } from './alibaba/oos/template.js';
+import type { PlanReport } from './preflight/plan.js';
+import { renderPlanSummary } from './summary/plan-summary.js';
+import { commentOnPr } from './pr-comment/pr-comment.js';
+import { planRun } from './preflight/phase.js';
+import { publishNotStarted, publishPlan, publishReport } from './runner/publish.js';
+import type { PatchReport } from './report/build.js';
+import { secrets } from './runner/secrets.js';
+import { retrying } from './alibaba/retry.js';
+import { protectSecrets, signIn, SignInError } from './sign-in/sign-in.js';
+import { markMainStep } from './runner/step-state.js';
+import { renderSummary } from './summary/run-summary.js';
+import { readInstanceIdsFile } from './inputs/instance-ids-file.js';
+import { describeTags, resolveTags } from './preflight/tags.js';
+import { verdict } from './report/verdict.js';
 
 /** The action, phase by phase. The only caller of setFailed. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {

@@ -1,16 +1,16 @@
 import * as core from '@actions/core';
-import { cancelExecution } from './cancel.js';
-import { systemClock } from './clock.js';
-import { connectOos, retryContext } from './connect.js';
-import { Inputs } from './constants.js';
-import { explain } from './explain.js';
-import { parseInputs } from './inputs.js';
-import { isTerminal } from './oos/types.js';
-import { consoleUrl } from './report.js';
-import { secrets } from './secrets.js';
-import { protectSecrets, signIn, SignInError } from './sign-in.js';
-import { readPostState } from './state.js';
-import { renderCleanup } from './summary.js';
+import { cancelExecution } from './execution/cancel-execution.js';
+import { systemClock } from './lib/clock.js';
+import { connectOos, retryContext } from './alibaba/connect.js';
+import { Inputs } from './inputs/names.js';
+import { explain } from './sign-in/explain.js';
+import { parseInputs } from './inputs/parse.js';
+import { isTerminal } from './alibaba/oos/types.js';
+import { consoleUrl } from './report/build.js';
+import { secrets } from './runner/secrets.js';
+import { protectSecrets, signIn, SignInError } from './sign-in/sign-in.js';
+import { readPostState } from './runner/step-state.js';
+import { renderCleanup } from './summary/run-summary.js';
 
 /** The post step's whole budget: it runs after a cancelled job too, and must not hang the job's teardown. */
 export const POST_BUDGET_MS = 20_000;

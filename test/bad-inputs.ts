@@ -3,7 +3,7 @@
  * that make the row reach it. Shared by the in-process table (test/unit/bad-inputs.test.ts, every row) and the
  * end-to-end one against dist/ (test/e2e/bad-inputs.test.ts, the rows marked e2e).
  */
-import { MAX_TARGET_INSTANCES } from '../src/constants.js';
+import { MAX_TARGET_INSTANCES } from '../src/inputs/names.js';
 
 export interface BadInput {
   input: string;

@@ -1,5 +1,5 @@
-import { ActionError } from '../errors.js';
-import type { Settings } from '../inputs.js';
+import { ActionError } from '../lib/errors.js';
+import type { Settings } from '../inputs/parse.js';
 import { sameEnvironment } from './decide.js';
 import type { ApprovalRecord, Decision } from './types.js';
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { ActionError } from '../errors.js';
-import type { ApprovalSettings, Settings } from '../inputs.js';
-import { secrets } from '../secrets.js';
+import { ActionError } from '../lib/errors.js';
+import type { ApprovalSettings, Settings } from '../inputs/parse.js';
+import { secrets } from '../runner/secrets.js';
 import { type Clearance, clearInstall, clearScan } from './clearance.js';
 import { decide } from './decide.js';
 import { type ApprovalSource, createApprovalSource } from './github.js';

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
-import { secrets } from '../secrets.js';
-import { APPROVAL_AUDIENCE, jobEnvironmentFromJwt } from './oidc.js';
+import { secrets } from '../runner/secrets.js';
+import { APPROVAL_AUDIENCE, jobEnvironmentFromJwt } from './job-token.js';
 import type { EnvironmentInfo, JobEnvironment, Lookup, Problem, Reviewer, RunReview } from './types.js';
 
 /** The facts the gate reads, each as a Lookup: these never throw. The only module that knows GitHub wire names. */

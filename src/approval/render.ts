@@ -1,4 +1,4 @@
-import { escapeCell as esc, table } from '../markdown.js';
+import { escapeCell as esc, table } from '../summary/markdown.js';
 import type { ApprovalRecord } from './types.js';
 
 /** A comment longer than this is cut: the section is a fixed part of the size-budgeted summary. */

@@ -6,11 +6,11 @@
  * outputs were written. It ends with a tally computed from what the scenarios saw.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { toCredential } from '../../src/credentials.js';
-import { parseInputs } from '../../src/inputs.js';
-import { createOosClient } from '../../src/oos/client.js';
-import { READ_TIMEOUT_MS } from '../../src/timeouts.js';
-import { clientToken } from '../../src/token.js';
+import { toCredential } from '../../src/sign-in/method.js';
+import { parseInputs } from '../../src/inputs/parse.js';
+import { createOosClient } from '../../src/alibaba/oos/client.js';
+import { READ_TIMEOUT_MS } from '../../src/alibaba/timeouts.js';
+import { clientToken } from '../../src/execution/client-token.js';
 import { DEFAULT_CREDENTIALS, type Emulator, installResult, sampleFleet } from '../emulator/index.js';
 import { type FaultPlan, faultPlan, garble, loseResponse, reset, rewrite, serverError, slow, throttle } from '../emulator/faults.js';
 import { errorsOf, type RunResult } from './harness.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type Clearance, clearInstall, clearScan, clearedPlan } from '../../../src/approval/clearance.js';
 import { decide } from '../../../src/approval/decide.js';
 import type { ApprovalFacts, Decision } from '../../../src/approval/types.js';
-import type { Settings } from '../../../src/inputs.js';
+import type { Settings } from '../../../src/inputs/parse.js';
 
 const scan: Settings = {
   region: 'cn-hangzhou',

@@ -1,0 +1,195 @@
+import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
+import { type ExecutionOutcome, type ExecutionRequest, NotStartedError } from './run-execution.js';
+import { DEFAULT_RATE_CONTROL, type Settings } from '../inputs/parse.js';
+import type { MaxErrors, PatchPlan } from '../alibaba/oos/types.js';
+import { buildReport, combineReports, type NotStartedBatch, type PatchReport, type ReportInput } from '../report/build.js';
+import { clientToken, type TokenBatch } from './client-token.js';
+
+/**
+ * A run of more than 1000 instances (the OOS loop limit) is split into batches of at most 1000, each its own
+ * execution with its own ClientToken, run one after another so that max-concurrency still means what it says.
+ * This module is the layer around the single-execution flow (execution.ts): it plans the batches, runs them in
+ * turn and decides, between two batches, whether to go on.
+ */
+export interface Batch extends TokenBatch {
+  /** The execution targets the run's tags instead of listing IDs (one batch of at most 1000 tagged instances). */
+  byTags: boolean;
+  /** The instances this batch covers and reports on (also when it targets by tags). */
+  covers: readonly string[];
+  clientToken: string;
+}
+
+/** How one batch went; `outcome` is absent for a batch that was not started. */
+export interface BatchOutcome {
+  batch: Batch;
+  outcome?: ExecutionOutcome;
+}
+
+export interface BatchRun {
+  batches: BatchOutcome[];
+  /** Why the later batches were not started, when they were not. */
+  stoppedEarly?: string;
+}
+
+export type SettingsForBatches = Pick<
+  Settings,
+  'region' | 'action' | 'instanceIds' | 'tags' | 'install' | 'rateControl' | 'waitTimeoutMinutes' | 'pollIntervalSeconds'
+>;
+
+/**
+ * Splits the targets (the instances pre-flight let through, in the order given) into batches. Tags stay tags
+ * while they fit one execution and pre-flight left none of the tagged instances out; otherwise the IDs are listed.
+ */
+export function planBatches(
+  runId: string,
+  settings: SettingsForBatches,
+  targets: readonly string[] = settings.instanceIds,
+  size = MAX_INSTANCES_PER_EXECUTION,
+): Batch[] {
+  const ids = targets;
+  const count = Math.max(1, Math.ceil(ids.length / size));
+  const byTags = settings.tags !== undefined && count === 1 && targets.length === settings.instanceIds.length;
+  return Array.from({ length: count }, (_, i) => {
+    const covers = ids.slice(i * size, (i + 1) * size);
+    const token: TokenBatch = { index: i + 1, count, instanceIds: byTags ? [] : covers };
+    return { ...token, byTags, covers, clientToken: clientToken(runId, settings, token) };
+  });
+}
+
+/**
+ * How many failed instances the run tolerates after `instancesRun` instances have run: a count is a budget for
+ * the whole run; a percentage applies to the instances run so far.
+ */
+export function errorAllowance(maxErrors: MaxErrors, instancesRun: number): number {
+  return 'percent' in maxErrors ? Math.floor((maxErrors.percent * instancesRun) / 100) : maxErrors.count;
+}
+
+/** The template plan of one batch. A count of max errors becomes what is left of the run's budget. */
+export function batchPlan(settings: SettingsForBatches, batch: Batch, errorsSoFar: number): PatchPlan {
+  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
+  const maxErrors: MaxErrors = 'percent' in rate.maxErrors ? rate.maxErrors : { count: Math.max(0, rate.maxErrors.count - errorsSoFar) };
+  const plan: PatchPlan = {
+    region: settings.region,
+    action: settings.action,
+    instanceIds: [...batch.covers],
+    rateControl: { maxConcurrency: rate.maxConcurrency, maxErrors },
+  };
+  if (batch.byTags && settings.tags) plan.tags = settings.tags;
+  if (settings.install) plan.install = settings.install;
+  return plan;
+}
+
+/** Failed instances of a finished batch: the execution's Counters, else none for a Success; undefined if unknown. */
+export function batchErrors(outcome: ExecutionOutcome): number | undefined {
+  const e = outcome.execution;
+  if (e.counters) return e.counters.failed;
+  return e.status === 'Success' ? 0 : undefined;
+}
+
+export interface BatchDeps {
+  /** The settings a batch of these instances may start with (main: the approval clearance's clearedPlan). */
+  clear: (instanceIds: readonly string[]) => SettingsForBatches;
+  /** The single-execution flow (execution.ts runExecution bound to a client and a clock). */
+  runExecution: (request: ExecutionRequest) => Promise<ExecutionOutcome>;
+  now: () => number;
+  log: (message: string) => void;
+}
+
+/**
+ * Runs the batches one after another. Between two batches it goes on only when the last one ended Success and
+ * the failed instances so far (summed over the batches' Counters) are within max-errors; otherwise the rest are
+ * not started. The wait timeout covers the whole run.
+ */
+export async function runBatches(batches: readonly Batch[], settings: SettingsForBatches, deps: BatchDeps): Promise<BatchRun> {
+  const deadline = deps.now() + settings.waitTimeoutMinutes * 60_000;
+  const done: BatchOutcome[] = [];
+  let errors = 0;
+  let instancesRun = 0;
+  for (const batch of batches) {
+    const stop = done.length > 0 ? stopReason(done.at(-1)?.outcome, errors, instancesRun, settings) : undefined;
+    if (stop !== undefined) {
+      deps.log(`Not starting batches ${batch.index} to ${batch.count}: ${stop}`);
+      return { batches: [...done, ...batches.slice(done.length).map((b) => ({ batch: b }))], stoppedEarly: stop };
+    }
+    if (batch.count > 1) {
+      deps.log(`Batch ${batch.index} of ${batch.count}: ${batch.covers.length} instances, ClientToken ${batch.clientToken}`);
+    }
+    let outcome: ExecutionOutcome;
+    try {
+      outcome = await deps.runExecution({
+        plan: batchPlan(deps.clear(batch.covers), batch, errors),
+        clientToken: batch.clientToken,
+        instanceIds: batch.covers,
+        timeoutMs: Math.max(0, deadline - deps.now()),
+        maxIntervalMs: settings.pollIntervalSeconds * 1000,
+      });
+    } catch (err) {
+      // The first batch not starting is the run not starting (the caller reports the plan); a later one ends the run here.
+      if (!(err instanceof NotStartedError) || done.length === 0) throw err;
+      deps.log(`Batch ${batch.index} of ${batch.count} did not start: ${err.message}`);
+      return { batches: [...done, ...batches.slice(done.length).map((b) => ({ batch: b }))], stoppedEarly: err.message };
+    }
+    done.push({ batch, outcome });
+    errors += batchErrors(outcome) ?? 0;
+    instancesRun += batch.covers.length;
+  }
+  return { batches: done };
+}
+
+function stopReason(
+  last: ExecutionOutcome | undefined,
+  errors: number,
+  instancesRun: number,
+  settings: SettingsForBatches,
+): string | undefined {
+  if (!last) return undefined;
+  const e = last.execution;
+  // Stopped waiting (cancelled job, deadline, unreadable status) or unreadable patch states: nothing more starts.
+  if (last.problem !== undefined && !last.timedOut) {
+    if (last.stop?.reason === 'cancelled') return 'the job was cancelled.';
+    return `the ${last.stop ? 'status' : 'patch states'} of execution ${e.executionId} could not be read.`;
+  }
+  if (last.timedOut)
+    return `wait-timeout-minutes (${settings.waitTimeoutMinutes}) ran out while execution ${e.executionId} was ${e.status}.`;
+  const allowed = errorAllowance((settings.rateControl ?? DEFAULT_RATE_CONTROL).maxErrors, instancesRun);
+  if (errors > allowed) {
+    return `${errors} instance(s) failed so far, more than max-errors allows (${allowed} of the ${instancesRun} run).`;
+  }
+  if (e.status !== 'Success') return `execution ${e.executionId} ended ${e.status}.`;
+  return undefined;
+}
+
+/** What every batch's report shares: the pre-flight of the whole run, the approval of an install. */
+export type ReportExtras = Pick<ReportInput, 'preflight' | 'approval'>;
+
+/** One report for the whole run: every batch's execution and patch states, and the batches not started. */
+export function reportBatches(settings: SettingsForBatches, run: BatchRun, extras: ReportExtras = {}): PatchReport {
+  const started: PatchReport[] = [];
+  const notStarted: NotStartedBatch[] = [];
+  for (const { batch, outcome } of run.batches) {
+    if (!outcome) {
+      notStarted.push({ clientToken: batch.clientToken, instanceIds: batch.covers });
+      continue;
+    }
+    started.push(
+      buildReport({
+        action: settings.action,
+        region: settings.region,
+        clientToken: batch.clientToken,
+        ...(settings.install ? { install: settings.install } : {}),
+        ...(settings.tags ? { tags: settings.tags } : {}),
+        rateControl: settings.rateControl ?? DEFAULT_RATE_CONTROL,
+        instanceIds: batch.covers,
+        execution: outcome.execution,
+        states: outcome.states,
+        timedOut: outcome.timedOut,
+        ...(outcome.details ? { details: [outcome.details] } : {}),
+        ...extras,
+      }),
+    );
+  }
+  const report = combineReports(started, notStarted, run.stoppedEarly);
+  const problem = run.batches.find((b) => b.outcome?.problem !== undefined)?.outcome?.problem;
+  if (problem !== undefined) report.problem = problem;
+  return report;
+}

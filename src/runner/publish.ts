@@ -1,0 +1,52 @@
+import * as core from '@actions/core';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { failureAnnotations } from '../report/annotations.js';
+import { writeJsonFile } from './json-file.js';
+import { notStartedOutputs, planOutputs, reportOutputs } from '../report/outputs.js';
+import type { PlanReport } from '../preflight/plan.js';
+import { renderPlanSummary } from '../summary/plan-summary.js';
+import type { PatchReport } from '../report/build.js';
+import { renderNotStarted, renderSummary } from '../summary/run-summary.js';
+
+/** Writes the report file, sets every output and writes the job summary. Returns the report file's path. */
+export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv): Promise<string> {
+  const file = await writeReportFile(env, `patch-report-${report.execution.executionId}.json`, report);
+  for (const [name, value] of Object.entries(reportOutputs(report, file))) core.setOutput(name, value);
+  for (const a of failureAnnotations(report)) core.error(a.message, { title: a.title });
+  await writeSummary(renderSummary(report), env);
+  return file;
+}
+
+/** The same for a run that stopped before StartExecution (dry run, or pre-flight blocking it). */
+export async function publishPlan(plan: PlanReport, env: NodeJS.ProcessEnv): Promise<string> {
+  const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, plan);
+  for (const [name, value] of Object.entries(planOutputs(plan, file))) core.setOutput(name, value);
+  await writeSummary(renderPlanSummary(plan), env);
+  return file;
+}
+
+/** The same when StartExecution gave back no execution: the plan, and why nothing is known to have started. */
+export async function publishNotStarted(plan: PlanReport, problem: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, { ...plan, problem });
+  for (const [name, value] of Object.entries(notStartedOutputs(plan, file))) core.setOutput(name, value);
+  await writeSummary(renderNotStarted(plan, problem), env);
+  return file;
+}
+
+async function writeReportFile(env: NodeJS.ProcessEnv, name: string, content: unknown): Promise<string> {
+  const dir = env.RUNNER_TEMP || tmpdir();
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, name);
+  await writeJsonFile(file, content);
+  return file;
+}
+
+async function writeSummary(markdown: string, env: NodeJS.ProcessEnv): Promise<void> {
+  if (env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(markdown).write();
+  } else {
+    core.info('GITHUB_STEP_SUMMARY is not set: no job summary written.');
+  }
+}

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import {
+  batchPlan,
+  errorAllowance,
+  planBatches,
+  reportBatches,
+  runBatches,
+  type SettingsForBatches,
+} from '../../../src/execution/batches.js';
+import type { ExecutionOutcome, ExecutionRequest } from '../../../src/execution/run-execution.js';
+import type { MaxErrors } from '../../../src/alibaba/oos/types.js';
+import { clientToken } from '../../../src/execution/client-token.js';
+
+const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(5, '0')}`);
+
+function settings(n: number, maxErrors: MaxErrors = { count: 0 }): SettingsForBatches {
+  return {
+    region: 'cn-hangzhou',
+    action: 'scan',
+    instanceIds: ids(n),
+    rateControl: { maxConcurrency: 10, maxErrors },
+    waitTimeoutMinutes: 60,
+    pollIntervalSeconds: 10,
+  };
+}
+
+describe('planBatches', () => {
+  it('splits 2,500 instances into three batches of at most 1000, in order, each with its own token', () => {
+    const s = settings(2500);
+    const batches = planBatches('42', s);
+    expect(batches.map((b) => b.covers.length)).toEqual([1000, 1000, 500]);
+    expect(batches.flatMap((b) => b.covers)).toEqual(s.instanceIds);
+    for (const b of batches) {
+      expect(b.clientToken).toBe(clientToken('42', s, { index: b.index, count: 3, instanceIds: b.covers }));
+    }
+    expect(new Set(batches.map((b) => b.clientToken)).size).toBe(3);
+  });
+
+  it('keeps the documented token for a single batch', () => {
+    const s = settings(1000);
+    const [only, ...rest] = planBatches('42', s);
+    expect(rest).toEqual([]);
+    expect(only?.clientToken).toBe(clientToken('42', s));
+  });
+
+  it('targets tags while they fit one execution, and lists IDs in batches beyond', () => {
+    const tags = [{ key: 'env', value: 'prod' }];
+    const [small] = planBatches('42', { ...settings(3), tags });
+    expect(small?.byTags).toBe(true);
+    expect(small?.clientToken).toBe(clientToken('42', { ...settings(3), tags }));
+    expect(batchPlan({ ...settings(3), tags }, small!, 0).tags).toEqual(tags);
+    const large = planBatches('42', { ...settings(1001), tags });
+    expect(large.map((b) => [b.byTags, b.covers.length])).toEqual([
+      [false, 1000],
+      [false, 1],
+    ]);
+    expect(batchPlan({ ...settings(1001), tags }, large[0]!, 0).tags).toBeUndefined();
+  });
+
+  it('lists the IDs instead of the tags when pre-flight left some tagged instances out', () => {
+    const tags = [{ key: 'env', value: 'prod' }];
+    const s = { ...settings(3), tags };
+    const ready = s.instanceIds.slice(1);
+    const [only] = planBatches('42', s, ready);
+    expect(only?.byTags).toBe(false);
+    expect(only?.covers).toEqual(ready);
+    expect(batchPlan(s, only!, 0).tags).toBeUndefined();
+    expect(only?.clientToken).toBe(clientToken('42', s, { index: 1, count: 1, instanceIds: ready }));
+  });
+});
+
+describe('error budget', () => {
+  it('is a count for the whole run, or a percentage of the instances run so far', () => {
+    expect(errorAllowance({ count: 3 }, 2000)).toBe(3);
+    expect(errorAllowance({ percent: 10 }, 1500)).toBe(150);
+    expect(errorAllowance({ percent: 5 }, 30)).toBe(1);
+  });
+
+  it('sends each batch what is left of a count, and a percentage unchanged', () => {
+    const [, second] = planBatches('1', settings(2000, { count: 5 }));
+    expect(batchPlan(settings(2000, { count: 5 }), second!, 2).rateControl?.maxErrors).toEqual({ count: 3 });
+    expect(batchPlan(settings(2000, { percent: 10 }), second!, 2).rateControl?.maxErrors).toEqual({ percent: 10 });
+  });
+});
+
+/** A fake single-execution flow: each batch ends with the given status and failed count. */
+function fakeRuns(results: Array<{ status: string; failed?: number; timedOut?: boolean }>) {
+  const requests: ExecutionRequest[] = [];
+  const runExecution = (request: ExecutionRequest): Promise<ExecutionOutcome> => {
+    const r = results[requests.length] ?? { status: 'Success' };
+    requests.push(request);
+    const total = request.instanceIds.length;
+    const failed = r.failed ?? 0;
+    return Promise.resolve({
+      execution: {
+        executionId: `exec-${requests.length}`,
+        status: r.status,
+        statusMessage: '',
+        counters: { total, failed, success: total - failed },
+      },
+      states: [],
+      timedOut: r.timedOut ?? false,
+      polls: 1,
+    });
+  };
+  const clear = (s: SettingsForBatches) => (instanceIds: readonly string[]) => ({ ...s, instanceIds: [...instanceIds] });
+  return { requests, deps: (s: SettingsForBatches) => ({ clear: clear(s), runExecution, now: () => 0, log: () => undefined }) };
+}
+
+describe('runBatches', () => {
+  it('runs every batch one after another when all succeed', async () => {
+    const s = settings(2500);
+    const fake = fakeRuns([]);
+    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
+    expect(fake.requests.map((r) => r.instanceIds.length)).toEqual([1000, 1000, 500]);
+    expect(fake.requests.map((r) => r.clientToken)).toEqual(planBatches('1', s).map((b) => b.clientToken));
+    expect(run.stoppedEarly).toBeUndefined();
+    expect(reportBatches(s, run).status).toBe('Success');
+  });
+
+  it('builds every batch plan from what the clearance allows for that batch', async () => {
+    const s = settings(1500);
+    const fake = fakeRuns([]);
+    const cleared: string[][] = [];
+    const deps = fake.deps(s);
+    await runBatches(planBatches('1', s), s, {
+      ...deps,
+      clear: (ids) => {
+        cleared.push([...ids]);
+        return { ...s, instanceIds: [...ids], action: 'install', install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
+      },
+    });
+    expect(cleared).toEqual([s.instanceIds.slice(0, 1000), s.instanceIds.slice(1000)]);
+    expect(fake.requests.map((r) => [r.plan.action, r.plan.instanceIds])).toEqual(cleared.map((ids) => ['install', ids]));
+  });
+
+  it('stops after a first batch that exceeded max-errors', async () => {
+    const s = settings(2500);
+    const fake = fakeRuns([{ status: 'Failed', failed: 4 }]);
+    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
+    expect(fake.requests).toHaveLength(1);
+    expect(run.stoppedEarly).toContain('4 instance(s) failed so far, more than max-errors allows (0 of the 1000 run)');
+    const report = reportBatches(s, run);
+    expect(report.status).toBe('Failed');
+    expect(report.batches.map((b) => b.execution?.executionId)).toEqual(['exec-1', undefined, undefined]);
+    expect(report.unreported).toHaveLength(2500);
+    expect(report.instances.filter((i) => i.notStarted)).toHaveLength(1500);
+  });
+
+  it('goes on while the failures stay within a count, passing on what is left, and stops once they exceed it', async () => {
+    const s = settings(3000, { count: 5 });
+    const fake = fakeRuns([
+      { status: 'Success', failed: 2 },
+      { status: 'Success', failed: 3 },
+      { status: 'Success', failed: 0 },
+    ]);
+    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
+    expect(fake.requests.map((r) => r.plan.rateControl?.maxErrors)).toEqual([{ count: 5 }, { count: 3 }, { count: 0 }]);
+    expect(run.stoppedEarly).toBeUndefined();
+
+    const over = fakeRuns([
+      { status: 'Success', failed: 2 },
+      { status: 'Success', failed: 4 },
+    ]);
+    const stopped = await runBatches(planBatches('1', s), s, over.deps(s));
+    expect(over.requests).toHaveLength(2);
+    expect(stopped.stoppedEarly).toContain('6 instance(s) failed so far');
+    expect(reportBatches(s, stopped).status).toBe('Failed');
+  });
+
+  it('stops after a batch that ended Failed for another reason, or ran out of time', async () => {
+    const s = settings(2000, { percent: 50 });
+    const failed = fakeRuns([{ status: 'Failed', failed: 0 }]);
+    expect((await runBatches(planBatches('1', s), s, failed.deps(s))).stoppedEarly).toBe('execution exec-1 ended Failed.');
+    const slow = fakeRuns([{ status: 'Running', timedOut: true }]);
+    expect((await runBatches(planBatches('1', s), s, slow.deps(s))).stoppedEarly).toContain('wait-timeout-minutes (60) ran out');
+    expect(failed.requests).toHaveLength(1);
+    expect(slow.requests).toHaveLength(1);
+  });
+});
