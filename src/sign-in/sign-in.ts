@@ -4,7 +4,7 @@ import { maskKeyId, resolveCredentials, SECRET_ENV, SECRET_INPUTS, toCredential 
 import type { SignInContext } from './explain.js';
 import type { InputReader } from '../inputs/parse.js';
 import { assumeRoleWithOidc, RenewingCredentials, type TemporaryKeys } from '../alibaba/sts-oidc.js';
-import { type RetryContext, withRetry } from '../alibaba/retry.js';
+import { type CloudRetryContext, withCloudRetry } from '../alibaba/retry.js';
 import type { SecretRegistry } from '../lib/secrets.js';
 
 export interface SignedIn {
@@ -26,7 +26,12 @@ export function protectSecrets(read: InputReader, env: NodeJS.ProcessEnv, secret
  * and clearly, rather than inside the first OOS call. It is repeated only for a run that outlives the
  * temporary keys, shortly before they expire.
  */
-export async function signIn(read: InputReader, env: NodeJS.ProcessEnv, secrets: SecretRegistry, retry?: RetryContext): Promise<SignedIn> {
+export async function signIn(
+  read: InputReader,
+  env: NodeJS.ProcessEnv,
+  secrets: SecretRegistry,
+  retry?: CloudRetryContext,
+): Promise<SignedIn> {
   const plan = resolveCredentials(read, env);
   if (plan.way === 'keys') {
     const { keys, source } = plan;
@@ -53,7 +58,7 @@ export async function signIn(read: InputReader, env: NodeJS.ProcessEnv, secrets:
     return keys;
   };
   // STS is an Alibaba call like any other: throttling, 5xx and network failures are retried by the one retry helper.
-  const retried = (): Promise<TemporaryKeys> => (retry ? withRetry(exchange, retry) : exchange());
+  const retried = (): Promise<TemporaryKeys> => (retry ? withCloudRetry(exchange, retry) : exchange());
   let first: TemporaryKeys;
   try {
     first = await retried();
