@@ -23,7 +23,7 @@ import type { OosApi } from './alibaba/oos/types.js';
 import { MAX_INSTANCES_PER_EXECUTION, maxErrorsValue } from './alibaba/oos/template.js';
 import type { PlanReport } from './preflight/plan.js';
 import { renderPlanSummary } from './summary/plan-summary.js';
-import { commentOnPr } from './pr-comment/pr-comment.js';
+import { commentOnPr } from './pr-comment/phase.js';
 import { planRun } from './preflight/phase.js';
 import { publishNotStarted, publishPlan, publishReport } from './runner/publish.js';
 import type { PatchReport } from './report/build.js';
