@@ -1,7 +1,9 @@
 import type Credential from '@alicloud/credentials';
 import type { Endpoint } from '../endpoints.js';
 import { CloudError } from '../cloud-error.js';
+import { readPages, withNextToken } from '../../lib/paging.js';
 import { type Body, createRpcCaller } from '../rpc.js';
+import { nonEmptyText, text } from '../wire.js';
 import { TEMPLATE_NAME, templateParameters } from './template.js';
 import type {
   ChildExecution,
@@ -74,18 +76,14 @@ export function createOosClient(options: OosClientOptions): OosApi {
       const states: InstancePatchState[] = [];
       for (let i = 0; i < instanceIds.length; i += PATCH_STATE_BATCH) {
         const batch = instanceIds.slice(i, i + PATCH_STATE_BATCH);
-        let nextToken: string | undefined;
-        do {
-          const body = await call('ListInstancePatchStates', {
-            InstanceIds: JSON.stringify(batch),
-            MaxResults: PATCH_STATE_BATCH,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          });
+        await readPages(async (nextToken) => {
+          const query = { InstanceIds: JSON.stringify(batch), MaxResults: PATCH_STATE_BATCH };
+          const body = await call('ListInstancePatchStates', withNextToken(query, nextToken));
           const items = body.InstancePatchStates;
           if (!Array.isArray(items)) throw malformed('ListInstancePatchStates', body, 'InstancePatchStates is not an array');
           for (const item of items) states.push(toPatchState(body, item));
-          nextToken = typeof body.NextToken === 'string' && body.NextToken !== '' ? body.NextToken : undefined;
-        } while (nextToken);
+          return nonEmptyText(body.NextToken);
+        });
       }
       return states;
     },
@@ -164,22 +162,14 @@ export function createOosClient(options: OosClientOptions): OosApi {
     maxPages: number,
     each: (item: Body) => void,
   ): Promise<boolean> {
-    let nextToken: string | undefined;
-    let read = 0;
-    do {
-      const body = await call(action, { ...query, MaxResults: PAGE, ...(nextToken ? { NextToken: nextToken } : {}) });
+    return readPages(async (nextToken) => {
+      const body = await call(action, withNextToken({ ...query, MaxResults: PAGE }, nextToken));
       const items = body[field];
       if (!Array.isArray(items)) throw malformed(action, body, `${field} is not an array`);
       for (const item of items) if (typeof item === 'object' && item !== null) each(item as Body);
-      nextToken = typeof body.NextToken === 'string' && body.NextToken !== '' ? body.NextToken : undefined;
-      read += 1;
-    } while (nextToken && read < maxPages);
-    return nextToken !== undefined;
+      return nonEmptyText(body.NextToken);
+    }, maxPages);
   }
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 /** The loop item of a child task: the instance ID, as a bare string or JSON-encoded. */
@@ -204,7 +194,7 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   const execution: Execution = {
     executionId: e.ExecutionId,
     status: e.Status,
-    statusMessage: typeof e.StatusMessage === 'string' ? e.StatusMessage : '',
+    statusMessage: text(e.StatusMessage),
   };
   if (typeof e.StartDate === 'string' && e.StartDate) execution.startDate = e.StartDate;
   if (typeof e.EndDate === 'string' && e.EndDate) execution.endDate = e.EndDate;
