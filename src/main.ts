@@ -18,7 +18,7 @@ import {
   runExecution,
 } from './execution/run-execution.js';
 import { explain, type SignInContext } from './sign-in/explain.js';
-import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs/parse.js';
+import { parseInputs, type Settings } from './inputs/parse.js';
 import type { OosApi } from './alibaba/oos/types.js';
 import { MAX_INSTANCES_PER_EXECUTION, maxErrorsValue } from './alibaba/oos/template.js';
 import type { PlanReport } from './preflight/plan.js';
@@ -183,7 +183,7 @@ function logPlan(plan: PlanReport, settings: Settings, batches: readonly Batch[]
       `  reboot if needed: ${i.rebootIfNeed}, snapshot: ${i.createSnapshot}${i.createSnapshot ? ` (kept ${i.retentionDays} days)` : ''}`,
     );
   }
-  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
+  const rate = settings.rateControl;
   core.info(`  at most ${rate.maxConcurrency} at a time; max errors ${maxErrorsValue(rate.maxErrors)}`);
   if (batches.length > 1) {
     core.info(`  ${batches.length} batches of at most ${MAX_INSTANCES_PER_EXECUTION} instances, one execution each, one after another`);

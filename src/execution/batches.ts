@@ -1,6 +1,6 @@
 import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
 import { type ExecutionOutcome, type ExecutionRequest, NotStartedError } from './run-execution.js';
-import { DEFAULT_RATE_CONTROL, type Settings } from '../inputs/parse.js';
+import type { Settings } from '../inputs/parse.js';
 import type { MaxErrors, PatchPlan } from '../alibaba/oos/types.js';
 import { buildReport, combineReports, type NotStartedBatch, type PatchReport, type ReportInput } from '../report/build.js';
 import { clientToken, type TokenBatch } from './client-token.js';
@@ -66,7 +66,7 @@ export function errorAllowance(maxErrors: MaxErrors, instancesRun: number): numb
 
 /** The template plan of one batch. A count of max errors becomes what is left of the run's budget. */
 export function batchPlan(settings: SettingsForBatches, batch: Batch, errorsSoFar: number): PatchPlan {
-  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
+  const rate = settings.rateControl;
   const maxErrors: MaxErrors = 'percent' in rate.maxErrors ? rate.maxErrors : { count: Math.max(0, rate.maxErrors.count - errorsSoFar) };
   const plan: PatchPlan = {
     region: settings.region,
@@ -151,7 +151,7 @@ function stopReason(
   }
   if (last.timedOut)
     return `wait-timeout-minutes (${settings.waitTimeoutMinutes}) ran out while execution ${e.executionId} was ${e.status}.`;
-  const allowed = errorAllowance((settings.rateControl ?? DEFAULT_RATE_CONTROL).maxErrors, instancesRun);
+  const allowed = errorAllowance(settings.rateControl.maxErrors, instancesRun);
   if (errors > allowed) {
     return `${errors} instance(s) failed so far, more than max-errors allows (${allowed} of the ${instancesRun} run).`;
   }
@@ -178,7 +178,7 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun, extra
         clientToken: batch.clientToken,
         ...(settings.install ? { install: settings.install } : {}),
         ...(settings.tags ? { tags: settings.tags } : {}),
-        rateControl: settings.rateControl ?? DEFAULT_RATE_CONTROL,
+        rateControl: settings.rateControl,
         instanceIds: batch.covers,
         execution: outcome.execution,
         states: outcome.states,

@@ -56,8 +56,8 @@ export interface Settings {
   cancelOnTimeout: boolean;
   /** Cancel the execution when the job is cancelled (SIGINT/SIGTERM from the runner, or in the post step after a kill). */
   cancelOnAbort: boolean;
-  /** `max-concurrency` and `max-errors`, sent to the template as rateControl. parseInputs always sets it; absent means the defaults. */
-  rateControl?: RateControl;
+  /** `max-concurrency` and `max-errors`, sent to the template as rateControl. */
+  rateControl: RateControl;
   /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
   onUnavailable: OnUnavailable;
   /** Stop with success after pre-flight, writing the plan; never start an execution. */
@@ -91,7 +91,6 @@ const MAX_TAG_LENGTH = 128;
 /** The template's rateControl defaults; the ClientToken leaves them out. */
 export const DEFAULT_MAX_CONCURRENCY = 10;
 export const DEFAULT_MAX_ERRORS: MaxErrors = Object.freeze({ count: 0 });
-export const DEFAULT_RATE_CONTROL: RateControl = Object.freeze({ maxConcurrency: DEFAULT_MAX_CONCURRENCY, maxErrors: DEFAULT_MAX_ERRORS });
 const MAX_CONCURRENCY = 1000;
 
 /** Parses and validates every input; throws InputError naming the first bad one. */
