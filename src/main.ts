@@ -9,7 +9,7 @@ import { createEcsClient, type EcsClientOptions } from './alibaba/ecs/client.js'
 import type { EcsApi } from './alibaba/ecs/types.js';
 import { connectOos, retryContext } from './alibaba/connect.js';
 import { ActionError } from './lib/errors.js';
-import { collectDetails, DEFAULT_DETAIL_LIMITS, type DetailLimits, type ExecutionDetails, remainingLimits } from './execution/details.js';
+import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits } from './execution/details.js';
 import {
   type ExecutionContext,
   type ExecutionOutcome,
@@ -26,7 +26,7 @@ import { renderPlanSummary } from './summary/plan-summary.js';
 import { commentOnPr } from './pr-comment/phase.js';
 import { planRun } from './preflight/phase.js';
 import { publishNotStarted, publishPlan, publishReport } from './runner/publish.js';
-import type { PatchReport } from './report/build.js';
+import type { DetailLimits, ExecutionDetails, PatchReport } from './report/model.js';
 import { secrets } from './runner/secrets.js';
 import { retrying } from './alibaba/retry.js';
 import { protectSecrets, signIn, SignInError } from './sign-in/sign-in.js';

@@ -2,7 +2,8 @@ import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
 import { type ExecutionOutcome, type ExecutionRequest, NotStartedError } from './run-execution.js';
 import type { Settings } from '../inputs/parse.js';
 import type { MaxErrors, PatchPlan } from '../alibaba/oos/types.js';
-import { buildReport, combineReports, type NotStartedBatch, type PatchReport, type ReportInput } from '../report/build.js';
+import { buildReport, combineReports } from '../report/build.js';
+import type { NotStartedBatch, PatchReport, ReportInput } from '../report/model.js';
 import { clientToken, type TokenBatch } from './client-token.js';
 
 /**
