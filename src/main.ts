@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import type Credential from '@alicloud/credentials';
 import { type JobCancellation, watchJobCancellation } from './runner/job-cancellation.js';
-import { type Batch, planBatches, reportBatches, runBatches } from './execution/batches.js';
+import { type Batch, splitIntoBatches, reportBatches, runBatches } from './execution/batches.js';
 import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
 import { systemClock } from './lib/clock.js';
@@ -56,7 +56,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const clearance = await clearForStart(settings, env);
     const plan = await planRun(settings, ecs, runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, settings, env);
-    const batches = planBatches(runId, settings, plan.targets);
+    const batches = splitIntoBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
     const job: PatchJob = { credential, ecs, cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
     const report = await patch(clearance, plan, batches, job);
@@ -144,7 +144,7 @@ async function readDetails(
       execution: outcome.execution,
       instanceIds: request.instanceIds,
       states: outcome.states,
-      snapshots: request.plan.install?.createSnapshot === true,
+      snapshots: request.spec.install?.createSnapshot === true,
     },
     limits,
   );

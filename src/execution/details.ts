@@ -81,7 +81,7 @@ export async function collectDetails(
     details.failures[child.instanceId] = failure;
   }
 
-  for (const state of worstFirst(request.states.filter((s) => wanted.has(s.instanceId))).slice(0, limits.patchInstances)) {
+  for (const state of worstPatchStates(request.states.filter((s) => wanted.has(s.instanceId))).slice(0, limits.patchInstances)) {
     const list = await attempt(`patches of ${state.instanceId}`, () =>
       oos.listInstancePatches(state.instanceId, ATTENTION_STATUSES, { maxPages: limits.patchPages }),
     );
@@ -114,7 +114,7 @@ export function remainingLimits(limits: DetailLimits, used: ExecutionDetails): D
 }
 
 /** Instances that need attention, worst first: failed patches, then missing, then pending reboot. */
-export function worstFirst(states: readonly InstancePatchState[]): InstancePatchState[] {
+export function worstPatchStates(states: readonly InstancePatchState[]): InstancePatchState[] {
   return states
     .filter((s) => needsAttention(s.counts))
     .sort(

@@ -9,7 +9,7 @@ import type { Settings } from '../inputs/parse.js';
  * install) keep a comment each. Best effort: a refusal is a warning, never a failed run. This module is pure.
  */
 
-/** Renders the summary within a budget, in the given unit (pure; summary.ts or plan-summary.ts). */
+/** Renders the summary within a budget, in the given unit (pure: summary/run-summary.ts or summary/plan-summary.ts). */
 export type Render = (budget: number, measure: Measure) => string;
 
 export interface CommentScope {

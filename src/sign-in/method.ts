@@ -12,7 +12,7 @@ export interface AccessKeys {
 }
 
 /** Keyless sign-in: a GitHub OIDC token exchanged for temporary keys by STS AssumeRoleWithOIDC. */
-export interface OidcPlan {
+export interface OidcSignIn {
   way: 'oidc';
   roleArn: string;
   oidcProviderArn: string;
@@ -26,7 +26,7 @@ export interface OidcPlan {
 }
 
 /** Keys given directly: inputs or environment. */
-export interface KeysPlan {
+export interface KeySignIn {
   way: 'keys';
   keys: AccessKeys;
   /** For the log and for error messages: the inputs or variables the keys came from. */
@@ -34,7 +34,7 @@ export interface KeysPlan {
 }
 
 /** Which way to sign in, decided before any request. */
-export type CredentialPlan = OidcPlan | KeysPlan;
+export type SignInMethod = OidcSignIn | KeySignIn;
 
 export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com';
 export const DEFAULT_STS_ENDPOINT: Endpoint = { protocol: 'HTTPS', host: 'sts.aliyuncs.com' };
@@ -70,7 +70,7 @@ const OIDC_EXAMPLE = [
  * Decides how to sign in; the first way that applies wins: GitHub OIDC inputs, key inputs,
  * ALIBABA_CLOUD_* variables, ALICLOUD_* variables. Half a pair is an error, not a fall-through.
  */
-export function resolveCredentials(read: InputReader, env: NodeJS.ProcessEnv): CredentialPlan {
+export function resolveCredentials(read: InputReader, env: NodeJS.ProcessEnv): SignInMethod {
   const get = (name: string): string => read(name).trim();
   const oidc = resolveOidc(get, env);
   if (oidc) return oidc;
@@ -90,7 +90,7 @@ export function resolveCredentials(read: InputReader, env: NodeJS.ProcessEnv): C
   );
 }
 
-function resolveOidc(get: (name: string) => string, env: NodeJS.ProcessEnv): OidcPlan | undefined {
+function resolveOidc(get: (name: string) => string, env: NodeJS.ProcessEnv): OidcSignIn | undefined {
   const roleArn = get(Inputs.RoleToAssume);
   const oidcProviderArn = get(Inputs.OidcProviderArn);
   if (roleArn === '' && oidcProviderArn === '') return undefined;
@@ -141,7 +141,7 @@ function resolveOidc(get: (name: string) => string, env: NodeJS.ProcessEnv): Oid
   };
 }
 
-function resolveKeyInputs(get: (name: string) => string): KeysPlan | undefined {
+function resolveKeyInputs(get: (name: string) => string): KeySignIn | undefined {
   const accessKeyId = get(Inputs.AccessKeyId);
   const accessKeySecret = get(Inputs.AccessKeySecret);
   const securityToken = get(Inputs.SecurityToken);
@@ -161,7 +161,7 @@ function resolveKeyInputs(get: (name: string) => string): KeysPlan | undefined {
   return { way: 'keys', keys, source: `inputs ${names.join(', ')}` };
 }
 
-function resolveEnvFamily(env: NodeJS.ProcessEnv, family: (typeof ENV_FAMILIES)[number]): KeysPlan | undefined {
+function resolveEnvFamily(env: NodeJS.ProcessEnv, family: (typeof ENV_FAMILIES)[number]): KeySignIn | undefined {
   const accessKeyId = env[family.id]?.trim() ?? '';
   const accessKeySecret = env[family.secret]?.trim() ?? '';
   const securityToken = env[family.token]?.trim() ?? '';

@@ -32,24 +32,26 @@ export async function signIn(
   secrets: SecretRegistry,
   retry?: CloudRetryContext,
 ): Promise<SignedIn> {
-  const plan = resolveCredentials(read, env);
-  if (plan.way === 'keys') {
-    const { keys, source } = plan;
+  const method = resolveCredentials(read, env);
+  if (method.way === 'keys') {
+    const { keys, source } = method;
     for (const value of [keys.accessKeySecret, keys.securityToken]) secrets.protect(value);
     core.info(`Credentials: ${source}; key ${maskKeyId(keys.accessKeyId)}${keys.securityToken ? ' with an STS security token' : ''}`);
     return { credential: toCredential(keys), context: { way: 'keys', source, accessKeyId: keys.accessKeyId } };
   }
 
-  core.info(`Credentials: ${plan.source}; assuming ${plan.roleArn} as session ${plan.roleSessionName} for ${plan.durationSeconds} s`);
+  core.info(
+    `Credentials: ${method.source}; assuming ${method.roleArn} as session ${method.roleSessionName} for ${method.durationSeconds} s`,
+  );
   const context: SignInContext = {
     way: 'oidc',
-    source: plan.source,
-    audience: plan.audience,
-    roleArn: plan.roleArn,
-    oidcProviderArn: plan.oidcProviderArn,
+    source: method.source,
+    audience: method.audience,
+    roleArn: method.roleArn,
+    oidcProviderArn: method.oidcProviderArn,
   };
   const exchange = async (): Promise<TemporaryKeys> => {
-    const keys = await assumeRoleWithOidc(plan, {
+    const keys = await assumeRoleWithOidc(method, {
       getIdToken: (audience) => core.getIDToken(audience),
       protect: (value) => secrets.protect(value),
       ...(env.RUNNER_TEMP ? { tempDir: env.RUNNER_TEMP } : {}),

@@ -181,8 +181,8 @@ const scenarios: Scenario[] = [
         endpoint: { protocol: 'HTTP', host: emulator.endpoint },
         credential: toCredential(DEFAULT_CREDENTIALS),
       });
-      const plan = { ...settings, action: 'install' as const, install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
-      await seeder.startExecution({ plan, clientToken: token });
+      const spec = { ...settings, action: 'install' as const, install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
+      await seeder.startExecution({ spec, clientToken: token });
       await until(() => emulator.executions().every((e) => e.endedAt !== undefined), 'the seeded execution to end');
       emulator.clearRequests();
     },

@@ -38,13 +38,13 @@ export function createOosClient(options: OosClientOptions): OosApi {
   const call = createRpcCaller({ ...options, version: VERSION });
 
   return {
-    async startExecution({ plan, clientToken }: StartRequest): Promise<Execution> {
+    async startExecution({ spec, clientToken }: StartRequest): Promise<Execution> {
       const body = await call('StartExecution', {
         TemplateName: TEMPLATE_NAME,
         Mode: 'Automatic',
         SafetyCheck: 'Skip',
         ClientToken: clientToken,
-        Parameters: JSON.stringify(templateParameters(plan)),
+        Parameters: JSON.stringify(templateParameters(spec)),
       });
       return toExecution('StartExecution', body, body.Execution);
     },

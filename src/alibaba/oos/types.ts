@@ -62,15 +62,15 @@ export interface TargetTag {
 /** How many failed instances an execution tolerates: a count, or a percentage of its instances. */
 export type MaxErrors = { count: number } | { percent: number };
 
-/** The template's rateControl, as the plan sees it. */
+/** The template's rateControl, as an ExecutionSpec carries it. */
 export interface RateControl {
   /** Instances patched at the same time. */
   maxConcurrency: number;
   maxErrors: MaxErrors;
 }
 
-/** What to start: the validated plan, not wire names. */
-export interface PatchPlan {
+/** What one execution is asked to do: validated settings, not wire names. */
+export interface ExecutionSpec {
   region: string;
   action: 'scan' | 'install';
   /** The instances, sent as targets Type ResourceIds unless `tags` is set. */
@@ -83,7 +83,7 @@ export interface PatchPlan {
 }
 
 export interface StartRequest {
-  plan: PatchPlan;
+  spec: ExecutionSpec;
   clientToken: string;
 }
 

@@ -35,7 +35,7 @@ async function setup(fleet: Record<string, InstanceSpec>) {
 
 async function runExecution(oos: OosApi, ids: string[], action: 'scan' | 'install', snapshot = false) {
   const started = await oos.startExecution({
-    plan: {
+    spec: {
       region: REGION,
       action,
       instanceIds: ids,

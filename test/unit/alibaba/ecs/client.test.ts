@@ -153,7 +153,7 @@ describe('createEcsClient.describeCloudAssistantStatus and describeSnapshotsSinc
     const oos = createOosClient({ region: REGION, endpoint, credential });
     const install = (ids: string[], token: string) =>
       oos.startExecution({
-        plan: {
+        spec: {
           region: REGION,
           action: 'install',
           instanceIds: ids,
