@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import type Credential from '@alicloud/credentials';
+import type { Credential } from './alibaba/credential.js';
 import { type JobCancellation, watchJobCancellation } from './runner/job-cancellation.js';
 import { type Batch, splitIntoBatches, reportBatches, runBatches } from './execution/batches.js';
 import { type Clearance, clearedPlan } from './approval/clearance.js';

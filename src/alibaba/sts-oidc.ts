@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudError, toCloudError } from './cloud-error.js';
-import type { AccessKeys, OidcSignIn } from '../sign-in/method.js';
+import type { AccessKeys } from './credential.js';
+import type { OidcSignIn } from '../sign-in/method.js';
 import { ActionError } from '../lib/errors.js';
 
 export const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC';

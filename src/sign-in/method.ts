@@ -1,15 +1,8 @@
-import Credential, { Config } from '@alicloud/credentials';
 import { Inputs } from '../inputs/names.js';
+import type { AccessKeys } from '../alibaba/credential.js';
 import { type Endpoint, parseEndpoint } from '../alibaba/endpoints.js';
 import { ActionError, InputError } from '../lib/errors.js';
 import { type InputReader, show } from '../inputs/parse.js';
-
-/** Static keys, optionally with an STS security token. Values are secrets except the key ID. */
-export interface AccessKeys {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-}
 
 /** Keyless sign-in: a GitHub OIDC token exchanged for temporary keys by STS AssumeRoleWithOIDC. */
 export interface OidcSignIn {
@@ -214,14 +207,6 @@ function parseStsEndpoint(value: string): Endpoint {
     throw new InputError(Inputs.StsEndpoint, `STS is called over HTTPS only; give a host or an https:// URL, got ${show(value)}`);
   }
   return endpoint;
-}
-
-/** The SDK credential object for a set of keys. */
-export function toCredential(keys: AccessKeys): Credential {
-  const config = keys.securityToken
-    ? new Config({ type: 'sts', accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret, securityToken: keys.securityToken })
-    : new Config({ type: 'access_key', accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret });
-  return new Credential(config);
 }
 
 /** The key ID as it may be shown: the first 4 characters. */

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import type Credential from '@alicloud/credentials';
-import { maskKeyId, resolveCredentials, SECRET_ENV, SECRET_INPUTS, toCredential } from './method.js';
+import { type Credential, toCredential } from '../alibaba/credential.js';
+import { maskKeyId, resolveCredentials, SECRET_ENV, SECRET_INPUTS } from './method.js';
 import type { SignInContext } from './explain.js';
 import type { InputReader } from '../inputs/parse.js';
 import { assumeRoleWithOidc, RenewingCredentials, type TemporaryKeys } from '../alibaba/sts-oidc.js';

@@ -6,7 +6,7 @@
  * outputs were written. It ends with a tally computed from what the scenarios saw.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { toCredential } from '../../src/sign-in/method.js';
+import { toCredential } from '../../src/alibaba/credential.js';
 import { parseInputs } from '../../src/inputs/parse.js';
 import { createOosClient } from '../../src/alibaba/oos/client.js';
 import { READ_TIMEOUT_MS } from '../../src/alibaba/timeouts.js';

@@ -1,7 +1,7 @@
 /** src/ecs/client.ts against the emulator: the real ECS SDK over HTTP, no mocks. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudError } from '../../../../src/alibaba/cloud-error.js';
-import { toCredential } from '../../../../src/sign-in/method.js';
+import { toCredential } from '../../../../src/alibaba/credential.js';
 import { createEcsClient } from '../../../../src/alibaba/ecs/client.js';
 import type { EcsApi } from '../../../../src/alibaba/ecs/types.js';
 import { createOosClient } from '../../../../src/alibaba/oos/client.js';

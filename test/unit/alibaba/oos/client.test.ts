@@ -6,7 +6,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../src/lib/clock.js';
 import { CloudError } from '../../../../src/alibaba/cloud-error.js';
-import { toCredential } from '../../../../src/sign-in/method.js';
+import { toCredential } from '../../../../src/alibaba/credential.js';
 import { createOosClient } from '../../../../src/alibaba/oos/client.js';
 import type { OosApi, ExecutionSpec } from '../../../../src/alibaba/oos/types.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retrying } from '../../../../src/alibaba/retry.js';
