@@ -17,3 +17,19 @@ export function nonEmptyText(value: unknown): string | undefined {
 export function scalarText(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
+
+/**
+ * The optional fields that say something, read with `read` (text by default): `{ startDate: item.StartDate }`
+ * gives `{ startDate: '...' }` when StartDate is a non-empty string, else `{}`. For Object.assign onto a result.
+ */
+export function presentFields<K extends string>(
+  fields: Readonly<Record<K, unknown>>,
+  read: (value: unknown) => string | undefined = text,
+): Partial<Record<K, string>> {
+  const present: Partial<Record<K, string>> = {};
+  for (const key of Object.keys(fields) as K[]) {
+    const value = read(fields[key]);
+    if (value) present[key] = value;
+  }
+  return present;
+}

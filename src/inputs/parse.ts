@@ -166,17 +166,21 @@ function exactlyOneTarget(get: InputReader): (typeof TARGET_INPUTS)[number] {
   return first;
 }
 
+/** An input that looks like JSON (it starts with `[` or `{`): parsed, or an InputError with an example. */
+function parseJsonInput(name: string, raw: string, shape: 'array' | 'object', example: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new InputError(name, `looks like a JSON ${shape} but does not parse; expected ${example}`);
+  }
+}
+
 /** Splits on commas, whitespace and newlines, or reads a JSON array; validates and de-duplicates. */
 export function parseInstanceIds(raw: string): string[] {
   const name = Inputs.InstanceIds;
   let items: string[];
   if (raw.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new InputError(name, 'looks like a JSON array but does not parse; expected ["i-...", "i-..."]');
-    }
+    const parsed = parseJsonInput(name, raw, 'array', '["i-...", "i-..."]');
     if (!Array.isArray(parsed) || !parsed.every((v): v is string => typeof v === 'string')) {
       throw new InputError(name, 'a JSON value must be an array of instance ID strings, such as ["i-bp1abc"]');
     }
@@ -234,12 +238,7 @@ export function parseTags(raw: string): TargetTag[] {
   const name = Inputs.Tags;
   const pairs: Array<[string, unknown]> = [];
   if (raw.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new InputError(name, 'looks like a JSON object but does not parse; expected {"env": "prod", "role": "web"}');
-    }
+    const parsed = parseJsonInput(name, raw, 'object', '{"env": "prod", "role": "web"}');
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new InputError(name, 'a JSON value must be an object of tag keys to values, such as {"env": "prod"}');
     }

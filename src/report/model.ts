@@ -150,20 +150,16 @@ export interface PatchReport {
   details?: DetailCoverage;
 }
 
-export interface ReportInput {
-  action: PatchAction;
-  region: string;
-  clientToken: string;
-  install?: InstallOptions;
-  approval?: ApprovalRecord;
-  rateControl?: RateControl;
-  tags?: TargetTag[];
+/** What buildReport joins into one batch's report: the facts the report repeats, the execution and its patch states. */
+export interface ReportInput extends Pick<
+  PatchReport,
+  'action' | 'region' | 'clientToken' | 'install' | 'approval' | 'rateControl' | 'tags' | 'preflight'
+> {
   instanceIds: readonly string[];
   execution: Execution;
   states: readonly InstancePatchState[];
   /** The wait ended before the execution did. */
   timedOut?: boolean;
-  preflight?: PreflightReport;
   /** Per-execution details (one per execution of a batched run). */
   details?: readonly ExecutionDetails[];
 }

@@ -1,8 +1,7 @@
-import type Credential from '@alicloud/credentials';
 import { defaultEcsEndpoint, type Endpoint } from '../endpoints.js';
 import { readPages, withNextToken } from '../../lib/paging.js';
-import { type Body, createRpcCaller } from '../rpc.js';
-import { scalarText } from '../wire.js';
+import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
+import { presentFields, scalarText } from '../wire.js';
 import type { AgentStatus, EcsApi, InstanceInfo, SnapshotInfo, TagFilter } from './types.js';
 
 /**
@@ -11,13 +10,9 @@ import type { AgentStatus, EcsApi, InstanceInfo, SnapshotInfo, TagFilter } from 
  * every ECS operation are 6 MB of the bundle, and parsing them cost every run about 0.2 s before its first
  * request (pre-flight calls ECS first). The wire names below are the SDK's (`names()` of its models).
  */
-export interface EcsClientOptions {
-  region: string;
+export interface EcsClientOptions extends Omit<RpcOptions, 'version' | 'endpoint'> {
   /** Absent: the regional endpoint the ECS SDK would choose (defaultEcsEndpoint). */
   endpoint?: Endpoint;
-  credential: Credential;
-  readTimeoutMs?: number;
-  connectTimeoutMs?: number;
 }
 
 const VERSION = '2014-05-26';
@@ -71,10 +66,11 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
           const instanceId = scalarText(s.InstanceId);
           if (!instanceId) continue;
           // "true"/"false" strings on the wire; a JSON boolean is read the same way.
-          const status: AgentStatus = { instanceId, online: String(s.CloudAssistantStatus) === 'true' };
-          if (scalarText(s.CloudAssistantVersion)) status.version = scalarText(s.CloudAssistantVersion);
-          if (scalarText(s.LastHeartbeatTime)) status.lastHeartbeatTime = scalarText(s.LastHeartbeatTime);
-          all.push(status);
+          all.push({
+            instanceId,
+            online: String(s.CloudAssistantStatus) === 'true',
+            ...presentFields({ version: s.CloudAssistantVersion, lastHeartbeatTime: s.LastHeartbeatTime }, scalarText),
+          });
         }
       }
       return all;

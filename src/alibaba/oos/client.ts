@@ -1,9 +1,7 @@
-import type Credential from '@alicloud/credentials';
-import type { Endpoint } from '../endpoints.js';
 import { CloudError } from '../cloud-error.js';
 import { readPages, withNextToken } from '../../lib/paging.js';
-import { type Body, createRpcCaller } from '../rpc.js';
-import { nonEmptyText, text } from '../wire.js';
+import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
+import { nonEmptyText, presentFields, text } from '../wire.js';
 import { TEMPLATE_NAME, templateParameters } from './template.js';
 import type {
   ChildExecution,
@@ -19,15 +17,7 @@ import type {
 } from './types.js';
 
 /** The only module that knows OOS wire names. Built on openapi-core's generic callApi, as the generated SDK is. */
-export interface OosClientOptions {
-  region: string;
-  endpoint: Endpoint;
-  credential: Credential;
-  /** Milliseconds; default READ_TIMEOUT_MS. */
-  readTimeoutMs?: number;
-  /** Milliseconds; default CONNECT_TIMEOUT_MS. */
-  connectTimeoutMs?: number;
-}
+export type OosClientOptions = Omit<RpcOptions, 'version'>;
 
 const VERSION = '2019-06-01';
 const PATCH_STATE_BATCH = 100;
@@ -99,15 +89,13 @@ export function createOosClient(options: OosClientOptions): OosApi {
           // The loop task's items: one per instance, naming the instance (LoopItem) and its child execution.
           const instanceId = loopItem(item.LoopItem);
           if (typeof item.ChildExecutionId !== 'string' || item.ChildExecutionId === '' || instanceId === undefined) return;
-          const child: ChildExecution = {
+          children.push({
             instanceId,
             executionId: item.ChildExecutionId,
             status: text(item.Status),
             statusMessage: text(item.StatusMessage),
-          };
-          if (text(item.StartDate)) child.startDate = text(item.StartDate);
-          if (text(item.EndDate)) child.endDate = text(item.EndDate);
-          children.push(child);
+            ...presentFields({ startDate: item.StartDate, endDate: item.EndDate }),
+          });
         },
       );
       return children;
@@ -140,15 +128,14 @@ export function createOosClient(options: OosClientOptions): OosApi {
       const patches: PatchInfo[] = [];
       const query = { InstanceId: instanceId, PatchStatuses: JSON.stringify(statuses) };
       const truncated = await pages('ListInstancePatches', query, 'Patches', maxPages, (item) => {
-        const patch: PatchInfo = {
+        patches.push({
           kbId: text(item.KBId),
           title: text(item.Title),
           classification: text(item.Classification),
           severity: text(item.Severity),
           status: text(item.Status),
-        };
-        if (text(item.InstalledTime)) patch.installedTime = text(item.InstalledTime);
-        patches.push(patch);
+          ...presentFields({ installedTime: item.InstalledTime }),
+        });
       });
       return { items: patches, truncated };
     },
@@ -196,8 +183,7 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
     status: e.Status,
     statusMessage: text(e.StatusMessage),
   };
-  if (typeof e.StartDate === 'string' && e.StartDate) execution.startDate = e.StartDate;
-  if (typeof e.EndDate === 'string' && e.EndDate) execution.endDate = e.EndDate;
+  Object.assign(execution, presentFields({ startDate: e.StartDate, endDate: e.EndDate }));
   const requestId = requestIdOf(body);
   if (requestId) execution.requestId = requestId;
   const counters = toCounters(e.Counters);

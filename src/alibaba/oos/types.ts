@@ -88,14 +88,9 @@ export interface StartRequest {
 }
 
 /** One instance's child execution (template ACS::ECS::ApplyPatchBaseline) of a bulk execution. */
-export interface ChildExecution {
+export interface ChildExecution extends Pick<Execution, 'executionId' | 'status' | 'statusMessage' | 'startDate' | 'endDate'> {
   /** The loop item: the instance this child patched. */
   instanceId: string;
-  executionId: string;
-  status: string;
-  statusMessage: string;
-  startDate?: string;
-  endDate?: string;
 }
 
 /** A task execution inside an execution. */
