@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { systemClock } from '../lib/clock.js';
 import { withRetry } from '../lib/retry.js';
-import { type GithubEdgeOptions, ownerAndRepo } from '../runner/octokit.js';
+import type { GithubEdgeOptions } from '../runner/octokit.js';
 import { secrets } from '../runner/secrets.js';
 import { APPROVAL_AUDIENCE, jobEnvironmentFromJwt } from './job-token.js';
 import type { EnvironmentInfo, JobEnvironment, Lookup, Problem, Reviewer, RunReview } from './types.js';
@@ -27,7 +27,7 @@ class Malformed extends Error {}
 /** Talks to GITHUB_API_URL through the octokit it is given, and to the runner's OIDC token service. */
 export function createApprovalSource(options: GithubEdgeOptions): ApprovalSource {
   const { octokit } = options;
-  const { owner, repo } = ownerAndRepo(options.repository);
+  const [owner = '', repo = ''] = options.repository.split('/');
   const clock = options.clock ?? systemClock;
   const random = options.random ?? Math.random;
   const policy = { attempts: options.attempts ?? ATTEMPTS, baseMs: options.baseDelayMs ?? BASE_DELAY_MS, capMs: Infinity };

@@ -1,6 +1,6 @@
 import { systemClock } from '../lib/clock.js';
 import { type RetryPolicy, withRetry } from '../lib/retry.js';
-import { type GithubEdgeOptions, ownerAndRepo } from '../runner/octokit.js';
+import type { GithubEdgeOptions } from '../runner/octokit.js';
 import { type CommentApi, statusOf } from './comment.js';
 
 /** Pages of 100 comments read at most while looking for ours. */
@@ -12,7 +12,7 @@ const BASE_DELAY_MS = 1000;
 /** CommentApi on GitHub's issue comments: the only place that knows their wire names. */
 export function createCommentApi(options: GithubEdgeOptions): CommentApi {
   const { octokit } = options;
-  const { owner, repo } = ownerAndRepo(options.repository);
+  const [owner = '', repo = ''] = options.repository.split('/');
   const ctx = { clock: options.clock ?? systemClock, random: options.random ?? Math.random };
   const policy: RetryPolicy = {
     attempts: options.attempts ?? ATTEMPTS,

@@ -25,9 +25,3 @@ export interface GithubEdgeOptions {
   /** A retry, as one line for the log. */
   onRetry?: (message: string) => void;
 }
-
-/** `owner/repo` as octokit's two parameters. */
-export function ownerAndRepo(repository: string): { owner: string; repo: string } {
-  const [owner = '', repo = ''] = repository.split('/');
-  return { owner, repo };
-}
