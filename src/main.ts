@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import type Credential from '@alicloud/credentials';
+import type { Credential } from './alibaba/credential.js';
 import { type JobCancellation, watchJobCancellation } from './runner/job-cancellation.js';
-import { type Batch, planBatches, reportBatches, runBatches } from './execution/batches.js';
+import { type Batch, splitIntoBatches, reportBatches, runBatches } from './execution/batches.js';
 import { type Clearance, clearedPlan } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
 import { systemClock } from './lib/clock.js';
@@ -9,7 +9,7 @@ import { createEcsClient, type EcsClientOptions } from './alibaba/ecs/client.js'
 import type { EcsApi } from './alibaba/ecs/types.js';
 import { connectOos, retryContext } from './alibaba/connect.js';
 import { ActionError } from './lib/errors.js';
-import { collectDetails, DEFAULT_DETAIL_LIMITS, type DetailLimits, type ExecutionDetails, remainingLimits } from './execution/details.js';
+import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits } from './execution/details.js';
 import {
   type ExecutionContext,
   type ExecutionOutcome,
@@ -18,15 +18,15 @@ import {
   runExecution,
 } from './execution/run-execution.js';
 import { explain, type SignInContext } from './sign-in/explain.js';
-import { DEFAULT_RATE_CONTROL, parseInputs, type Settings } from './inputs/parse.js';
+import { parseInputs, type Settings } from './inputs/parse.js';
 import type { OosApi } from './alibaba/oos/types.js';
 import { MAX_INSTANCES_PER_EXECUTION, maxErrorsValue } from './alibaba/oos/template.js';
 import type { PlanReport } from './preflight/plan.js';
 import { renderPlanSummary } from './summary/plan-summary.js';
-import { commentOnPr } from './pr-comment/pr-comment.js';
+import { commentOnPr } from './pr-comment/phase.js';
 import { planRun } from './preflight/phase.js';
 import { publishNotStarted, publishPlan, publishReport } from './runner/publish.js';
-import type { PatchReport } from './report/build.js';
+import type { DetailLimits, ExecutionDetails, PatchReport } from './report/model.js';
 import { secrets } from './runner/secrets.js';
 import { retrying } from './alibaba/retry.js';
 import { protectSecrets, signIn, SignInError } from './sign-in/sign-in.js';
@@ -56,7 +56,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const clearance = await clearForStart(settings, env);
     const plan = await planRun(settings, ecs, runId);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, settings, env);
-    const batches = planBatches(runId, settings, plan.targets);
+    const batches = splitIntoBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
     const job: PatchJob = { credential, ecs, cancellation, env, startedAt, ...(signedIn ? { signedIn } : {}) };
     const report = await patch(clearance, plan, batches, job);
@@ -144,7 +144,7 @@ async function readDetails(
       execution: outcome.execution,
       instanceIds: request.instanceIds,
       states: outcome.states,
-      snapshots: request.plan.install?.createSnapshot === true,
+      snapshots: request.spec.install?.createSnapshot === true,
     },
     limits,
   );
@@ -183,7 +183,7 @@ function logPlan(plan: PlanReport, settings: Settings, batches: readonly Batch[]
       `  reboot if needed: ${i.rebootIfNeed}, snapshot: ${i.createSnapshot}${i.createSnapshot ? ` (kept ${i.retentionDays} days)` : ''}`,
     );
   }
-  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
+  const rate = settings.rateControl;
   core.info(`  at most ${rate.maxConcurrency} at a time; max errors ${maxErrorsValue(rate.maxErrors)}`);
   if (batches.length > 1) {
     core.info(`  ${batches.length} batches of at most ${MAX_INSTANCES_PER_EXECUTION} instances, one execution each, one after another`);

@@ -6,7 +6,7 @@ import { Inputs } from './inputs/names.js';
 import { explain } from './sign-in/explain.js';
 import { parseInputs } from './inputs/parse.js';
 import { isTerminal } from './alibaba/oos/types.js';
-import { consoleUrl } from './report/build.js';
+import { consoleUrl } from './alibaba/oos/console.js';
 import { secrets } from './runner/secrets.js';
 import { protectSecrets, signIn, SignInError } from './sign-in/sign-in.js';
 import { readPostState } from './runner/step-state.js';

@@ -1,3 +1,5 @@
+import { nonEmptyText } from './wire.js';
+
 /** An error from an Alibaba Cloud API call, reduced to what a message and a retry decision need. */
 export class CloudError extends Error {
   constructor(
@@ -31,10 +33,10 @@ export function toCloudError(operation: string, err: unknown): CloudError {
   const statusCode = typeof e.statusCode === 'number' ? e.statusCode : undefined;
   const transport = transportCode(e);
   // The SDK stringifies a missing Code into "undefined" (an error body of `{}`).
-  const apiCode = [str(e.code), str(data.Code)].find((c) => c !== undefined && c !== 'undefined');
-  const code = transport?.code ?? apiCode ?? (statusCode ? `HTTP${statusCode}` : (str(e.name) ?? 'UnknownError'));
-  const requestId = str(e.requestId) ?? str(data.RequestId);
-  const detail = transport?.detail ?? str(data.Message) ?? stripSdkDecoration(str(e.message) ?? String(err));
+  const apiCode = [nonEmptyText(e.code), nonEmptyText(data.Code)].find((c) => c !== undefined && c !== 'undefined');
+  const code = transport?.code ?? apiCode ?? (statusCode ? `HTTP${statusCode}` : (nonEmptyText(e.name) ?? 'UnknownError'));
+  const requestId = nonEmptyText(e.requestId) ?? nonEmptyText(data.RequestId);
+  const detail = transport?.detail ?? nonEmptyText(data.Message) ?? stripSdkDecoration(nonEmptyText(e.message) ?? String(err));
   const denied = obj(e.accessDeniedDetail) ?? obj(data.AccessDeniedDetail);
   const cloud = new CloudError(operation, code, detail, statusCode, requestId === 'undefined' ? undefined : requestId, denied);
   if (typeof e.retryAfter === 'number' && Number.isFinite(e.retryAfter)) cloud.retryAfterMs = e.retryAfter;
@@ -48,7 +50,7 @@ export function toCloudError(operation: string, err: unknown): CloudError {
  * body is not JSON surfaces as the SyntaxError of JSON.parse, with the status and request ID lost.
  */
 function transportCode(e: Record<string, unknown>): { code: string; detail?: string } | undefined {
-  const message = str(e.message) ?? '';
+  const message = nonEmptyText(e.message) ?? '';
   if (e.name === 'RequestTimeoutError') {
     const kind = /^(ReadTimeout|ConnectTimeout)/.exec(message)?.[1] ?? 'Timeout';
     return { code: 'RequestTimeout', detail: `no response in time (${kind})` };
@@ -56,7 +58,7 @@ function transportCode(e: Record<string, unknown>): { code: string; detail?: str
   if (e.name === 'SyntaxError') {
     return { code: 'InvalidResponseBody', detail: 'the response body is not JSON (an HTTP error page from a gateway or proxy?)' };
   }
-  const code = str(e.code);
+  const code = nonEmptyText(e.code);
   if (e.statusCode === undefined && code !== undefined && /^E[A-Z_]+$/.test(code)) return { code };
   return undefined;
 }
@@ -70,8 +72,4 @@ function stripSdkDecoration(message: string): string {
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
 }

@@ -4,7 +4,7 @@ import { defaultOosEndpoint } from './endpoints.js';
 import type { Settings } from '../inputs/parse.js';
 import { createOosClient } from './oos/client.js';
 import type { OosApi } from './oos/types.js';
-import { type RetryContext, retrying } from './retry.js';
+import { type CloudRetryContext, retrying } from './retry.js';
 
 /**
  * When the job is cancelled while StartExecution is in flight, wait this long for its answer: with the execution ID
@@ -13,7 +13,7 @@ import { type RetryContext, retrying } from './retry.js';
 export const START_GRACE_MS = 1500;
 
 /** The production retry context: real time, real randomness, observing `signal`. */
-export function retryContext(signal: AbortSignal, log: (m: string) => void, onAttempt?: (attempt: number) => void): RetryContext {
+export function retryContext(signal: AbortSignal, log: (m: string) => void, onAttempt?: (attempt: number) => void): CloudRetryContext {
   return { clock: systemClock, random: Math.random, log, signal, ...(onAttempt ? { onAttempt } : {}) };
 }
 

@@ -1,13 +1,12 @@
-import type { Clock } from '../lib/clock.js';
+import { type FailedAttempt, jitterMs, type RetryContext, type RetryDecision, withRetry } from '../lib/retry.js';
 import { CloudError } from './cloud-error.js';
-import { CancelledError } from '../lib/errors.js';
 
 /**
- * The one retry policy of every Alibaba Cloud call. Small by design: a retried call costs seconds, not minutes,
- * and a longer outage is the poller's business (it keeps polling until its own deadline).
- * With these values the sleeps between 8 attempts add up to at most 16.2 s, 8.1 s on average.
+ * The retry policy of every Alibaba Cloud call, on the one retry helper (lib/retry.ts). Small by design: a retried
+ * call costs seconds, not minutes, and a longer outage is the poller's business (it keeps polling until its own
+ * deadline). With these values the sleeps between 8 attempts add up to at most 16.2 s, 8.1 s on average.
  */
-export interface RetryPolicy {
+export interface CloudRetryPolicy {
   /** Attempts in all, the first one included. */
   attempts: number;
   /** The first retry waits up to this long; each further one up to twice as long as the one before... */
@@ -18,24 +17,17 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
+export const DEFAULT_RETRY_POLICY: Readonly<CloudRetryPolicy> = Object.freeze({
   attempts: 8,
   baseMs: 200,
   capMs: 5000,
   maxRetryAfterMs: 30_000,
 });
 
-export interface RetryContext {
-  clock: Clock;
-  /** Uniform in [0, 1): Math.random in production, fixed in tests. */
-  random: () => number;
+export interface CloudRetryContext extends Omit<RetryContext, 'graceMs'> {
   /** Where "attempt N of M" goes. */
   log: (message: string) => void;
-  policy?: RetryPolicy;
-  /** Aborted: no further attempt, no further sleep, and an attempt in flight is abandoned (see graceMs). */
-  signal?: AbortSignal;
-  /** Called as each attempt begins (1, 2, ...). */
-  onAttempt?: (attempt: number) => void;
+  policy?: CloudRetryPolicy;
 }
 
 export interface CallOptions {
@@ -75,47 +67,64 @@ export function isRetryable(err: CloudError): boolean {
 }
 
 /** The pause before retry number `retry` (1 for the first retry). */
-export function backoffMs(retry: number, err: CloudError, policy: RetryPolicy, random: () => number): number {
-  if (err.retryAfterMs !== undefined && err.retryAfterMs >= 0) return Math.min(err.retryAfterMs, policy.maxRetryAfterMs);
-  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** (retry - 1));
-  return Math.floor(random() * ceiling);
+export function backoffMs(retry: number, err: CloudError, policy: CloudRetryPolicy, random: () => number): number {
+  return retryAfterMs(err, policy) ?? jitterMs(retry, policy, random);
+}
+
+function retryAfterMs(err: CloudError, policy: CloudRetryPolicy): number | undefined {
+  return err.retryAfterMs !== undefined && err.retryAfterMs >= 0 ? Math.min(err.retryAfterMs, policy.maxRetryAfterMs) : undefined;
+}
+
+/** Only a CloudError that isRetryable is retried: anything else is a bug, and a bug is not transient. */
+function classify(err: unknown, policy: CloudRetryPolicy): RetryDecision {
+  if (!(err instanceof CloudError) || !isRetryable(err)) return { retry: false };
+  const after = retryAfterMs(err, policy);
+  return after === undefined ? { retry: true } : { retry: true, afterMs: after };
 }
 
 /**
  * Calls `call` until it succeeds, fails with an error that retrying cannot help, or runs out of attempts.
  * The error that ends it is the last one, with `attempts` set; a cancelled job ends it with CancelledError.
  */
-export async function withRetry<T>(call: () => Promise<T>, ctx: RetryContext, options: CallOptions = {}): Promise<T> {
+export function withCloudRetry<T>(call: () => Promise<T>, ctx: CloudRetryContext, options: CallOptions = {}): Promise<T> {
   const policy = ctx.policy ?? DEFAULT_RETRY_POLICY;
-  for (let attempt = 1; ; attempt++) {
-    throwIfCancelled(ctx.signal);
-    ctx.onAttempt?.(attempt);
+  const counted = async (attempt: number): Promise<T> => {
     try {
-      return await abandonOnAbort(call(), ctx, options.graceMs ?? 0);
+      return await call();
     } catch (err) {
-      if (!(err instanceof CloudError)) throw err;
-      err.attempts = attempt;
-      const where = err.requestId ? `, request ID ${err.requestId}` : '';
-      const what = `${err.operation} attempt ${attempt} of ${policy.attempts} failed: ${err.code}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}${where}`;
-      if (!isRetryable(err)) throw err;
-      if (attempt >= policy.attempts) {
-        ctx.log(`${what}; giving up.`);
-        throw err;
-      }
-      if (ctx.signal?.aborted) throw cancelledError(ctx.signal);
-      const delay = backoffMs(attempt, err, policy, ctx.random);
-      const why = err.retryAfterMs !== undefined ? ' as x-acs-retry-after asks' : '';
-      ctx.log(`${what}; retrying in ${seconds(delay)}${why}.`);
-      await ctx.clock.sleep(delay, ctx.signal);
+      if (err instanceof CloudError) err.attempts = attempt;
+      throw err;
     }
-  }
+  };
+  return withRetry(
+    counted,
+    { ...ctx, ...(options.graceMs !== undefined ? { graceMs: options.graceMs } : {}) },
+    {
+      attempts: policy.attempts,
+      baseMs: policy.baseMs,
+      capMs: policy.capMs,
+      classify: (err) => classify(err, policy),
+      onRetry: (failed, delay) => {
+        const why = (failed.error as CloudError).retryAfterMs !== undefined ? ' as x-acs-retry-after asks' : '';
+        ctx.log(`${failure(failed)}; retrying in ${seconds(delay)}${why}.`);
+      },
+      onGiveUp: (failed) => ctx.log(`${failure(failed)}; giving up.`),
+    },
+  );
+}
+
+/** `<Op> attempt N of M failed: <code> (HTTP <status>), request ID <id>` */
+function failure({ error, attempt, attempts }: FailedAttempt): string {
+  const err = error as CloudError;
+  const where = err.requestId ? `, request ID ${err.requestId}` : '';
+  return `${err.operation} attempt ${attempt} of ${attempts} failed: ${err.code}${err.statusCode ? ` (HTTP ${err.statusCode})` : ''}${where}`;
 }
 
 /**
- * Wraps every method of an API object (OosApi, EcsApi, ...) with withRetry: the single place where Alibaba calls are
- * retried. Every method must be safe to repeat; StartExecution is, through its ClientToken.
+ * Wraps every method of an API object (OosApi, EcsApi, ...) with withCloudRetry: the single place where Alibaba
+ * calls are retried. Every method must be safe to repeat; StartExecution is, through its ClientToken.
  */
-export function retrying<T extends object>(api: T, ctx: RetryContext, perMethod: Partial<Record<keyof T, CallOptions>> = {}): T {
+export function retrying<T extends object>(api: T, ctx: CloudRetryContext, perMethod: Partial<Record<keyof T, CallOptions>> = {}): T {
   const wrapped: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(api)) {
     if (typeof value !== 'function') {
@@ -124,47 +133,9 @@ export function retrying<T extends object>(api: T, ctx: RetryContext, perMethod:
     }
     const method = value as (...args: unknown[]) => Promise<unknown>;
     const options = perMethod[name as keyof T] ?? {};
-    wrapped[name] = (...args: unknown[]) => withRetry(() => method.apply(api, args), ctx, options);
+    wrapped[name] = (...args: unknown[]) => withCloudRetry(() => method.apply(api, args), ctx, options);
   }
   return wrapped as T;
-}
-
-function throwIfCancelled(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw cancelledError(signal);
-}
-
-function cancelledError(signal: AbortSignal): CancelledError {
-  const reason: unknown = signal.reason;
-  return reason instanceof CancelledError ? reason : new CancelledError(String(reason));
-}
-
-/**
- * Settles with the call, or rejects with CancelledError once the signal aborts (after graceMs). The request itself
- * is not stopped (the SDK cannot), it is only no longer waited for.
- */
-function abandonOnAbort<T>(pending: Promise<T>, ctx: RetryContext, graceMs: number): Promise<T> {
-  const signal = ctx.signal;
-  if (!signal) return pending;
-  return new Promise<T>((resolve, reject) => {
-    let settled = false;
-    const settle = (fn: () => void): void => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', onAbort);
-      fn();
-    };
-    const giveUp = (): void => settle(() => reject(cancelledError(signal)));
-    const onAbort = (): void => {
-      if (graceMs <= 0) giveUp();
-      else void ctx.clock.sleep(graceMs).then(giveUp);
-    };
-    pending.then(
-      (value) => settle(() => resolve(value)),
-      (err: Error) => settle(() => reject(err)),
-    );
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function seconds(ms: number): string {

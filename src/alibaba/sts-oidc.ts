@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudError, toCloudError } from './cloud-error.js';
-import type { AccessKeys, OidcPlan } from '../sign-in/method.js';
+import type { AccessKeys } from './credential.js';
+import type { OidcSignIn } from '../sign-in/method.js';
 import { ActionError } from '../lib/errors.js';
 
 export const ASSUME_ROLE_WITH_OIDC = 'AssumeRoleWithOIDC';
@@ -31,14 +32,14 @@ export interface OidcDeps {
  * GitHub OIDC token -> STS AssumeRoleWithOIDC -> temporary keys, through @alicloud/credentials, which
  * reads the token from a file: the file is private to this user and removed as soon as STS answered.
  */
-export async function assumeRoleWithOidc(plan: OidcPlan, deps: OidcDeps): Promise<TemporaryKeys> {
+export async function assumeRoleWithOidc(method: OidcSignIn, deps: OidcDeps): Promise<TemporaryKeys> {
   const now = deps.now ?? Date.now;
   let idToken: string;
   try {
-    idToken = await deps.getIdToken(plan.audience);
+    idToken = await deps.getIdToken(method.audience);
   } catch (err) {
     throw new ActionError(
-      `Could not get a GitHub OIDC token for audience ${plan.audience}: ${err instanceof Error ? err.message : String(err)}. ` +
+      `Could not get a GitHub OIDC token for audience ${method.audience}: ${err instanceof Error ? err.message : String(err)}. ` +
         "Check that the job has 'id-token: write' in its permissions.",
     );
   }
@@ -52,13 +53,13 @@ export async function assumeRoleWithOidc(plan: OidcPlan, deps: OidcDeps): Promis
     const credential = new Credential(
       new Config({
         type: 'oidc_role_arn',
-        roleArn: plan.roleArn,
-        oidcProviderArn: plan.oidcProviderArn,
+        roleArn: method.roleArn,
+        oidcProviderArn: method.oidcProviderArn,
         oidcTokenFilePath: tokenFile,
-        roleSessionName: plan.roleSessionName,
-        roleSessionExpiration: plan.durationSeconds,
+        roleSessionName: method.roleSessionName,
+        roleSessionExpiration: method.durationSeconds,
         // The library always speaks HTTPS to STS; the endpoint is host[:port].
-        stsEndpoint: plan.stsEndpoint.host,
+        stsEndpoint: method.stsEndpoint.host,
         timeout: deps.readTimeoutMs ?? 10_000,
         connectTimeout: deps.connectTimeoutMs ?? 5_000,
       }),
@@ -75,7 +76,7 @@ export async function assumeRoleWithOidc(plan: OidcPlan, deps: OidcDeps): Promis
   }
   deps.protect(accessKeySecret);
   deps.protect(securityToken);
-  return { accessKeyId, accessKeySecret, securityToken, expiresAt: requestedAt + plan.durationSeconds * 1000 };
+  return { accessKeyId, accessKeySecret, securityToken, expiresAt: requestedAt + method.durationSeconds * 1000 };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ActionError } from '../lib/errors.js';
 import type { ApprovalSettings, Settings } from '../inputs/parse.js';
+import { createOctokit } from '../runner/octokit.js';
 import { secrets } from '../runner/secrets.js';
 import { type Clearance, clearInstall, clearScan } from './clearance.js';
 import { decide } from './decide.js';
@@ -18,7 +19,8 @@ export async function clearForStart(settings: Settings, env: NodeJS.ProcessEnv, 
   const repository = requireEnv(env, 'GITHUB_REPOSITORY');
   const runId = requireEnv(env, 'GITHUB_RUN_ID');
   secrets.protect(wanted.githubToken);
-  const api = source ?? createApprovalSource({ token: wanted.githubToken, repository, onRetry: (m) => core.info(`  ${m}`) });
+  const api =
+    source ?? createApprovalSource({ octokit: createOctokit(wanted.githubToken), repository, onRetry: (m) => core.info(`  ${m}`) });
   core.info(`Approval: checking that a required reviewer of '${wanted.environment}' approved this job (run ${runId})`);
   const facts = await gather(api, wanted, repository, runId, oidcOffered(env));
   const decision = decide(facts);

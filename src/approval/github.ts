@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
+import { systemClock } from '../lib/clock.js';
+import { withRetry } from '../lib/retry.js';
+import type { GithubEdgeOptions } from '../runner/octokit.js';
 import { secrets } from '../runner/secrets.js';
 import { APPROVAL_AUDIENCE, jobEnvironmentFromJwt } from './job-token.js';
 import type { EnvironmentInfo, JobEnvironment, Lookup, Problem, Reviewer, RunReview } from './types.js';
@@ -13,53 +15,48 @@ export interface ApprovalSource {
   oidcJobEnvironment(): Promise<Lookup<JobEnvironment>>;
 }
 
-export interface SourceOptions {
-  token: string;
-  /** owner/repo */
-  repository: string;
-  /** Default: GITHUB_API_URL, as @actions/github reads it. */
-  baseUrl?: string;
-  /** Attempts per request for transient failures (5xx, network, timeout). */
-  attempts?: number;
-  /** Upper bound of the first backoff; it doubles each attempt, with full jitter. */
-  baseDelayMs?: number;
-  requestTimeoutMs?: number;
-  sleep?: (ms: number) => Promise<void>;
-  onRetry?: (message: string) => void;
-}
+/** The policy: 3 attempts, full jitter under 500 ms * 2^(n-1), only a failure that is 'unavailable'; 15 s per request. */
+const ATTEMPTS = 3;
+const BASE_DELAY_MS = 500;
+const REQUEST_TIMEOUT_MS = 15_000;
 
 type Failure = Extract<Lookup<never>, { ok: false }>;
 
 class Malformed extends Error {}
 
-/** Talks to GITHUB_API_URL through the octokit of @actions/github, and to the runner's OIDC token service. */
-export function createApprovalSource(options: SourceOptions): ApprovalSource {
-  const octokit = getOctokit(options.token, options.baseUrl ? { baseUrl: options.baseUrl } : {});
+/** Talks to GITHUB_API_URL through the octokit it is given, and to the runner's OIDC token service. */
+export function createApprovalSource(options: GithubEdgeOptions): ApprovalSource {
+  const { octokit } = options;
   const [owner = '', repo = ''] = options.repository.split('/');
-  const attempts = options.attempts ?? 3;
-  const baseDelayMs = options.baseDelayMs ?? 500;
-  const timeoutMs = options.requestTimeoutMs ?? 15_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? Math.random;
+  const policy = { attempts: options.attempts ?? ATTEMPTS, baseMs: options.baseDelayMs ?? BASE_DELAY_MS, capMs: Infinity };
 
-  // A local loop until the project's retry helper lands (issue 5); same policy: full jitter, bounded, never a 4xx.
+  // Full jitter, bounded, never a 4xx: through the one retry helper.
   async function fetchFact<T>(
     label: string,
     call: (signal: AbortSignal) => Promise<unknown>,
     parse: (data: unknown) => T,
   ): Promise<Lookup<T>> {
-    for (let attempt = 1; ; attempt++) {
-      let failure: Failure;
-      try {
-        return { ok: true, value: parse(await call(AbortSignal.timeout(timeoutMs))) };
-      } catch (err) {
-        failure = classify(err);
-      }
-      if (failure.problem !== 'unavailable' || attempt >= attempts) {
-        return failure.problem === 'unavailable' ? { ...failure, detail: `${failure.detail} (after ${attempt} attempts)` } : failure;
-      }
-      const delay = Math.round(Math.random() * baseDelayMs * 2 ** (attempt - 1));
-      options.onRetry?.(`${label}: ${failure.detail}; attempt ${attempt + 1} of ${attempts} in ${delay} ms`);
-      await sleep(delay);
+    let attempts = 0;
+    try {
+      const value = await withRetry(
+        async (attempt) => {
+          attempts = attempt;
+          return parse(await call(AbortSignal.timeout(REQUEST_TIMEOUT_MS)));
+        },
+        { clock, random },
+        {
+          ...policy,
+          classify: (err) => ({ retry: classify(err).problem === 'unavailable' }),
+          onRetry: ({ error, attempt }, delay) =>
+            options.onRetry?.(`${label}: ${classify(error).detail}; attempt ${attempt + 1} of ${policy.attempts} in ${delay} ms`),
+        },
+      );
+      return { ok: true, value };
+    } catch (err) {
+      const failure = classify(err);
+      return failure.problem === 'unavailable' ? { ...failure, detail: `${failure.detail} (after ${attempts} attempts)` } : failure;
     }
   }
 

@@ -1,14 +1,15 @@
 import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
 import { type ExecutionOutcome, type ExecutionRequest, NotStartedError } from './run-execution.js';
-import { DEFAULT_RATE_CONTROL, type Settings } from '../inputs/parse.js';
-import type { MaxErrors, PatchPlan } from '../alibaba/oos/types.js';
-import { buildReport, combineReports, type NotStartedBatch, type PatchReport, type ReportInput } from '../report/build.js';
+import type { Settings } from '../inputs/parse.js';
+import type { MaxErrors, ExecutionSpec } from '../alibaba/oos/types.js';
+import { buildReport, combineReports } from '../report/build.js';
+import type { NotStartedBatch, PatchReport, ReportInput } from '../report/model.js';
 import { clientToken, type TokenBatch } from './client-token.js';
 
 /**
  * A run of more than 1000 instances (the OOS loop limit) is split into batches of at most 1000, each its own
  * execution with its own ClientToken, run one after another so that max-concurrency still means what it says.
- * This module is the layer around the single-execution flow (execution.ts): it plans the batches, runs them in
+ * This module is the layer around the single-execution flow (run-execution.ts): it splits the targets into batches, runs them in
  * turn and decides, between two batches, whether to go on.
  */
 export interface Batch extends TokenBatch {
@@ -40,7 +41,7 @@ export type SettingsForBatches = Pick<
  * Splits the targets (the instances pre-flight let through, in the order given) into batches. Tags stay tags
  * while they fit one execution and pre-flight left none of the tagged instances out; otherwise the IDs are listed.
  */
-export function planBatches(
+export function splitIntoBatches(
   runId: string,
   settings: SettingsForBatches,
   targets: readonly string[] = settings.instanceIds,
@@ -64,19 +65,19 @@ export function errorAllowance(maxErrors: MaxErrors, instancesRun: number): numb
   return 'percent' in maxErrors ? Math.floor((maxErrors.percent * instancesRun) / 100) : maxErrors.count;
 }
 
-/** The template plan of one batch. A count of max errors becomes what is left of the run's budget. */
-export function batchPlan(settings: SettingsForBatches, batch: Batch, errorsSoFar: number): PatchPlan {
-  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
+/** What one batch's execution is asked to do. A count of max errors becomes what is left of the run's budget. */
+export function batchSpec(settings: SettingsForBatches, batch: Batch, errorsSoFar: number): ExecutionSpec {
+  const rate = settings.rateControl;
   const maxErrors: MaxErrors = 'percent' in rate.maxErrors ? rate.maxErrors : { count: Math.max(0, rate.maxErrors.count - errorsSoFar) };
-  const plan: PatchPlan = {
+  const spec: ExecutionSpec = {
     region: settings.region,
     action: settings.action,
     instanceIds: [...batch.covers],
     rateControl: { maxConcurrency: rate.maxConcurrency, maxErrors },
   };
-  if (batch.byTags && settings.tags) plan.tags = settings.tags;
-  if (settings.install) plan.install = settings.install;
-  return plan;
+  if (batch.byTags && settings.tags) spec.tags = settings.tags;
+  if (settings.install) spec.install = settings.install;
+  return spec;
 }
 
 /** Failed instances of a finished batch: the execution's Counters, else none for a Success; undefined if unknown. */
@@ -117,7 +118,7 @@ export async function runBatches(batches: readonly Batch[], settings: SettingsFo
     let outcome: ExecutionOutcome;
     try {
       outcome = await deps.runExecution({
-        plan: batchPlan(deps.clear(batch.covers), batch, errors),
+        spec: batchSpec(deps.clear(batch.covers), batch, errors),
         clientToken: batch.clientToken,
         instanceIds: batch.covers,
         timeoutMs: Math.max(0, deadline - deps.now()),
@@ -151,7 +152,7 @@ function stopReason(
   }
   if (last.timedOut)
     return `wait-timeout-minutes (${settings.waitTimeoutMinutes}) ran out while execution ${e.executionId} was ${e.status}.`;
-  const allowed = errorAllowance((settings.rateControl ?? DEFAULT_RATE_CONTROL).maxErrors, instancesRun);
+  const allowed = errorAllowance(settings.rateControl.maxErrors, instancesRun);
   if (errors > allowed) {
     return `${errors} instance(s) failed so far, more than max-errors allows (${allowed} of the ${instancesRun} run).`;
   }
@@ -178,7 +179,7 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun, extra
         clientToken: batch.clientToken,
         ...(settings.install ? { install: settings.install } : {}),
         ...(settings.tags ? { tags: settings.tags } : {}),
-        rateControl: settings.rateControl ?? DEFAULT_RATE_CONTROL,
+        rateControl: settings.rateControl,
         instanceIds: batch.covers,
         execution: outcome.execution,
         states: outcome.states,

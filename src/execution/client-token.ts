@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_MAX_CONCURRENCY, DEFAULT_RATE_CONTROL, type Settings } from '../inputs/parse.js';
+import { DEFAULT_MAX_CONCURRENCY, type Settings } from '../inputs/parse.js';
 import { maxErrorsValue } from '../alibaba/oos/template.js';
 
 /** One execution of a run: where it sits among the run's batches and which instances its targets list. */
@@ -41,7 +41,7 @@ export function tokenSource(runId: string, settings: TokenSettings, batch?: Toke
   const knobs = install ? [String(install.rebootIfNeed), String(install.createSnapshot), String(install.retentionDays)] : ['', '', ''];
   const fields = [runId, settings.action, settings.region, ids, ...knobs];
   if (settings.tags) fields.push(`tags=${JSON.stringify(sortedTags(settings.tags))}`);
-  const rate = settings.rateControl ?? DEFAULT_RATE_CONTROL;
+  const rate = settings.rateControl;
   if (rate.maxConcurrency !== DEFAULT_MAX_CONCURRENCY) fields.push(`max-concurrency=${rate.maxConcurrency}`);
   if (!('count' in rate.maxErrors && rate.maxErrors.count === 0)) fields.push(`max-errors=${maxErrorsValue(rate.maxErrors)}`);
   if (batch && batch.count > 1) fields.push(`batch=${batch.index}`);

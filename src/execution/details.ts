@@ -1,6 +1,7 @@
-import type { EcsApi, SnapshotInfo } from '../alibaba/ecs/types.js';
-import type { Bounded, ChildExecution, Execution, InstancePatchState, OosApi, PatchInfo } from '../alibaba/oos/types.js';
-import { needsAttention } from '../report/build.js';
+import type { EcsApi } from '../alibaba/ecs/types.js';
+import type { Execution, InstancePatchState, OosApi, PatchInfo } from '../alibaba/oos/types.js';
+import { needsAttention } from '../report/counts.js';
+import type { ChildFailure, DetailLimits, ExecutionDetails } from '../report/model.js';
 
 /**
  * After an execution: what each instance's child execution did, why the failed ones failed, which patches are
@@ -12,19 +13,6 @@ import { needsAttention } from '../report/build.js';
  *   - snapshots: one DescribeSnapshots listing of what was created since the execution started (pages of 100).
  * A failed detail call is recorded as a problem and never fails the run: the patch result stands without it.
  */
-export interface DetailLimits {
-  /** Failed child executions whose failing task and log are read. */
-  failedChildren: number;
-  /** Instances (the worst first) whose missing/failed/pending-reboot patches are listed. */
-  patchInstances: number;
-  /** Pages of 100 patches read per instance. */
-  patchPages: number;
-  /** Log lines kept per failed child (the last ones). */
-  logLines: number;
-  /** Pages of 100 log lines read per failed child. */
-  logPages: number;
-}
-
 export const DEFAULT_DETAIL_LIMITS: Readonly<DetailLimits> = Object.freeze({
   failedChildren: 10,
   patchInstances: 20,
@@ -36,30 +24,6 @@ export const DEFAULT_DETAIL_LIMITS: Readonly<DetailLimits> = Object.freeze({
 /** The statuses an operator has to act on, worst first. */
 export const ATTENTION_STATUSES = ['Failed', 'Missing', 'InstalledPendingReboot'] as const;
 const SEVERITY_ORDER = ['critical', 'important', 'high', 'moderate', 'medium', 'low'];
-
-export interface ChildFailure {
-  /** The failed task of the child execution, when one is marked Failed. */
-  task?: string;
-  message: string;
-  /** The last log lines of the child execution. */
-  log: string[];
-  /** More log existed than was read. */
-  logTruncated: boolean;
-}
-
-export interface ExecutionDetails {
-  executionId: string;
-  children: ChildExecution[];
-  /** By instance ID, for at most `failedChildren` failed children. */
-  failures: Record<string, ChildFailure>;
-  /** By instance ID, worst first, for at most `patchInstances` instances. */
-  patches: Record<string, Bounded<PatchInfo>>;
-  /** By instance ID: the system-disk snapshot the template took before patching. */
-  snapshots: Record<string, SnapshotInfo>;
-  /** Detail calls that failed, as one line each; the report says so instead of failing. */
-  problems: string[];
-  limits: DetailLimits;
-}
 
 export interface DetailRequest {
   execution: Execution;
@@ -117,7 +81,7 @@ export async function collectDetails(
     details.failures[child.instanceId] = failure;
   }
 
-  for (const state of worstFirst(request.states.filter((s) => wanted.has(s.instanceId))).slice(0, limits.patchInstances)) {
+  for (const state of worstPatchStates(request.states.filter((s) => wanted.has(s.instanceId))).slice(0, limits.patchInstances)) {
     const list = await attempt(`patches of ${state.instanceId}`, () =>
       oos.listInstancePatches(state.instanceId, ATTENTION_STATUSES, { maxPages: limits.patchPages }),
     );
@@ -150,7 +114,7 @@ export function remainingLimits(limits: DetailLimits, used: ExecutionDetails): D
 }
 
 /** Instances that need attention, worst first: failed patches, then missing, then pending reboot. */
-export function worstFirst(states: readonly InstancePatchState[]): InstancePatchState[] {
+export function worstPatchStates(states: readonly InstancePatchState[]): InstancePatchState[] {
   return states
     .filter((s) => needsAttention(s.counts))
     .sort(

@@ -6,19 +6,19 @@ import type { OosFactory } from '../alibaba/connect.js';
 import { ActionError } from '../lib/errors.js';
 import type { SignInContext } from '../sign-in/explain.js';
 import { causeAndNextStep, isPhaseFailure, reportFailure, startFailure, type Stop, stopMessage } from './failure-messages.js';
-import { type Execution, type InstancePatchState, isKnownStatus, isTerminal, type PatchPlan } from '../alibaba/oos/types.js';
-import type { ExecutionDetails } from './details.js';
+import { type Execution, type InstancePatchState, isKnownStatus, isTerminal, type ExecutionSpec } from '../alibaba/oos/types.js';
+import type { ExecutionDetails } from '../report/model.js';
 import { waitForExecution } from './poll.js';
-import { consoleUrl } from '../report/build.js';
+import { consoleUrl } from '../alibaba/oos/console.js';
 import { isRetryable } from '../alibaba/retry.js';
 import { describeStart } from './start-message.js';
 import { markSettled, saveExecutionId } from '../runner/step-state.js';
 
 /** One execution of the template: what to start and how long to wait for it. */
 export interface ExecutionRequest {
-  plan: PatchPlan;
+  spec: ExecutionSpec;
   clientToken: string;
-  /** The instances whose patch states to read afterwards (the resolved ones, also when the plan targets tags). */
+  /** The instances whose patch states to read afterwards (the resolved ones, also when the spec targets tags). */
   instanceIds: readonly string[];
   timeoutMs: number;
   /** The longest pause between two status checks. */
@@ -87,7 +87,7 @@ async function start(request: ExecutionRequest, ctx: ExecutionContext): Promise<
   let attempts = 0;
   try {
     const oos = ctx.oos(ctx.cancellation.signal, (n) => (attempts = n));
-    const execution = await oos.startExecution({ plan: request.plan, clientToken: request.clientToken });
+    const execution = await oos.startExecution({ spec: request.spec, clientToken: request.clientToken });
     saveExecutionId(execution.executionId);
     core.info(describeStart(execution, { stepStartedAt: ctx.stepStartedAt, runAttempt: ctx.runAttempt, attempts }));
     return execution;

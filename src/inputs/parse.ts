@@ -56,8 +56,8 @@ export interface Settings {
   cancelOnTimeout: boolean;
   /** Cancel the execution when the job is cancelled (SIGINT/SIGTERM from the runner, or in the post step after a kill). */
   cancelOnAbort: boolean;
-  /** `max-concurrency` and `max-errors`, sent to the template as rateControl. parseInputs always sets it; absent means the defaults. */
-  rateControl?: RateControl;
+  /** `max-concurrency` and `max-errors`, sent to the template as rateControl. */
+  rateControl: RateControl;
   /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
   onUnavailable: OnUnavailable;
   /** Stop with success after pre-flight, writing the plan; never start an execution. */
@@ -91,7 +91,6 @@ const MAX_TAG_LENGTH = 128;
 /** The template's rateControl defaults; the ClientToken leaves them out. */
 export const DEFAULT_MAX_CONCURRENCY = 10;
 export const DEFAULT_MAX_ERRORS: MaxErrors = Object.freeze({ count: 0 });
-export const DEFAULT_RATE_CONTROL: RateControl = Object.freeze({ maxConcurrency: DEFAULT_MAX_CONCURRENCY, maxErrors: DEFAULT_MAX_ERRORS });
 const MAX_CONCURRENCY = 1000;
 
 /** Parses and validates every input; throws InputError naming the first bad one. */
@@ -167,17 +166,21 @@ function exactlyOneTarget(get: InputReader): (typeof TARGET_INPUTS)[number] {
   return first;
 }
 
+/** An input that looks like JSON (it starts with `[` or `{`): parsed, or an InputError with an example. */
+function parseJsonInput(name: string, raw: string, shape: 'array' | 'object', example: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new InputError(name, `looks like a JSON ${shape} but does not parse; expected ${example}`);
+  }
+}
+
 /** Splits on commas, whitespace and newlines, or reads a JSON array; validates and de-duplicates. */
 export function parseInstanceIds(raw: string): string[] {
   const name = Inputs.InstanceIds;
   let items: string[];
   if (raw.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new InputError(name, 'looks like a JSON array but does not parse; expected ["i-...", "i-..."]');
-    }
+    const parsed = parseJsonInput(name, raw, 'array', '["i-...", "i-..."]');
     if (!Array.isArray(parsed) || !parsed.every((v): v is string => typeof v === 'string')) {
       throw new InputError(name, 'a JSON value must be an array of instance ID strings, such as ["i-bp1abc"]');
     }
@@ -235,12 +238,7 @@ export function parseTags(raw: string): TargetTag[] {
   const name = Inputs.Tags;
   const pairs: Array<[string, unknown]> = [];
   if (raw.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new InputError(name, 'looks like a JSON object but does not parse; expected {"env": "prod", "role": "web"}');
-    }
+    const parsed = parseJsonInput(name, raw, 'object', '{"env": "prod", "role": "web"}');
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new InputError(name, 'a JSON value must be an object of tag keys to values, such as {"env": "prod"}');
     }

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { planBatches } from '../execution/batches.js';
+import { splitIntoBatches } from '../execution/batches.js';
 import type { EcsApi } from '../alibaba/ecs/types.js';
 import type { Settings } from '../inputs/parse.js';
 import type { PlanReport } from './plan.js';
@@ -20,7 +20,7 @@ export async function planRun(settings: Settings, ecs: EcsApi, runId: string, no
   }
   core.endGroup();
   const sent = decision.blocked ? settings.instanceIds : decision.targets;
-  const tokens = planBatches(runId, settings, sent).map((b) => b.clientToken);
+  const tokens = splitIntoBatches(runId, settings, sent).map((b) => b.clientToken);
   const plan: PlanReport = {
     kind: 'plan',
     action: settings.action,

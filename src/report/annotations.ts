@@ -1,4 +1,4 @@
-import type { PatchReport } from './build.js';
+import type { PatchReport } from './model.js';
 
 export interface Annotation {
   title: string;

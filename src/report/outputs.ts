@@ -1,7 +1,7 @@
 import { approvedBy } from '../approval/render.js';
 import { Outputs } from '../inputs/names.js';
 import type { PlanReport } from '../preflight/plan.js';
-import type { PatchReport } from './build.js';
+import type { PatchReport } from './model.js';
 
 /** Every step output, as strings, from the report. */
 export function reportOutputs(report: PatchReport, reportFile: string): Record<string, string> {

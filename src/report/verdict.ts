@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { ActionError } from '../lib/errors.js';
 import type { Settings } from '../inputs/parse.js';
-import type { PatchReport } from './build.js';
+import type { PatchReport } from './model.js';
 
 /** How many instance IDs a message lists before "and N more": a fleet of 10,000 must not make a 250 KB log line. */
 const LISTED_IDS = 20;

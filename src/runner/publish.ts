@@ -7,7 +7,7 @@ import { writeJsonFile } from './json-file.js';
 import { notStartedOutputs, planOutputs, reportOutputs } from '../report/outputs.js';
 import type { PlanReport } from '../preflight/plan.js';
 import { renderPlanSummary } from '../summary/plan-summary.js';
-import type { PatchReport } from '../report/build.js';
+import type { PatchReport } from '../report/model.js';
 import { renderNotStarted, renderSummary } from '../summary/run-summary.js';
 
 /** Writes the report file, sets every output and writes the job summary. Returns the report file's path. */

@@ -1,18 +1,11 @@
-import Credential, { Config } from '@alicloud/credentials';
 import { Inputs } from '../inputs/names.js';
+import type { AccessKeys } from '../alibaba/credential.js';
 import { type Endpoint, parseEndpoint } from '../alibaba/endpoints.js';
 import { ActionError, InputError } from '../lib/errors.js';
 import { type InputReader, show } from '../inputs/parse.js';
 
-/** Static keys, optionally with an STS security token. Values are secrets except the key ID. */
-export interface AccessKeys {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken?: string;
-}
-
 /** Keyless sign-in: a GitHub OIDC token exchanged for temporary keys by STS AssumeRoleWithOIDC. */
-export interface OidcPlan {
+export interface OidcSignIn {
   way: 'oidc';
   roleArn: string;
   oidcProviderArn: string;
@@ -26,7 +19,7 @@ export interface OidcPlan {
 }
 
 /** Keys given directly: inputs or environment. */
-export interface KeysPlan {
+export interface KeySignIn {
   way: 'keys';
   keys: AccessKeys;
   /** For the log and for error messages: the inputs or variables the keys came from. */
@@ -34,7 +27,7 @@ export interface KeysPlan {
 }
 
 /** Which way to sign in, decided before any request. */
-export type CredentialPlan = OidcPlan | KeysPlan;
+export type SignInMethod = OidcSignIn | KeySignIn;
 
 export const DEFAULT_AUDIENCE = 'sts.aliyuncs.com';
 export const DEFAULT_STS_ENDPOINT: Endpoint = { protocol: 'HTTPS', host: 'sts.aliyuncs.com' };
@@ -70,7 +63,7 @@ const OIDC_EXAMPLE = [
  * Decides how to sign in; the first way that applies wins: GitHub OIDC inputs, key inputs,
  * ALIBABA_CLOUD_* variables, ALICLOUD_* variables. Half a pair is an error, not a fall-through.
  */
-export function resolveCredentials(read: InputReader, env: NodeJS.ProcessEnv): CredentialPlan {
+export function resolveCredentials(read: InputReader, env: NodeJS.ProcessEnv): SignInMethod {
   const get = (name: string): string => read(name).trim();
   const oidc = resolveOidc(get, env);
   if (oidc) return oidc;
@@ -90,7 +83,7 @@ export function resolveCredentials(read: InputReader, env: NodeJS.ProcessEnv): C
   );
 }
 
-function resolveOidc(get: (name: string) => string, env: NodeJS.ProcessEnv): OidcPlan | undefined {
+function resolveOidc(get: (name: string) => string, env: NodeJS.ProcessEnv): OidcSignIn | undefined {
   const roleArn = get(Inputs.RoleToAssume);
   const oidcProviderArn = get(Inputs.OidcProviderArn);
   if (roleArn === '' && oidcProviderArn === '') return undefined;
@@ -141,7 +134,7 @@ function resolveOidc(get: (name: string) => string, env: NodeJS.ProcessEnv): Oid
   };
 }
 
-function resolveKeyInputs(get: (name: string) => string): KeysPlan | undefined {
+function resolveKeyInputs(get: (name: string) => string): KeySignIn | undefined {
   const accessKeyId = get(Inputs.AccessKeyId);
   const accessKeySecret = get(Inputs.AccessKeySecret);
   const securityToken = get(Inputs.SecurityToken);
@@ -161,7 +154,7 @@ function resolveKeyInputs(get: (name: string) => string): KeysPlan | undefined {
   return { way: 'keys', keys, source: `inputs ${names.join(', ')}` };
 }
 
-function resolveEnvFamily(env: NodeJS.ProcessEnv, family: (typeof ENV_FAMILIES)[number]): KeysPlan | undefined {
+function resolveEnvFamily(env: NodeJS.ProcessEnv, family: (typeof ENV_FAMILIES)[number]): KeySignIn | undefined {
   const accessKeyId = env[family.id]?.trim() ?? '';
   const accessKeySecret = env[family.secret]?.trim() ?? '';
   const securityToken = env[family.token]?.trim() ?? '';
@@ -214,14 +207,6 @@ function parseStsEndpoint(value: string): Endpoint {
     throw new InputError(Inputs.StsEndpoint, `STS is called over HTTPS only; give a host or an https:// URL, got ${show(value)}`);
   }
   return endpoint;
-}
-
-/** The SDK credential object for a set of keys. */
-export function toCredential(keys: AccessKeys): Credential {
-  const config = keys.securityToken
-    ? new Config({ type: 'sts', accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret, securityToken: keys.securityToken })
-    : new Config({ type: 'access_key', accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret });
-  return new Credential(config);
 }
 
 /** The key ID as it may be shown: the first 4 characters. */

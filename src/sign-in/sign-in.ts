@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
-import type Credential from '@alicloud/credentials';
-import { maskKeyId, resolveCredentials, SECRET_ENV, SECRET_INPUTS, toCredential } from './method.js';
+import { type Credential, toCredential } from '../alibaba/credential.js';
+import { maskKeyId, resolveCredentials, SECRET_ENV, SECRET_INPUTS } from './method.js';
 import type { SignInContext } from './explain.js';
 import type { InputReader } from '../inputs/parse.js';
 import { assumeRoleWithOidc, RenewingCredentials, type TemporaryKeys } from '../alibaba/sts-oidc.js';
-import { type RetryContext, withRetry } from '../alibaba/retry.js';
+import { type CloudRetryContext, withCloudRetry } from '../alibaba/retry.js';
 import type { SecretRegistry } from '../lib/secrets.js';
 
 export interface SignedIn {
@@ -26,25 +26,32 @@ export function protectSecrets(read: InputReader, env: NodeJS.ProcessEnv, secret
  * and clearly, rather than inside the first OOS call. It is repeated only for a run that outlives the
  * temporary keys, shortly before they expire.
  */
-export async function signIn(read: InputReader, env: NodeJS.ProcessEnv, secrets: SecretRegistry, retry?: RetryContext): Promise<SignedIn> {
-  const plan = resolveCredentials(read, env);
-  if (plan.way === 'keys') {
-    const { keys, source } = plan;
+export async function signIn(
+  read: InputReader,
+  env: NodeJS.ProcessEnv,
+  secrets: SecretRegistry,
+  retry?: CloudRetryContext,
+): Promise<SignedIn> {
+  const method = resolveCredentials(read, env);
+  if (method.way === 'keys') {
+    const { keys, source } = method;
     for (const value of [keys.accessKeySecret, keys.securityToken]) secrets.protect(value);
     core.info(`Credentials: ${source}; key ${maskKeyId(keys.accessKeyId)}${keys.securityToken ? ' with an STS security token' : ''}`);
     return { credential: toCredential(keys), context: { way: 'keys', source, accessKeyId: keys.accessKeyId } };
   }
 
-  core.info(`Credentials: ${plan.source}; assuming ${plan.roleArn} as session ${plan.roleSessionName} for ${plan.durationSeconds} s`);
+  core.info(
+    `Credentials: ${method.source}; assuming ${method.roleArn} as session ${method.roleSessionName} for ${method.durationSeconds} s`,
+  );
   const context: SignInContext = {
     way: 'oidc',
-    source: plan.source,
-    audience: plan.audience,
-    roleArn: plan.roleArn,
-    oidcProviderArn: plan.oidcProviderArn,
+    source: method.source,
+    audience: method.audience,
+    roleArn: method.roleArn,
+    oidcProviderArn: method.oidcProviderArn,
   };
   const exchange = async (): Promise<TemporaryKeys> => {
-    const keys = await assumeRoleWithOidc(plan, {
+    const keys = await assumeRoleWithOidc(method, {
       getIdToken: (audience) => core.getIDToken(audience),
       protect: (value) => secrets.protect(value),
       ...(env.RUNNER_TEMP ? { tempDir: env.RUNNER_TEMP } : {}),
@@ -53,7 +60,7 @@ export async function signIn(read: InputReader, env: NodeJS.ProcessEnv, secrets:
     return keys;
   };
   // STS is an Alibaba call like any other: throttling, 5xx and network failures are retried by the one retry helper.
-  const retried = (): Promise<TemporaryKeys> => (retry ? withRetry(exchange, retry) : exchange());
+  const retried = (): Promise<TemporaryKeys> => (retry ? withCloudRetry(exchange, retry) : exchange());
   let first: TemporaryKeys;
   try {
     first = await retried();

@@ -1,7 +1,7 @@
 /** The collapsible detail sections of the job summary: per instance failures and patches, and snapshots. */
 import type { Section } from './budget.js';
 import { escapeCell as esc, escapeHtml as html, table } from './markdown.js';
-import type { InstanceReport, PatchReport } from '../report/build.js';
+import type { InstanceReport, PatchReport } from '../report/model.js';
 import { code, moreNote, plural, row } from './parts.js';
 
 const PATCH_COLUMNS = ['Patch', 'Title', 'Classification', 'Severity', 'Status'];

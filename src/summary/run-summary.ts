@@ -4,7 +4,7 @@ import { renderDetails, renderSnapshots } from './details.js';
 import { escapeCell as esc, formatDuration, table } from './markdown.js';
 import { isTerminal } from '../alibaba/oos/types.js';
 import type { PlanReport } from '../preflight/plan.js';
-import type { InstanceReport, PatchReport } from '../report/build.js';
+import type { InstanceReport, PatchReport } from '../report/model.js';
 import { code, moreNote, planTable, plural, preflightSection, row } from './parts.js';
 
 const COLUMNS = [

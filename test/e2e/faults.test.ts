@@ -6,7 +6,7 @@
  * outputs were written. It ends with a tally computed from what the scenarios saw.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { toCredential } from '../../src/sign-in/method.js';
+import { toCredential } from '../../src/alibaba/credential.js';
 import { parseInputs } from '../../src/inputs/parse.js';
 import { createOosClient } from '../../src/alibaba/oos/client.js';
 import { READ_TIMEOUT_MS } from '../../src/alibaba/timeouts.js';
@@ -181,8 +181,8 @@ const scenarios: Scenario[] = [
         endpoint: { protocol: 'HTTP', host: emulator.endpoint },
         credential: toCredential(DEFAULT_CREDENTIALS),
       });
-      const plan = { ...settings, action: 'install' as const, install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
-      await seeder.startExecution({ plan, clientToken: token });
+      const spec = { ...settings, action: 'install' as const, install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
+      await seeder.startExecution({ spec, clientToken: token });
       await until(() => emulator.executions().every((e) => e.endedAt !== undefined), 'the seeded execution to end');
       emulator.clearRequests();
     },

@@ -5,7 +5,7 @@ import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import Credential, { Config as CredConfig } from '@alicloud/credentials';
 import * as $dara from '@darabonba/typescript';
 import { createOosClient } from '../../src/alibaba/oos/client.js';
-import type { PatchPlan } from '../../src/alibaba/oos/types.js';
+import type { ExecutionSpec } from '../../src/alibaba/oos/types.js';
 import {
   AGENT_ONLINE_WINDOW_MS,
   DAY_MS,
@@ -360,9 +360,9 @@ describe('ECS DescribeCloudAssistantStatus', () => {
 });
 
 describe('ECS DescribeSnapshots', () => {
-  async function install(emulator: Emulator, plan: Omit<PatchPlan, 'region'>, token: string): Promise<string> {
+  async function install(emulator: Emulator, spec: Omit<ExecutionSpec, 'region'>, token: string): Promise<string> {
     const oos = createOosClient({ region: REGION, endpoint: { protocol: 'HTTP', host: emulator.endpoint }, credential: credential() });
-    return (await oos.startExecution({ plan: { region: REGION, ...plan }, clientToken: token })).executionId;
+    return (await oos.startExecution({ spec: { region: REGION, ...spec }, clientToken: token })).executionId;
   }
 
   it('has one snapshot per instance after an install with snapshots, named after the child execution', async () => {

@@ -1,6 +1,7 @@
-import type Credential from '@alicloud/credentials';
 import { defaultEcsEndpoint, type Endpoint } from '../endpoints.js';
-import { type Body, createRpcCaller } from '../rpc.js';
+import { readPages, withNextToken } from '../../lib/paging.js';
+import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
+import { presentFields, scalarText } from '../wire.js';
 import type { AgentStatus, EcsApi, InstanceInfo, SnapshotInfo, TagFilter } from './types.js';
 
 /**
@@ -9,13 +10,9 @@ import type { AgentStatus, EcsApi, InstanceInfo, SnapshotInfo, TagFilter } from 
  * every ECS operation are 6 MB of the bundle, and parsing them cost every run about 0.2 s before its first
  * request (pre-flight calls ECS first). The wire names below are the SDK's (`names()` of its models).
  */
-export interface EcsClientOptions {
-  region: string;
+export interface EcsClientOptions extends Omit<RpcOptions, 'version' | 'endpoint'> {
   /** Absent: the regional endpoint the ECS SDK would choose (defaultEcsEndpoint). */
   endpoint?: Endpoint;
-  credential: Credential;
-  readTimeoutMs?: number;
-  connectTimeoutMs?: number;
 }
 
 const VERSION = '2014-05-26';
@@ -29,22 +26,21 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
   /** Every page of DescribeInstances for these filters. */
   async function describe(filters: Record<string, unknown>): Promise<InstanceInfo[]> {
     const found: InstanceInfo[] = [];
-    let nextToken: string | undefined;
-    do {
-      const body = await call('DescribeInstances', { MaxResults: BATCH, ...filters, ...(nextToken ? { NextToken: nextToken } : {}) });
+    await readPages(async (nextToken) => {
+      const body = await call('DescribeInstances', withNextToken({ MaxResults: BATCH, ...filters }, nextToken));
       for (const i of list(body, 'Instances', 'Instance')) {
-        const instanceId = str(i.InstanceId);
+        const instanceId = scalarText(i.InstanceId);
         if (!instanceId) continue;
         found.push({
           instanceId,
-          name: str(i.InstanceName),
-          status: str(i.Status),
-          osType: str(i.OSType),
-          osName: str(i.OSName),
+          name: scalarText(i.InstanceName),
+          status: scalarText(i.Status),
+          osType: scalarText(i.OSType),
+          osName: scalarText(i.OSName),
         });
       }
-      nextToken = str(body.NextToken) || undefined;
-    } while (nextToken);
+      return scalarText(body.NextToken);
+    });
     return found;
   }
 
@@ -67,13 +63,14 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
       for (let i = 0; i < instanceIds.length; i += BATCH) {
         const body = await call('DescribeCloudAssistantStatus', { InstanceId: instanceIds.slice(i, i + BATCH) });
         for (const s of list(body, 'InstanceCloudAssistantStatusSet', 'InstanceCloudAssistantStatus')) {
-          const instanceId = str(s.InstanceId);
+          const instanceId = scalarText(s.InstanceId);
           if (!instanceId) continue;
           // "true"/"false" strings on the wire; a JSON boolean is read the same way.
-          const status: AgentStatus = { instanceId, online: String(s.CloudAssistantStatus) === 'true' };
-          if (str(s.CloudAssistantVersion)) status.version = str(s.CloudAssistantVersion);
-          if (str(s.LastHeartbeatTime)) status.lastHeartbeatTime = str(s.LastHeartbeatTime);
-          all.push(status);
+          all.push({
+            instanceId,
+            online: String(s.CloudAssistantStatus) === 'true',
+            ...presentFields({ version: s.CloudAssistantVersion, lastHeartbeatTime: s.LastHeartbeatTime }, scalarText),
+          });
         }
       }
       return all;
@@ -83,24 +80,24 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
       const found: SnapshotInfo[] = [];
       // ECS takes the filter in minutes (yyyy-MM-ddTHH:mmZ): round down so nothing created in that minute is missed.
       const minute = since.toISOString().slice(0, 16) + 'Z';
-      let nextToken: string | undefined;
-      do {
-        const body = await call('DescribeSnapshots', {
-          SourceDiskType: 'System',
-          Filter: [{ Key: 'CreationStartTime', Value: minute }],
-          MaxResults: BATCH,
-          ...(nextToken ? { NextToken: nextToken } : {}),
-        });
+      await readPages(async (nextToken) => {
+        const query = { SourceDiskType: 'System', Filter: [{ Key: 'CreationStartTime', Value: minute }], MaxResults: BATCH };
+        const body = await call('DescribeSnapshots', withNextToken(query, nextToken));
         for (const s of list(body, 'Snapshots', 'Snapshot')) {
-          const snapshotId = str(s.SnapshotId);
+          const snapshotId = scalarText(s.SnapshotId);
           if (!snapshotId) continue;
-          const info: SnapshotInfo = { snapshotId, name: str(s.SnapshotName), status: str(s.Status), creationTime: str(s.CreationTime) };
-          const retention = typeof s.RetentionDays === 'number' ? s.RetentionDays : Number.parseInt(str(s.RetentionDays), 10);
+          const info: SnapshotInfo = {
+            snapshotId,
+            name: scalarText(s.SnapshotName),
+            status: scalarText(s.Status),
+            creationTime: scalarText(s.CreationTime),
+          };
+          const retention = typeof s.RetentionDays === 'number' ? s.RetentionDays : Number.parseInt(scalarText(s.RetentionDays), 10);
           if (Number.isFinite(retention)) info.retentionDays = retention;
           found.push(info);
         }
-        nextToken = str(body.NextToken) || undefined;
-      } while (nextToken);
+        return scalarText(body.NextToken);
+      });
       return found;
     },
   };
@@ -111,8 +108,4 @@ function list(body: Body, outer: string, inner: string): Body[] {
   const wrapper = body[outer];
   const items = typeof wrapper === 'object' && wrapper !== null ? (wrapper as Body)[inner] : undefined;
   return Array.isArray(items) ? items.filter((x): x is Body => typeof x === 'object' && x !== null) : [];
-}
-
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }

@@ -1,7 +1,7 @@
-import type Credential from '@alicloud/credentials';
-import type { Endpoint } from '../endpoints.js';
 import { CloudError } from '../cloud-error.js';
-import { type Body, createRpcCaller } from '../rpc.js';
+import { readPages, withNextToken } from '../../lib/paging.js';
+import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
+import { nonEmptyText, presentFields, text } from '../wire.js';
 import { TEMPLATE_NAME, templateParameters } from './template.js';
 import type {
   ChildExecution,
@@ -17,15 +17,7 @@ import type {
 } from './types.js';
 
 /** The only module that knows OOS wire names. Built on openapi-core's generic callApi, as the generated SDK is. */
-export interface OosClientOptions {
-  region: string;
-  endpoint: Endpoint;
-  credential: Credential;
-  /** Milliseconds; default READ_TIMEOUT_MS. */
-  readTimeoutMs?: number;
-  /** Milliseconds; default CONNECT_TIMEOUT_MS. */
-  connectTimeoutMs?: number;
-}
+export type OosClientOptions = Omit<RpcOptions, 'version'>;
 
 const VERSION = '2019-06-01';
 const PATCH_STATE_BATCH = 100;
@@ -36,13 +28,13 @@ export function createOosClient(options: OosClientOptions): OosApi {
   const call = createRpcCaller({ ...options, version: VERSION });
 
   return {
-    async startExecution({ plan, clientToken }: StartRequest): Promise<Execution> {
+    async startExecution({ spec, clientToken }: StartRequest): Promise<Execution> {
       const body = await call('StartExecution', {
         TemplateName: TEMPLATE_NAME,
         Mode: 'Automatic',
         SafetyCheck: 'Skip',
         ClientToken: clientToken,
-        Parameters: JSON.stringify(templateParameters(plan)),
+        Parameters: JSON.stringify(templateParameters(spec)),
       });
       return toExecution('StartExecution', body, body.Execution);
     },
@@ -74,18 +66,14 @@ export function createOosClient(options: OosClientOptions): OosApi {
       const states: InstancePatchState[] = [];
       for (let i = 0; i < instanceIds.length; i += PATCH_STATE_BATCH) {
         const batch = instanceIds.slice(i, i + PATCH_STATE_BATCH);
-        let nextToken: string | undefined;
-        do {
-          const body = await call('ListInstancePatchStates', {
-            InstanceIds: JSON.stringify(batch),
-            MaxResults: PATCH_STATE_BATCH,
-            ...(nextToken ? { NextToken: nextToken } : {}),
-          });
+        await readPages(async (nextToken) => {
+          const query = { InstanceIds: JSON.stringify(batch), MaxResults: PATCH_STATE_BATCH };
+          const body = await call('ListInstancePatchStates', withNextToken(query, nextToken));
           const items = body.InstancePatchStates;
           if (!Array.isArray(items)) throw malformed('ListInstancePatchStates', body, 'InstancePatchStates is not an array');
           for (const item of items) states.push(toPatchState(body, item));
-          nextToken = typeof body.NextToken === 'string' && body.NextToken !== '' ? body.NextToken : undefined;
-        } while (nextToken);
+          return nonEmptyText(body.NextToken);
+        });
       }
       return states;
     },
@@ -101,15 +89,13 @@ export function createOosClient(options: OosClientOptions): OosApi {
           // The loop task's items: one per instance, naming the instance (LoopItem) and its child execution.
           const instanceId = loopItem(item.LoopItem);
           if (typeof item.ChildExecutionId !== 'string' || item.ChildExecutionId === '' || instanceId === undefined) return;
-          const child: ChildExecution = {
+          children.push({
             instanceId,
             executionId: item.ChildExecutionId,
             status: text(item.Status),
             statusMessage: text(item.StatusMessage),
-          };
-          if (text(item.StartDate)) child.startDate = text(item.StartDate);
-          if (text(item.EndDate)) child.endDate = text(item.EndDate);
-          children.push(child);
+            ...presentFields({ startDate: item.StartDate, endDate: item.EndDate }),
+          });
         },
       );
       return children;
@@ -142,15 +128,14 @@ export function createOosClient(options: OosClientOptions): OosApi {
       const patches: PatchInfo[] = [];
       const query = { InstanceId: instanceId, PatchStatuses: JSON.stringify(statuses) };
       const truncated = await pages('ListInstancePatches', query, 'Patches', maxPages, (item) => {
-        const patch: PatchInfo = {
+        patches.push({
           kbId: text(item.KBId),
           title: text(item.Title),
           classification: text(item.Classification),
           severity: text(item.Severity),
           status: text(item.Status),
-        };
-        if (text(item.InstalledTime)) patch.installedTime = text(item.InstalledTime);
-        patches.push(patch);
+          ...presentFields({ installedTime: item.InstalledTime }),
+        });
       });
       return { items: patches, truncated };
     },
@@ -164,22 +149,14 @@ export function createOosClient(options: OosClientOptions): OosApi {
     maxPages: number,
     each: (item: Body) => void,
   ): Promise<boolean> {
-    let nextToken: string | undefined;
-    let read = 0;
-    do {
-      const body = await call(action, { ...query, MaxResults: PAGE, ...(nextToken ? { NextToken: nextToken } : {}) });
+    return readPages(async (nextToken) => {
+      const body = await call(action, withNextToken({ ...query, MaxResults: PAGE }, nextToken));
       const items = body[field];
       if (!Array.isArray(items)) throw malformed(action, body, `${field} is not an array`);
       for (const item of items) if (typeof item === 'object' && item !== null) each(item as Body);
-      nextToken = typeof body.NextToken === 'string' && body.NextToken !== '' ? body.NextToken : undefined;
-      read += 1;
-    } while (nextToken && read < maxPages);
-    return nextToken !== undefined;
+      return nonEmptyText(body.NextToken);
+    }, maxPages);
   }
-}
-
-function text(v: unknown): string {
-  return typeof v === 'string' ? v : '';
 }
 
 /** The loop item of a child task: the instance ID, as a bare string or JSON-encoded. */
@@ -204,10 +181,9 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   const execution: Execution = {
     executionId: e.ExecutionId,
     status: e.Status,
-    statusMessage: typeof e.StatusMessage === 'string' ? e.StatusMessage : '',
+    statusMessage: text(e.StatusMessage),
   };
-  if (typeof e.StartDate === 'string' && e.StartDate) execution.startDate = e.StartDate;
-  if (typeof e.EndDate === 'string' && e.EndDate) execution.endDate = e.EndDate;
+  Object.assign(execution, presentFields({ startDate: e.StartDate, endDate: e.EndDate }));
   const requestId = requestIdOf(body);
   if (requestId) execution.requestId = requestId;
   const counters = toCounters(e.Counters);

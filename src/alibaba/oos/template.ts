@@ -1,4 +1,4 @@
-import type { MaxErrors, PatchPlan } from './types.js';
+import type { MaxErrors, ExecutionSpec } from './types.js';
 
 export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';
 
@@ -6,29 +6,29 @@ export const TEMPLATE_NAME = 'ACS-ECS-BulkyApplyPatchBaseline';
 export const MAX_INSTANCES_PER_EXECUTION = 1000;
 
 /**
- * The `Parameters` of ACS-ECS-BulkyApplyPatchBaseline for a plan. Top-level names are camelCase and the
+ * The `Parameters` of ACS-ECS-BulkyApplyPatchBaseline for a spec. Top-level names are camelCase and the
  * targets and rateControl objects are PascalCase, as the template defines them; `action` is always explicit
  * because the template's own default is install.
  */
-export function templateParameters(plan: PatchPlan): Record<string, unknown> {
+export function templateParameters(spec: ExecutionSpec): Record<string, unknown> {
   const params: Record<string, unknown> = {
-    regionId: plan.region,
-    action: plan.action,
-    targets: plan.tags
-      ? { Type: 'Tags', Tags: plan.tags.map((t) => ({ Key: t.key, Value: t.value })), RegionId: plan.region }
-      : { Type: 'ResourceIds', ResourceIds: [...plan.instanceIds], RegionId: plan.region },
+    regionId: spec.region,
+    action: spec.action,
+    targets: spec.tags
+      ? { Type: 'Tags', Tags: spec.tags.map((t) => ({ Key: t.key, Value: t.value })), RegionId: spec.region }
+      : { Type: 'ResourceIds', ResourceIds: [...spec.instanceIds], RegionId: spec.region },
   };
-  if (plan.rateControl) {
+  if (spec.rateControl) {
     params.rateControl = {
       Mode: 'Concurrency',
-      Concurrency: plan.rateControl.maxConcurrency,
-      MaxErrors: maxErrorsValue(plan.rateControl.maxErrors),
+      Concurrency: spec.rateControl.maxConcurrency,
+      MaxErrors: maxErrorsValue(spec.rateControl.maxErrors),
     };
   }
-  if (plan.action === 'install' && plan.install) {
-    params.rebootIfNeed = plan.install.rebootIfNeed;
-    params.whetherCreateSnapshot = plan.install.createSnapshot;
-    params.retentionDays = plan.install.retentionDays;
+  if (spec.action === 'install' && spec.install) {
+    params.rebootIfNeed = spec.install.rebootIfNeed;
+    params.whetherCreateSnapshot = spec.install.createSnapshot;
+    params.retentionDays = spec.install.retentionDays;
   }
   return params;
 }

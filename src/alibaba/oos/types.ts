@@ -62,15 +62,15 @@ export interface TargetTag {
 /** How many failed instances an execution tolerates: a count, or a percentage of its instances. */
 export type MaxErrors = { count: number } | { percent: number };
 
-/** The template's rateControl, as the plan sees it. */
+/** The template's rateControl, as an ExecutionSpec carries it. */
 export interface RateControl {
   /** Instances patched at the same time. */
   maxConcurrency: number;
   maxErrors: MaxErrors;
 }
 
-/** What to start: the validated plan, not wire names. */
-export interface PatchPlan {
+/** What one execution is asked to do: validated settings, not wire names. */
+export interface ExecutionSpec {
   region: string;
   action: 'scan' | 'install';
   /** The instances, sent as targets Type ResourceIds unless `tags` is set. */
@@ -83,19 +83,14 @@ export interface PatchPlan {
 }
 
 export interface StartRequest {
-  plan: PatchPlan;
+  spec: ExecutionSpec;
   clientToken: string;
 }
 
 /** One instance's child execution (template ACS::ECS::ApplyPatchBaseline) of a bulk execution. */
-export interface ChildExecution {
+export interface ChildExecution extends Pick<Execution, 'executionId' | 'status' | 'statusMessage' | 'startDate' | 'endDate'> {
   /** The loop item: the instance this child patched. */
   instanceId: string;
-  executionId: string;
-  status: string;
-  statusMessage: string;
-  startDate?: string;
-  endDate?: string;
 }
 
 /** A task execution inside an execution. */

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Clock } from '../../../src/lib/clock.js';
 import { CloudError } from '../../../src/alibaba/cloud-error.js';
 import { CancelledError } from '../../../src/lib/errors.js';
-import { backoffMs, DEFAULT_RETRY_POLICY, isRetryable, type RetryContext, retrying, withRetry } from '../../../src/alibaba/retry.js';
+import {
+  backoffMs,
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  type CloudRetryContext,
+  retrying,
+  withCloudRetry,
+} from '../../../src/alibaba/retry.js';
 
 function fakeClock(): Clock & { sleeps: number[] } {
   let t = 0;
@@ -18,9 +25,9 @@ function fakeClock(): Clock & { sleeps: number[] } {
   };
 }
 
-function context(overrides: Partial<RetryContext> = {}): RetryContext & { clock: ReturnType<typeof fakeClock>; logs: string[] } {
+function context(overrides: Partial<CloudRetryContext> = {}): CloudRetryContext & { clock: ReturnType<typeof fakeClock>; logs: string[] } {
   const logs: string[] = [];
-  return { clock: fakeClock(), random: () => 0.5, log: (m) => logs.push(m), logs, ...overrides } as RetryContext & {
+  return { clock: fakeClock(), random: () => 0.5, log: (m) => logs.push(m), logs, ...overrides } as CloudRetryContext & {
     clock: ReturnType<typeof fakeClock>;
     logs: string[];
   };
@@ -96,11 +103,11 @@ describe('backoffMs', () => {
   });
 });
 
-describe('withRetry', () => {
+describe('withCloudRetry', () => {
   it('retries transient failures and logs "attempt N of M" with the request ID', async () => {
     const ctx = context();
     const call = failing(err('Throttling.User', 400, 'R-A'), err('ECONNRESET'), err('InternalError', 500, 'R-C'));
-    await expect(withRetry(call, ctx)).resolves.toBe('ok');
+    await expect(withCloudRetry(call, ctx)).resolves.toBe('ok');
     expect(call.calls).toBe(4);
     expect(ctx.clock.sleeps).toHaveLength(3);
     const m = DEFAULT_RETRY_POLICY.attempts;
@@ -113,7 +120,7 @@ describe('withRetry', () => {
     const ctx = context();
     const denied = err('Forbidden.RAM', 403);
     const call = failing(denied);
-    await expect(withRetry(call, ctx)).rejects.toBe(denied);
+    await expect(withCloudRetry(call, ctx)).rejects.toBe(denied);
     expect(call.calls).toBe(1);
     expect(denied.attempts).toBe(1);
     expect(ctx.logs).toEqual([]);
@@ -122,7 +129,7 @@ describe('withRetry', () => {
   it('does not retry what is not a CloudError (a bug is not transient)', async () => {
     const ctx = context();
     const call = failing(new TypeError('x is undefined'));
-    await expect(withRetry(call, ctx)).rejects.toThrow(TypeError);
+    await expect(withCloudRetry(call, ctx)).rejects.toThrow(TypeError);
     expect(call.calls).toBe(1);
   });
 
@@ -131,7 +138,7 @@ describe('withRetry', () => {
     const ctx = context({ policy });
     const errors = [1, 2, 3, 4, 5].map((i) => err('ServiceUnavailable', 503, `R-${i}`));
     const call = failing(...errors);
-    const failure = await withRetry(call, ctx).catch((e: unknown) => e);
+    const failure = await withCloudRetry(call, ctx).catch((e: unknown) => e);
     expect(failure).toBe(errors[3]);
     expect((failure as CloudError).attempts).toBe(4);
     expect(call.calls).toBe(4);
@@ -143,7 +150,7 @@ describe('withRetry', () => {
     const ctx = context();
     const throttled = err('Throttling.User', 400);
     throttled.retryAfterMs = 2500;
-    await withRetry(failing(throttled), ctx);
+    await withCloudRetry(failing(throttled), ctx);
     expect(ctx.clock.sleeps).toEqual([2500]);
     expect(ctx.logs[0]).toContain('retrying in 2.5 s as x-acs-retry-after asks');
   });
@@ -153,7 +160,7 @@ describe('withRetry', () => {
     controller.abort(new CancelledError('SIGINT'));
     const ctx = context({ signal: controller.signal });
     const call = failing();
-    await expect(withRetry(call, ctx)).rejects.toThrow('SIGINT');
+    await expect(withCloudRetry(call, ctx)).rejects.toThrow('SIGINT');
     expect(call.calls).toBe(0);
   });
 
@@ -161,7 +168,7 @@ describe('withRetry', () => {
     const controller = new AbortController();
     const ctx = context({ signal: controller.signal, clock: { ...fakeClock(), sleep: () => new Promise(() => undefined) } as never });
     const never = (): Promise<string> => new Promise(() => undefined);
-    const pending = withRetry(never, ctx);
+    const pending = withCloudRetry(never, ctx);
     controller.abort(new CancelledError('SIGTERM'));
     await expect(pending).rejects.toBeInstanceOf(CancelledError);
   });
@@ -172,12 +179,12 @@ describe('withRetry', () => {
     let graceOver: () => void = () => undefined;
     const clock: Clock = { now: () => 0, sleep: () => new Promise<void>((r) => (graceOver = r)) };
     const ctx = context({ signal: controller.signal, clock });
-    const pending = withRetry(() => new Promise<string>((r) => (finish = r)), ctx, { graceMs: 1500 });
+    const pending = withCloudRetry(() => new Promise<string>((r) => (finish = r)), ctx, { graceMs: 1500 });
     controller.abort(new CancelledError());
     finish('exec-1');
     await expect(pending).resolves.toBe('exec-1');
 
-    const late = withRetry(() => new Promise<string>(() => undefined), ctx, { graceMs: 1500 });
+    const late = withCloudRetry(() => new Promise<string>(() => undefined), ctx, { graceMs: 1500 });
     await Promise.resolve();
     graceOver();
     await expect(late).rejects.toBeInstanceOf(CancelledError);
@@ -192,7 +199,7 @@ describe('withRetry', () => {
       controller.abort(new CancelledError());
       return Promise.reject(err('InternalError', 500));
     };
-    await expect(withRetry(call, ctx, { graceMs: 1000 })).rejects.toBeInstanceOf(CancelledError);
+    await expect(withCloudRetry(call, ctx, { graceMs: 1000 })).rejects.toBeInstanceOf(CancelledError);
     expect(calls).toBe(1);
   });
 });

@@ -15,6 +15,7 @@ const scan: Settings = {
   dryRun: false,
   cancelOnTimeout: true,
   cancelOnAbort: true,
+  rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
 };
 const install: Settings = {
   ...scan,

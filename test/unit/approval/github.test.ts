@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { classify, createApprovalSource, parseCheckRun, parseEnvironment, parseReviews } from '../../../src/approval/github.js';
+import type { Clock } from '../../../src/lib/clock.js';
+import { createOctokit } from '../../../src/runner/octokit.js';
 import { type GithubFake, startGithubFake } from '../../fakes/github.js';
 
 let github: GithubFake | undefined;
@@ -16,15 +18,19 @@ async function source(options: { attempts?: number } = {}) {
   });
   const delays: number[] = [];
   const retries: string[] = [];
-  const api = createApprovalSource({
-    token: github.token,
-    repository: github.repository,
-    baseUrl: github.url,
-    baseDelayMs: 100,
+  const clock: Clock = {
+    now: () => 0,
     sleep: (ms) => {
       delays.push(ms);
       return Promise.resolve();
     },
+  };
+  const api = createApprovalSource({
+    octokit: createOctokit(github.token, github.url),
+    repository: github.repository,
+    baseDelayMs: 100,
+    clock,
+    random: () => 0.5,
     onRetry: (m) => retries.push(m),
     ...options,
   });
@@ -70,11 +76,9 @@ describe('createApprovalSource against the GitHub fake', () => {
     expect(!result.ok && result.detail).toContain('after 4 attempts');
     expect(github.callsOf('approvals')).toHaveLength(4);
     expect(delays).toHaveLength(3);
-    delays.forEach((d, i) => {
-      expect(d).toBeGreaterThanOrEqual(0);
-      expect(d).toBeLessThanOrEqual(100 * 2 ** i);
-    });
-    expect(retries[0]).toContain('attempt 2 of 4');
+    // Full jitter from the injected random (0.5) under 100 ms * 2^(n-1), slept on the injected clock.
+    expect(delays).toEqual([0, 1, 2].map((i) => Math.floor(0.5 * 100 * 2 ** i)));
+    expect(retries[0]).toMatch(/^GET run 42 approvals: .+; attempt 2 of 4 in 50 ms$/);
   });
 
   it('never retries a 4xx', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  batchPlan,
+  batchSpec,
   errorAllowance,
-  planBatches,
+  splitIntoBatches,
   reportBatches,
   runBatches,
   type SettingsForBatches,
@@ -24,10 +24,10 @@ function settings(n: number, maxErrors: MaxErrors = { count: 0 }): SettingsForBa
   };
 }
 
-describe('planBatches', () => {
+describe('splitIntoBatches', () => {
   it('splits 2,500 instances into three batches of at most 1000, in order, each with its own token', () => {
     const s = settings(2500);
-    const batches = planBatches('42', s);
+    const batches = splitIntoBatches('42', s);
     expect(batches.map((b) => b.covers.length)).toEqual([1000, 1000, 500]);
     expect(batches.flatMap((b) => b.covers)).toEqual(s.instanceIds);
     for (const b of batches) {
@@ -38,33 +38,33 @@ describe('planBatches', () => {
 
   it('keeps the documented token for a single batch', () => {
     const s = settings(1000);
-    const [only, ...rest] = planBatches('42', s);
+    const [only, ...rest] = splitIntoBatches('42', s);
     expect(rest).toEqual([]);
     expect(only?.clientToken).toBe(clientToken('42', s));
   });
 
   it('targets tags while they fit one execution, and lists IDs in batches beyond', () => {
     const tags = [{ key: 'env', value: 'prod' }];
-    const [small] = planBatches('42', { ...settings(3), tags });
+    const [small] = splitIntoBatches('42', { ...settings(3), tags });
     expect(small?.byTags).toBe(true);
     expect(small?.clientToken).toBe(clientToken('42', { ...settings(3), tags }));
-    expect(batchPlan({ ...settings(3), tags }, small!, 0).tags).toEqual(tags);
-    const large = planBatches('42', { ...settings(1001), tags });
+    expect(batchSpec({ ...settings(3), tags }, small!, 0).tags).toEqual(tags);
+    const large = splitIntoBatches('42', { ...settings(1001), tags });
     expect(large.map((b) => [b.byTags, b.covers.length])).toEqual([
       [false, 1000],
       [false, 1],
     ]);
-    expect(batchPlan({ ...settings(1001), tags }, large[0]!, 0).tags).toBeUndefined();
+    expect(batchSpec({ ...settings(1001), tags }, large[0]!, 0).tags).toBeUndefined();
   });
 
   it('lists the IDs instead of the tags when pre-flight left some tagged instances out', () => {
     const tags = [{ key: 'env', value: 'prod' }];
     const s = { ...settings(3), tags };
     const ready = s.instanceIds.slice(1);
-    const [only] = planBatches('42', s, ready);
+    const [only] = splitIntoBatches('42', s, ready);
     expect(only?.byTags).toBe(false);
     expect(only?.covers).toEqual(ready);
-    expect(batchPlan(s, only!, 0).tags).toBeUndefined();
+    expect(batchSpec(s, only!, 0).tags).toBeUndefined();
     expect(only?.clientToken).toBe(clientToken('42', s, { index: 1, count: 1, instanceIds: ready }));
   });
 });
@@ -77,9 +77,9 @@ describe('error budget', () => {
   });
 
   it('sends each batch what is left of a count, and a percentage unchanged', () => {
-    const [, second] = planBatches('1', settings(2000, { count: 5 }));
-    expect(batchPlan(settings(2000, { count: 5 }), second!, 2).rateControl?.maxErrors).toEqual({ count: 3 });
-    expect(batchPlan(settings(2000, { percent: 10 }), second!, 2).rateControl?.maxErrors).toEqual({ percent: 10 });
+    const [, second] = splitIntoBatches('1', settings(2000, { count: 5 }));
+    expect(batchSpec(settings(2000, { count: 5 }), second!, 2).rateControl?.maxErrors).toEqual({ count: 3 });
+    expect(batchSpec(settings(2000, { percent: 10 }), second!, 2).rateControl?.maxErrors).toEqual({ percent: 10 });
   });
 });
 
@@ -111,19 +111,19 @@ describe('runBatches', () => {
   it('runs every batch one after another when all succeed', async () => {
     const s = settings(2500);
     const fake = fakeRuns([]);
-    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
+    const run = await runBatches(splitIntoBatches('1', s), s, fake.deps(s));
     expect(fake.requests.map((r) => r.instanceIds.length)).toEqual([1000, 1000, 500]);
-    expect(fake.requests.map((r) => r.clientToken)).toEqual(planBatches('1', s).map((b) => b.clientToken));
+    expect(fake.requests.map((r) => r.clientToken)).toEqual(splitIntoBatches('1', s).map((b) => b.clientToken));
     expect(run.stoppedEarly).toBeUndefined();
     expect(reportBatches(s, run).status).toBe('Success');
   });
 
-  it('builds every batch plan from what the clearance allows for that batch', async () => {
+  it('builds the spec of every batch from what the clearance allows for that batch', async () => {
     const s = settings(1500);
     const fake = fakeRuns([]);
     const cleared: string[][] = [];
     const deps = fake.deps(s);
-    await runBatches(planBatches('1', s), s, {
+    await runBatches(splitIntoBatches('1', s), s, {
       ...deps,
       clear: (ids) => {
         cleared.push([...ids]);
@@ -131,13 +131,13 @@ describe('runBatches', () => {
       },
     });
     expect(cleared).toEqual([s.instanceIds.slice(0, 1000), s.instanceIds.slice(1000)]);
-    expect(fake.requests.map((r) => [r.plan.action, r.plan.instanceIds])).toEqual(cleared.map((ids) => ['install', ids]));
+    expect(fake.requests.map((r) => [r.spec.action, r.spec.instanceIds])).toEqual(cleared.map((ids) => ['install', ids]));
   });
 
   it('stops after a first batch that exceeded max-errors', async () => {
     const s = settings(2500);
     const fake = fakeRuns([{ status: 'Failed', failed: 4 }]);
-    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
+    const run = await runBatches(splitIntoBatches('1', s), s, fake.deps(s));
     expect(fake.requests).toHaveLength(1);
     expect(run.stoppedEarly).toContain('4 instance(s) failed so far, more than max-errors allows (0 of the 1000 run)');
     const report = reportBatches(s, run);
@@ -154,15 +154,15 @@ describe('runBatches', () => {
       { status: 'Success', failed: 3 },
       { status: 'Success', failed: 0 },
     ]);
-    const run = await runBatches(planBatches('1', s), s, fake.deps(s));
-    expect(fake.requests.map((r) => r.plan.rateControl?.maxErrors)).toEqual([{ count: 5 }, { count: 3 }, { count: 0 }]);
+    const run = await runBatches(splitIntoBatches('1', s), s, fake.deps(s));
+    expect(fake.requests.map((r) => r.spec.rateControl?.maxErrors)).toEqual([{ count: 5 }, { count: 3 }, { count: 0 }]);
     expect(run.stoppedEarly).toBeUndefined();
 
     const over = fakeRuns([
       { status: 'Success', failed: 2 },
       { status: 'Success', failed: 4 },
     ]);
-    const stopped = await runBatches(planBatches('1', s), s, over.deps(s));
+    const stopped = await runBatches(splitIntoBatches('1', s), s, over.deps(s));
     expect(over.requests).toHaveLength(2);
     expect(stopped.stoppedEarly).toContain('6 instance(s) failed so far');
     expect(reportBatches(s, stopped).status).toBe('Failed');
@@ -171,9 +171,9 @@ describe('runBatches', () => {
   it('stops after a batch that ended Failed for another reason, or ran out of time', async () => {
     const s = settings(2000, { percent: 50 });
     const failed = fakeRuns([{ status: 'Failed', failed: 0 }]);
-    expect((await runBatches(planBatches('1', s), s, failed.deps(s))).stoppedEarly).toBe('execution exec-1 ended Failed.');
+    expect((await runBatches(splitIntoBatches('1', s), s, failed.deps(s))).stoppedEarly).toBe('execution exec-1 ended Failed.');
     const slow = fakeRuns([{ status: 'Running', timedOut: true }]);
-    expect((await runBatches(planBatches('1', s), s, slow.deps(s))).stoppedEarly).toContain('wait-timeout-minutes (60) ran out');
+    expect((await runBatches(splitIntoBatches('1', s), s, slow.deps(s))).stoppedEarly).toContain('wait-timeout-minutes (60) ran out');
     expect(failed.requests).toHaveLength(1);
     expect(slow.requests).toHaveLength(1);
   });

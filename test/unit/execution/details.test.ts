@@ -1,6 +1,6 @@
 /** src/details.ts and the OOS/ECS client calls it makes, against the emulator (real SDK clients over HTTP). */
 import { afterEach, describe, expect, it } from 'vitest';
-import { toCredential } from '../../../src/sign-in/method.js';
+import { toCredential } from '../../../src/alibaba/credential.js';
 import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits, sortPatches } from '../../../src/execution/details.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
 import { createOosClient } from '../../../src/alibaba/oos/client.js';
@@ -35,7 +35,7 @@ async function setup(fleet: Record<string, InstanceSpec>) {
 
 async function runExecution(oos: OosApi, ids: string[], action: 'scan' | 'install', snapshot = false) {
   const started = await oos.startExecution({
-    plan: {
+    spec: {
       region: REGION,
       action,
       instanceIds: ids,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { toCredential } from '../../../src/sign-in/method.js';
+import { toCredential } from '../../../src/alibaba/credential.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
 import { ActionError } from '../../../src/lib/errors.js';
 import type { Settings } from '../../../src/inputs/parse.js';

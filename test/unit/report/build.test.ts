@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { InstancePatchState, PatchCounts } from '../../../src/alibaba/oos/types.js';
-import { buildReport, combineReports, consoleUrl, ZERO_COUNTS } from '../../../src/report/build.js';
+import { consoleUrl } from '../../../src/alibaba/oos/console.js';
+import { buildReport, combineReports } from '../../../src/report/build.js';
+import { ZERO_COUNTS } from '../../../src/report/counts.js';
 
 function state(instanceId: string, counts: Partial<PatchCounts>, end = '2026-11-22T10:05:00Z'): InstancePatchState {
   return { instanceId, operationType: 'Scan', operationEndTime: end, counts: { ...ZERO_COUNTS, ...counts } };

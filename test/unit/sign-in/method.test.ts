@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CredentialPlan, DEFAULT_AUDIENCE, DEFAULT_STS_ENDPOINT, maskKeyId, resolveCredentials } from '../../../src/sign-in/method.js';
+import { type SignInMethod, DEFAULT_AUDIENCE, DEFAULT_STS_ENDPOINT, maskKeyId, resolveCredentials } from '../../../src/sign-in/method.js';
 import { ActionError, InputError } from '../../../src/lib/errors.js';
 
 const ROLE = 'acs:ram::1234567890123456:role/patching';
@@ -10,7 +10,7 @@ const RUNNER = { ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token', GITHU
 const ENV_KEYS = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIenv', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'env-secret' };
 const ALIAS_KEYS = { ALICLOUD_ACCESS_KEY: 'LTAIalias', ALICLOUD_SECRET_KEY: 'alias-secret' };
 
-function resolve(inputs: Record<string, string>, env: Record<string, string> = {}): CredentialPlan {
+function resolve(inputs: Record<string, string>, env: Record<string, string> = {}): SignInMethod {
   return resolveCredentials((name) => inputs[name] ?? '', env);
 }
 
@@ -46,8 +46,8 @@ describe('resolveCredentials: which way applies', () => {
     ],
   ];
   it.each(cases)('%s', (_name, inputs, env, expected) => {
-    const plan = resolve(inputs, env);
-    expect(plan.way === 'oidc' ? 'oidc' : plan.source).toBe(expected);
+    const method = resolve(inputs, env);
+    expect(method.way === 'oidc' ? 'oidc' : method.source).toBe(expected);
   });
 
   it('takes the keys from the way that applies, trimmed', () => {
@@ -56,8 +56,8 @@ describe('resolveCredentials: which way applies', () => {
       keys: { accessKeyId: 'LTAIx', accessKeySecret: 's3cret', securityToken: 't' },
       source: 'inputs access-key-id, access-key-secret, security-token',
     });
-    const plan = resolve({}, ALIAS_KEYS);
-    expect(plan.way === 'keys' && plan.keys).toEqual({ accessKeyId: 'LTAIalias', accessKeySecret: 'alias-secret' });
+    const method = resolve({}, ALIAS_KEYS);
+    expect(method.way === 'keys' && method.keys).toEqual({ accessKeyId: 'LTAIalias', accessKeySecret: 'alias-secret' });
   });
 
   it('fills the OIDC defaults', () => {
@@ -74,7 +74,7 @@ describe('resolveCredentials: which way applies', () => {
   });
 
   it('reads the OIDC options', () => {
-    const plan = resolve(
+    const method = resolve(
       {
         ...OIDC,
         audience: 'my-aud',
@@ -84,7 +84,7 @@ describe('resolveCredentials: which way applies', () => {
       },
       RUNNER,
     );
-    expect(plan).toMatchObject({
+    expect(method).toMatchObject({
       audience: 'my-aud',
       roleSessionName: 'nightly.patch',
       durationSeconds: 900,

@@ -2,9 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { failureAnnotations } from '../../../src/report/annotations.js';
 import { characters, COMMENT_BUDGET_CHARS, SUMMARY_BUDGET_BYTES, utf8Bytes } from '../../../src/summary/budget.js';
-import { DEFAULT_DETAIL_LIMITS, type ExecutionDetails } from '../../../src/execution/details.js';
+import { DEFAULT_DETAIL_LIMITS } from '../../../src/execution/details.js';
 import type { InstancePatchState, PatchInfo } from '../../../src/alibaba/oos/types.js';
-import { buildReport, combineReports, type PatchReport, ZERO_COUNTS } from '../../../src/report/build.js';
+import { buildReport, combineReports } from '../../../src/report/build.js';
+import { ZERO_COUNTS } from '../../../src/report/counts.js';
+import type { ExecutionDetails, PatchReport } from '../../../src/report/model.js';
 import { outcomeOf, renderSummary, worstFirst } from '../../../src/summary/run-summary.js';
 
 const EVIL = '<script>alert(1)</script> | `x` [y](javascript:z) **b**';

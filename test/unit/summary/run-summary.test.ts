@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { escapeCell, formatDuration } from '../../../src/summary/markdown.js';
-import { buildReport, combineReports, ZERO_COUNTS } from '../../../src/report/build.js';
+import { buildReport, combineReports } from '../../../src/report/build.js';
+import { ZERO_COUNTS } from '../../../src/report/counts.js';
 import type { PlanReport } from '../../../src/preflight/plan.js';
 import { renderCleanup, renderNotStarted, renderSummary } from '../../../src/summary/run-summary.js';
 

@@ -1,7 +1,7 @@
 /** src/ecs/client.ts against the emulator: the real ECS SDK over HTTP, no mocks. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloudError } from '../../../../src/alibaba/cloud-error.js';
-import { toCredential } from '../../../../src/sign-in/method.js';
+import { toCredential } from '../../../../src/alibaba/credential.js';
 import { createEcsClient } from '../../../../src/alibaba/ecs/client.js';
 import type { EcsApi } from '../../../../src/alibaba/ecs/types.js';
 import { createOosClient } from '../../../../src/alibaba/oos/client.js';
@@ -153,7 +153,7 @@ describe('createEcsClient.describeCloudAssistantStatus and describeSnapshotsSinc
     const oos = createOosClient({ region: REGION, endpoint, credential });
     const install = (ids: string[], token: string) =>
       oos.startExecution({
-        plan: {
+        spec: {
           region: REGION,
           action: 'install',
           instanceIds: ids,

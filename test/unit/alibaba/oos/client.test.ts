@@ -6,15 +6,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../src/lib/clock.js';
 import { CloudError } from '../../../../src/alibaba/cloud-error.js';
-import { toCredential } from '../../../../src/sign-in/method.js';
+import { toCredential } from '../../../../src/alibaba/credential.js';
 import { createOosClient } from '../../../../src/alibaba/oos/client.js';
-import type { OosApi, PatchPlan } from '../../../../src/alibaba/oos/types.js';
+import type { OosApi, ExecutionSpec } from '../../../../src/alibaba/oos/types.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retrying } from '../../../../src/alibaba/retry.js';
 import { DEFAULT_CREDENTIALS, type Emulator, sampleFleet, startEmulator } from '../../../emulator/index.js';
 import { faultPlan, garble, loseResponse, reset, rewrite, serverError, slow, throttle } from '../../../emulator/faults.js';
 
 const IDS = Object.keys(sampleFleet());
-const PLAN: PatchPlan = { region: 'cn-hangzhou', action: 'scan', instanceIds: IDS };
+const SPEC: ExecutionSpec = { region: 'cn-hangzhou', action: 'scan', instanceIds: IDS };
 const READ_TIMEOUT_MS = 400;
 
 let emulator: Emulator;
@@ -80,7 +80,7 @@ describe('how each fault reaches the action', () => {
   });
 
   it('a JSON answer with fields missing is MalformedResponse with its request ID, never a TypeError', async () => {
-    const started = await oos.startExecution({ plan: PLAN, clientToken: 'tok-missing' });
+    const started = await oos.startExecution({ spec: SPEC, clientToken: 'tok-missing' });
     for (const [label, fn] of [
       ['no Executions', (p: Record<string, unknown>) => ({ RequestId: p.RequestId })],
       ['Executions null', (p: Record<string, unknown>) => ({ RequestId: p.RequestId, Executions: null })],
@@ -130,7 +130,7 @@ describe('StartExecution through the retry helper: ambiguous failures never make
     ['a 503 first', serverError(503)],
   ])('%s', async (_label, fault) => {
     const plan = faultPlan(emulator).on('StartExecution', 1, fault);
-    const execution = await retried().startExecution({ plan: PLAN, clientToken: 'tok-ambiguous' });
+    const execution = await retried().startExecution({ spec: SPEC, clientToken: 'tok-ambiguous' });
     expect(plan.callsOf('StartExecution')).toBe(2);
     expect(emulator.executions().map((e) => e.executionId)).toEqual([execution.executionId]);
     expect(new Set(emulator.startExecutionCalls().map((c) => c.params.ClientToken))).toEqual(new Set(['tok-ambiguous']));

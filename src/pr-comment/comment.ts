@@ -1,7 +1,4 @@
-import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { characters, COMMENT_BUDGET_CHARS, type Measure } from '../summary/budget.js';
 import type { Settings } from '../inputs/parse.js';
 
@@ -9,10 +6,10 @@ import type { Settings } from '../inputs/parse.js';
  * PR-gated maintenance: the job summary as one pull request comment, updated in place by later runs. The
  * comment is found again by a hidden marker on its first line, keyed by workflow, job, region, action and where
  * the instances came from, so two steps in one pull request (a matrix over regions, a scan and a dry-run
- * install) keep a comment each. Best effort: a refusal is a warning, never a failed run.
+ * install) keep a comment each. Best effort: a refusal is a warning, never a failed run. This module is pure.
  */
 
-/** Renders the summary within a budget, in the given unit (pure; summary.ts or plan-summary.ts). */
+/** Renders the summary within a budget, in the given unit (pure: summary/run-summary.ts or summary/plan-summary.ts). */
 export type Render = (budget: number, measure: Measure) => string;
 
 export interface CommentScope {
@@ -60,7 +57,7 @@ export function commentBody(marker: string, render: Render, runUrl: string | und
   return `${marker}\n${render(budget, characters).trimEnd()}${footer}`;
 }
 
-/** The three calls on issue comments; the only place that knows GitHub's wire names for them. */
+/** The three calls on issue comments (github.ts makes them on GitHub). */
 export interface CommentApi {
   /** The ID of the first comment whose body starts with the marker. */
   find(pr: number, marker: string): Promise<number | undefined>;
@@ -83,89 +80,6 @@ export async function upsertComment(
   return { action: 'created', id: await api.create(pr, body) };
 }
 
-/** Pages of 100 comments read at most while looking for ours. */
-const MAX_PAGES = 30;
-
-export interface CommentApiOptions {
-  token: string;
-  /** owner/repo */
-  repository: string;
-  /** Default: GITHUB_API_URL, as @actions/github reads it (GitHub Enterprise Server too). */
-  baseUrl?: string;
-  /** Attempts for a create or an update that got no answer or a 5xx. */
-  attempts?: number;
-  sleep?: (ms: number) => Promise<void>;
-}
-
-export function createCommentApi(options: CommentApiOptions): CommentApi {
-  const octokit = getOctokit(options.token, options.baseUrl ? { baseUrl: options.baseUrl } : {});
-  const attempts = options.attempts ?? 3;
-  const sleep = options.sleep ?? defaultSleep;
-  const repository = options.repository;
-  const [owner = '', repo = ''] = repository.split('/');
-  return {
-    async find(pr, marker) {
-      let pages = 0;
-      const iterator = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: pr, per_page: 100 });
-      for await (const page of iterator) {
-        const found = page.data.find((c) => (c.body ?? '').startsWith(marker));
-        if (found) return found.id;
-        if (++pages >= MAX_PAGES) break;
-      }
-      return undefined;
-    },
-    create: (pr, body) =>
-      retrying(attempts, sleep, async () => (await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body })).data.id),
-    update: (commentId, body) =>
-      retrying(attempts, sleep, async () => {
-        await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
-      }),
-  };
-}
-
-/** Retries only what may pass next time: no answer, or a 5xx. */
-async function retrying<T>(attempts: number, sleep: (ms: number) => Promise<void>, call: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      const status = statusOf(err);
-      if (attempt >= attempts || (status !== undefined && status < 500)) throw err;
-      await sleep(Math.round(Math.random() * 1000 * 2 ** (attempt - 1)));
-    }
-  }
-}
-
-/**
- * The comment-on-pr phase: on a pull_request event, post or update the comment. Every failure becomes a
- * warning that says what to do; the run's result does not depend on the comment.
- */
-export async function commentOnPr(settings: Settings, env: NodeJS.ProcessEnv, render: Render, api?: CommentApi): Promise<void> {
-  if (!settings.prComment) return;
-  const pr = pullRequestNumber(env.GITHUB_EVENT_NAME, await readEvent(env.GITHUB_EVENT_PATH));
-  if (pr === undefined) {
-    core.info(`comment-on-pr: this run is a ${env.GITHUB_EVENT_NAME || 'non-GitHub'} event, not a pull request; no comment.`);
-    return;
-  }
-  const repository = env.GITHUB_REPOSITORY ?? '';
-  const runUrl =
-    env.GITHUB_SERVER_URL && repository && env.GITHUB_RUN_ID
-      ? `${env.GITHUB_SERVER_URL}/${repository}/actions/runs/${env.GITHUB_RUN_ID}`
-      : undefined;
-  const marker = commentMarker(scopeOf(settings, env));
-  try {
-    const done = await upsertComment(
-      api ?? createCommentApi({ token: settings.prComment.githubToken, repository }),
-      pr,
-      marker,
-      commentBody(marker, render, runUrl),
-    );
-    core.info(`comment-on-pr: ${done.action} comment ${done.id} on pull request #${pr}.`);
-  } catch (err) {
-    core.warning(commentAdvice(err, pr), { title: 'Pull request comment not posted' });
-  }
-}
-
 /** What went wrong with the comment, and what to do about it. By status code only. */
 export function commentAdvice(err: unknown, pr: number): string {
   const status = statusOf(err);
@@ -179,20 +93,8 @@ export function commentAdvice(err: unknown, pr: number): string {
   return `${head}${status ? ` (${status})` : ''}: ${message}`;
 }
 
-function statusOf(err: unknown): number | undefined {
+/** The HTTP status of a failed octokit request; undefined when nothing answered. */
+export function statusOf(err: unknown): number | undefined {
   const status = (err as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : undefined;
-}
-
-async function readEvent(path: string | undefined): Promise<unknown> {
-  if (!path) return undefined;
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function defaultSleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

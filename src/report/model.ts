@@ -1,0 +1,171 @@
+import type { ApprovalRecord } from '../approval/types.js';
+import type { SnapshotInfo } from '../alibaba/ecs/types.js';
+import type { InstallOptions, PatchAction } from '../inputs/parse.js';
+import type {
+  Bounded,
+  ChildExecution,
+  Execution,
+  InstancePatchState,
+  PatchCounts,
+  PatchInfo,
+  RateControl,
+  TargetTag,
+} from '../alibaba/oos/types.js';
+import type { InstanceCheck, PreflightReport } from '../preflight/checks.js';
+
+/** What a run found out, as types only: the report, and the per-execution details it is built from. */
+
+/** How far the details after an execution go (execution/details.ts reads them within these). */
+export interface DetailLimits {
+  /** Failed child executions whose failing task and log are read. */
+  failedChildren: number;
+  /** Instances (the worst first) whose missing/failed/pending-reboot patches are listed. */
+  patchInstances: number;
+  /** Pages of 100 patches read per instance. */
+  patchPages: number;
+  /** Log lines kept per failed child (the last ones). */
+  logLines: number;
+  /** Pages of 100 log lines read per failed child. */
+  logPages: number;
+}
+
+/** Why one child execution failed. */
+export interface ChildFailure {
+  /** The failed task of the child execution, when one is marked Failed. */
+  task?: string;
+  message: string;
+  /** The last log lines of the child execution. */
+  log: string[];
+  /** More log existed than was read. */
+  logTruncated: boolean;
+}
+
+/** What collectDetails found out about one execution and its instances. */
+export interface ExecutionDetails {
+  executionId: string;
+  children: ChildExecution[];
+  /** By instance ID, for at most `failedChildren` failed children. */
+  failures: Record<string, ChildFailure>;
+  /** By instance ID, worst first, for at most `patchInstances` instances. */
+  patches: Record<string, Bounded<PatchInfo>>;
+  /** By instance ID: the system-disk snapshot the template took before patching. */
+  snapshots: Record<string, SnapshotInfo>;
+  /** Detail calls that failed, as one line each; the report says so instead of failing. */
+  problems: string[];
+  limits: DetailLimits;
+}
+
+export interface InstanceReport {
+  instanceId: string;
+  /** Absent when OOS has no patch state for the instance. */
+  state?: InstancePatchState;
+  /** The state predates this execution: the instance was not processed by it. */
+  stale: boolean;
+  /** Has missing, failed or pending-reboot patches. */
+  needsAttention: boolean;
+  /** Its batch was not started: an earlier batch failed, exceeded max-errors or ran out of time. */
+  notStarted?: boolean;
+  /** Name, status and OS as pre-flight saw them. */
+  name?: string;
+  osType?: string;
+  osName?: string;
+  /** This instance's child execution, when OOS listed it. */
+  child?: Omit<ChildExecution, 'instanceId'>;
+  /** Why the child execution failed (for the first few failed ones). */
+  failure?: ChildFailure;
+  /** Missing, failed and pending-reboot patches, worst first (for the worst few instances). */
+  patches?: Bounded<PatchInfo>;
+  /** The snapshot taken before patching (install with create-snapshot). */
+  snapshot?: SnapshotInfo;
+}
+
+/** How far the per-instance details go, so the summary can say what it left out. */
+export interface DetailCoverage {
+  limits: DetailLimits;
+  /** Instances whose failing task and log were read. */
+  failuresRead: number;
+  /** Instances whose patch list was read. */
+  patchListsRead: number;
+  /** Detail calls that failed (the result stands without them). */
+  problems: string[];
+}
+
+export interface ExecutionReport extends Execution {
+  consoleUrl: string;
+  durationSeconds?: number;
+}
+
+/** One batch of at most 1000 instances: one execution with its own ClientToken. */
+export interface BatchReport {
+  /** 1-based, in the order the batches ran. */
+  index: number;
+  instanceCount: number;
+  clientToken: string;
+  /** Absent when the batch was not started. */
+  execution?: ExecutionReport;
+  /** Instances whose child execution failed, from the execution's Counters, when OOS reported them. */
+  errors?: number;
+  /** The wait ended before the execution did. */
+  timedOut?: boolean;
+}
+
+/** Everything a run found out; the summary, the outputs and the report file are all rendered from it. */
+export interface PatchReport {
+  action: PatchAction;
+  region: string;
+  /** The first batch's ClientToken (the only one unless the run has several batches). */
+  clientToken: string;
+  install?: InstallOptions;
+  /** The verified approval an install started on; absent for a scan. */
+  approval?: ApprovalRecord;
+  /** max-concurrency and max-errors as given. */
+  rateControl?: RateControl;
+  /** The tags that named the instances, when tags did. */
+  tags?: TargetTag[];
+  /** The first batch's execution (the only one unless the run has several batches). */
+  execution: ExecutionReport;
+  /** Success when every batch ran and ended Success; otherwise the status of the first batch that did not. */
+  status: string;
+  /** Every batch in order, one execution each; a single entry for up to 1000 instances. */
+  batches: BatchReport[];
+  /** Why the later batches were not started, when they were not. */
+  stoppedEarly?: string;
+  instances: InstanceReport[];
+  totals: PatchCounts;
+  /** IDs with missing, failed or pending-reboot patches. */
+  nonCompliant: string[];
+  /** IDs with no patch state from this execution (none at all, or older than the execution). */
+  unreported: string[];
+  /** Instances left out by pre-flight (on-unavailable: skip), with the reason. Not in `instances`. */
+  skipped: InstanceCheck[];
+  /** Every pre-flight check, of the instances sent and of the skipped ones. */
+  preflight?: PreflightReport;
+  /** Why the run did not finish normally (wait stopped, states unreadable, job cancelled), and what was done about it. */
+  problem?: string;
+  /** IDs whose child execution ended Failed. */
+  failedInstances: string[];
+  /** Instance ID -> the snapshot ID to roll back to (install with create-snapshot). */
+  snapshotIds: Record<string, string>;
+  /** Present when details were collected after the execution. */
+  details?: DetailCoverage;
+}
+
+/** What buildReport joins into one batch's report: the facts the report repeats, the execution and its patch states. */
+export interface ReportInput extends Pick<
+  PatchReport,
+  'action' | 'region' | 'clientToken' | 'install' | 'approval' | 'rateControl' | 'tags' | 'preflight'
+> {
+  instanceIds: readonly string[];
+  execution: Execution;
+  states: readonly InstancePatchState[];
+  /** The wait ended before the execution did. */
+  timedOut?: boolean;
+  /** Per-execution details (one per execution of a batched run). */
+  details?: readonly ExecutionDetails[];
+}
+
+/** A batch that was not started, for combineReports. */
+export interface NotStartedBatch {
+  clientToken: string;
+  instanceIds: readonly string[];
+}
