@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { Credential } from './alibaba/credential.js';
 import { type JobCancellation, watchJobCancellation } from './runner/job-cancellation.js';
 import { type Batch, splitIntoBatches, reportBatches, runBatches } from './execution/batches.js';
-import { type Clearance, clearedPlan } from './approval/clearance.js';
+import { type Clearance, clearedSettings } from './approval/clearance.js';
 import { clearForStart } from './approval/gate.js';
 import { systemClock } from './lib/clock.js';
 import { createEcsClient, type EcsClientOptions } from './alibaba/ecs/client.js';
@@ -24,13 +24,15 @@ import { MAX_INSTANCES_PER_EXECUTION, maxErrorsValue } from './alibaba/oos/templ
 import type { PlanReport } from './preflight/plan.js';
 import { renderPlanSummary } from './summary/plan-summary.js';
 import { commentOnPr } from './pr-comment/phase.js';
-import { planRun } from './preflight/phase.js';
+import { preflightPhase } from './preflight/phase.js';
 import { publishNotStarted, publishPlan, publishReport } from './runner/publish.js';
 import type { DetailLimits, ExecutionDetails, PatchReport } from './report/model.js';
 import { secrets } from './runner/secrets.js';
 import { retrying } from './alibaba/retry.js';
 import { protectSecrets, signIn, SignInError } from './sign-in/sign-in.js';
-import { markMainStep } from './runner/step-state.js';
+import { coreStepState, markMainStep } from './runner/step-state.js';
+import { coreLogger } from './runner/log.js';
+import { requireEnv } from './lib/env.js';
 import { renderSummary } from './summary/run-summary.js';
 import { readInstanceIdsFile } from './inputs/instance-ids-file.js';
 import { describeTags, resolveTags } from './preflight/tags.js';
@@ -50,11 +52,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const listed = await readInstanceIdsFile(parsed, env);
     const { credential, context } = await signIn(read, env, secrets, retryContext(cancellation.signal, log));
     signedIn = context;
-    const runId = requireEnv(env, 'GITHUB_RUN_ID');
+    const runId = requireEnv(env, 'GITHUB_RUN_ID', noClientToken);
     const ecs = retrying(createEcsClient(ecsOptions(listed, credential)), retryContext(cancellation.signal, log));
     const settings = await resolveTags(listed, ecs);
-    const clearance = await clearForStart(settings, env);
-    const plan = await planRun(settings, ecs, runId);
+    const clearance = await clearForStart(settings, env, { log: coreLogger, secrets });
+    const plan = await preflightPhase(settings, ecs, runId, coreLogger);
     if (plan.blocked || settings.dryRun) return await stopBeforeStart(plan, settings, env);
     const batches = splitIntoBatches(runId, settings, plan.targets);
     logPlan(plan, settings, batches, env);
@@ -63,7 +65,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
     await commentOnPr(settings, env, (budget, measure) => renderSummary(report, budget, measure));
-    verdict(report, settings);
+    verdict(report, settings, coreLogger);
   } catch (err) {
     core.setFailed(failureMessage(err, signedIn));
   } finally {
@@ -85,7 +87,7 @@ const log = (message: string): void => core.info(message);
 
 /**
  * Start -> wait -> patch states, batch after batch; one report for them all. Takes a Clearance: every batch's
- * plan comes from clearedPlan, so an install cannot reach StartExecution without a positive approval decision.
+ * settings come from clearedSettings, so an install cannot reach StartExecution without a positive approval decision.
  */
 async function patch(clearance: Clearance, plan: PlanReport, batches: readonly Batch[], job: PatchJob): Promise<PatchReport> {
   const settings = clearance.settings;
@@ -94,6 +96,8 @@ async function patch(clearance: Clearance, plan: PlanReport, batches: readonly B
     oos,
     cancellation: job.cancellation,
     clock: systemClock,
+    log: coreLogger,
+    state: coreStepState,
     region: settings.region,
     waitTimeoutMinutes: settings.waitTimeoutMinutes,
     cancelOnTimeout: settings.cancelOnTimeout,
@@ -106,7 +110,7 @@ async function patch(clearance: Clearance, plan: PlanReport, batches: readonly B
   let ran;
   try {
     ran = await runBatches(batches, settings, {
-      clear: (instanceIds) => clearedPlan(clearance, instanceIds),
+      clear: (instanceIds) => clearedSettings(clearance, instanceIds),
       runExecution: async (request) => {
         const outcome = await runExecution(request, ctx);
         // Details only for an execution that ended and was reported: nothing to add to a stop or a failure to read.
@@ -203,11 +207,8 @@ function runAttempt(env: NodeJS.ProcessEnv): number {
   return Number.isSafeInteger(n) && n > 0 ? n : 1;
 }
 
-function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value)
-    throw new ActionError(`${name} is not set: run this action in a GitHub Actions workflow (the ClientToken is derived from it).`);
-  return value;
+function noClientToken(name: string): string {
+  return `${name} is not set: run this action in a GitHub Actions workflow (the ClientToken is derived from it).`;
 }
 
 /** The failure as one actionable line, with every known secret value scrubbed (the last line of defence). */

@@ -52,7 +52,7 @@ export function clearInstall(settings: Settings, decision: Extract<Decision, { a
  * What to start: the cleared settings narrowed to `targets` (pre-flight may leave instances out, never add
  * one). Throws unless this module issued the clearance.
  */
-export function clearedPlan(clearance: Clearance, targets: readonly string[]): Settings {
+export function clearedSettings(clearance: Clearance, targets: readonly string[]): Settings {
   if (!issued.has(clearance)) throw new ActionError('Internal error: StartExecution without a clearance; nothing started.');
   const cleared = new Set(clearance.settings.instanceIds);
   const extra = targets.filter((id) => !cleared.has(id));

@@ -1,30 +1,41 @@
-import * as core from '@actions/core';
+import { requireEnv } from '../lib/env.js';
 import { ActionError } from '../lib/errors.js';
+import type { Logger } from '../lib/log.js';
+import type { SecretRegistry } from '../lib/secrets.js';
 import type { ApprovalSettings, Settings } from '../inputs/parse.js';
 import { createOctokit } from '../runner/octokit.js';
-import { secrets } from '../runner/secrets.js';
 import { type Clearance, clearInstall, clearScan } from './clearance.js';
 import { decide } from './decide.js';
 import { type ApprovalSource, createApprovalSource } from './github.js';
 import type { ApprovalFacts, JobEvidence } from './types.js';
 
+/** What the approval phase works with besides the settings and the environment. */
+export interface GateContext {
+  log: Logger;
+  /** The github-token is registered here before any request carries it. */
+  secrets: SecretRegistry;
+  /** Where the facts come from; by default GitHub's API with the github-token (tests pass the facts). */
+  source?: ApprovalSource;
+}
+
 /**
  * The approval phase: a scan is cleared at once; an install only when this run carries an approval of the
  * approval-environment by a required reviewer and this job is the one that environment gated.
  */
-export async function clearForStart(settings: Settings, env: NodeJS.ProcessEnv, source?: ApprovalSource): Promise<Clearance> {
+export async function clearForStart(settings: Settings, env: NodeJS.ProcessEnv, ctx: GateContext): Promise<Clearance> {
   if (settings.action === 'scan') return clearScan(settings);
   const wanted = settings.approval;
   if (!wanted) throw new ActionError('Internal error: an install without approval settings; nothing started.');
-  const repository = requireEnv(env, 'GITHUB_REPOSITORY');
-  const runId = requireEnv(env, 'GITHUB_RUN_ID');
-  secrets.protect(wanted.githubToken);
+  const repository = requireEnv(env, 'GITHUB_REPOSITORY', notVerifiable);
+  const runId = requireEnv(env, 'GITHUB_RUN_ID', notVerifiable);
+  const { log } = ctx;
+  ctx.secrets.protect(wanted.githubToken);
   const api =
-    source ?? createApprovalSource({ octokit: createOctokit(wanted.githubToken), repository, onRetry: (m) => core.info(`  ${m}`) });
-  core.info(`Approval: checking that a required reviewer of '${wanted.environment}' approved this job (run ${runId})`);
+    ctx.source ?? createApprovalSource({ octokit: createOctokit(wanted.githubToken), repository, onRetry: (m) => log.info(`  ${m}`) });
+  log.info(`Approval: checking that a required reviewer of '${wanted.environment}' approved this job (run ${runId})`);
   const facts = await gather(api, wanted, repository, runId, oidcOffered(env));
   const decision = decide(facts);
-  for (const line of decision.passed) core.info(`  ${line}`);
+  for (const line of decision.passed) log.info(`  ${line}`);
   if (!decision.approved) throw new ActionError(decision.message);
   return clearInstall(settings, decision);
 }
@@ -52,11 +63,6 @@ function oidcOffered(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
 }
 
-function requireEnv(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name];
-  if (!value)
-    throw new ActionError(
-      `No install: ${name} is not set, so the approval cannot be verified. Run this action in a GitHub Actions workflow.`,
-    );
-  return value;
+function notVerifiable(name: string): string {
+  return `No install: ${name} is not set, so the approval cannot be verified. Run this action in a GitHub Actions workflow.`;
 }

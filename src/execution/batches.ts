@@ -88,7 +88,7 @@ export function batchErrors(outcome: ExecutionOutcome): number | undefined {
 }
 
 export interface BatchDeps {
-  /** The settings a batch of these instances may start with (main: the approval clearance's clearedPlan). */
+  /** The settings a batch of these instances may start with (main: the approval clearance's clearedSettings). */
   clear: (instanceIds: readonly string[]) => SettingsForBatches;
   /** The single-execution flow (execution.ts runExecution bound to a client and a clock). */
   runExecution: (request: ExecutionRequest) => Promise<ExecutionOutcome>;

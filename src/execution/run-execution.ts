@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import type { JobCancellation } from '../runner/job-cancellation.js';
 import { CANCEL_SETTLE_MS, cancelExecution } from './cancel-execution.js';
 import type { Clock } from '../lib/clock.js';
@@ -12,7 +11,8 @@ import { waitForExecution } from './poll.js';
 import { consoleUrl } from '../alibaba/oos/console.js';
 import { isRetryable } from '../alibaba/retry.js';
 import { describeStart } from './start-message.js';
-import { markSettled, saveExecutionId } from '../runner/step-state.js';
+import type { Logger } from '../lib/log.js';
+import type { StepState } from '../runner/step-state.js';
 
 /** One execution of the template: what to start and how long to wait for it. */
 export interface ExecutionRequest {
@@ -30,6 +30,9 @@ export interface ExecutionContext {
   oos: OosFactory;
   cancellation: JobCancellation;
   clock: Clock;
+  log: Logger;
+  /** What the post step learns: the execution to look after, and when the main step is done with it. */
+  state: StepState;
   region: string;
   waitTimeoutMinutes: number;
   cancelOnTimeout: boolean;
@@ -88,8 +91,8 @@ async function start(request: ExecutionRequest, ctx: ExecutionContext): Promise<
   try {
     const oos = ctx.oos(ctx.cancellation.signal, (n) => (attempts = n));
     const execution = await oos.startExecution({ spec: request.spec, clientToken: request.clientToken });
-    saveExecutionId(execution.executionId);
-    core.info(describeStart(execution, { stepStartedAt: ctx.stepStartedAt, runAttempt: ctx.runAttempt, attempts }));
+    ctx.state.saveExecutionId(execution.executionId);
+    ctx.log.info(describeStart(execution, { stepStartedAt: ctx.stepStartedAt, runAttempt: ctx.runAttempt, attempts }));
     return execution;
   } catch (err) {
     if (!isPhaseFailure(err)) throw err;
@@ -99,7 +102,7 @@ async function start(request: ExecutionRequest, ctx: ExecutionContext): Promise<
 
 /** Polls until the execution ends; on the deadline, a cancelled job or an unreadable status, cancels it if the inputs say so. */
 async function waitOrStop(request: ExecutionRequest, ctx: ExecutionContext, started: Execution): Promise<Omit<ExecutionOutcome, 'states'>> {
-  const { cancellation } = ctx;
+  const { cancellation, log } = ctx;
   const id = started.executionId;
   const waited = await waitForExecution(
     () => ctx.oos(cancellation.signal).getExecution(id),
@@ -108,9 +111,9 @@ async function waitOrStop(request: ExecutionRequest, ctx: ExecutionContext, star
       maxIntervalMs: request.maxIntervalMs,
       initial: started,
       signal: cancellation.signal,
-      onStatusChange: logStatus,
+      onStatusChange: (e) => logStatus(e, log),
       isTransient: isRetryable,
-      onPollError: (e) => core.info(`Status check of ${id} failed (${e.code}); still waiting, until the deadline.`),
+      onPollError: (e) => log.info(`Status check of ${id} failed (${e.code}); still waiting, until the deadline.`),
     },
     ctx.clock,
   );
@@ -118,11 +121,11 @@ async function waitOrStop(request: ExecutionRequest, ctx: ExecutionContext, star
   if (isTerminal(waited.execution.status)) {
     // StartExecution already said it ended: a status read that fails changes nothing but deserves a word.
     if (waited.error) {
-      core.warning(
+      log.warning(
         `Execution ${id} had already ended ${waited.execution.status}, but reading its status failed: ${causeAndNextStep(waited.error, ctx.signedIn)}.`,
       );
     }
-    markSettled();
+    ctx.state.markSettled();
     return base;
   }
   const reason = waited.aborted ? 'cancelled' : waited.timedOut ? 'timeout' : 'unreadable';
@@ -132,23 +135,22 @@ async function waitOrStop(request: ExecutionRequest, ctx: ExecutionContext, star
   if (ctx.signedIn) stop.signedIn = ctx.signedIn;
   if (reason === 'cancelled' ? ctx.cancelOnAbort : ctx.cancelOnTimeout) {
     const signal = reason === 'cancelled' ? cancellation.cleanupSignal() : cancellation.signal;
-    core.info(`Cancelling execution ${id} (${reason === 'cancelled' ? 'the job is cancelled' : `stopped waiting: ${reason}`}).`);
+    log.info(`Cancelling execution ${id} (${reason === 'cancelled' ? 'the job is cancelled' : `stopped waiting: ${reason}`}).`);
     stop.cancel = await cancelExecution(ctx.oos(signal), waited.execution, {
       clock: ctx.clock,
       settleMs: reason === 'cancelled' ? CANCELLED_JOB_SETTLE_MS : CANCEL_SETTLE_MS,
       signal,
-      log: (m) => core.info(m),
+      log: (m) => log.info(m),
     });
   }
   const execution = stop.cancel?.execution ?? waited.execution;
   // Left running on purpose, or seen to end: the post step has nothing to do. A failed cancel it tries again.
-  if (!stop.cancel || isTerminal(execution.status)) markSettled();
+  if (!stop.cancel || isTerminal(execution.status)) ctx.state.markSettled();
   return { ...base, execution, timedOut: reason === 'timeout', stop };
 }
 
-function logStatus(e: Execution): void {
+function logStatus(e: Execution, log: Logger): void {
   const message = e.statusMessage ? ` (${e.statusMessage})` : '';
-  if (isKnownStatus(e.status)) core.info(`Execution ${e.executionId}: ${e.status}${message}`);
-  else
-    core.warning(`Execution ${e.executionId} reports an unknown status ${JSON.stringify(e.status)}${message}: treated as still running.`);
+  if (isKnownStatus(e.status)) log.info(`Execution ${e.executionId}: ${e.status}${message}`);
+  else log.warning(`Execution ${e.executionId} reports an unknown status ${JSON.stringify(e.status)}${message}: treated as still running.`);
 }

@@ -1,7 +1,7 @@
-import * as core from '@actions/core';
 import { splitIntoBatches } from '../execution/batches.js';
 import type { EcsApi } from '../alibaba/ecs/types.js';
 import type { Settings } from '../inputs/parse.js';
+import type { Logger } from '../lib/log.js';
 import type { PlanReport } from './plan.js';
 import { chooseTargets, describeChecks, runPreflight } from './checks.js';
 import { VERDICT_LABELS } from '../summary/parts.js';
@@ -10,15 +10,21 @@ import { VERDICT_LABELS } from '../summary/parts.js';
  * The pre-flight phase: check every instance through ECS, decide what to send (on-unavailable), and compute the
  * ClientToken over exactly those instances. Logs each problem; returns the plan, blocked or ready.
  */
-export async function planRun(settings: Settings, ecs: EcsApi, runId: string, now: () => number = Date.now): Promise<PlanReport> {
+export async function preflightPhase(
+  settings: Settings,
+  ecs: EcsApi,
+  runId: string,
+  log: Logger,
+  now: () => number = Date.now,
+): Promise<PlanReport> {
   const preflight = await runPreflight(ecs, settings.instanceIds, now);
   const decision = chooseTargets(preflight, settings.onUnavailable);
   const n = preflight.checks.length;
-  core.startGroup(`Pre-flight: ${preflight.ready.length} of ${n} instance(s) ready`);
+  log.startGroup(`Pre-flight: ${preflight.ready.length} of ${n} instance(s) ready`);
   for (const c of preflight.checks) {
-    core.info(`${c.instanceId}: ${VERDICT_LABELS[c.verdict]}${c.reason ? ` (${c.reason})` : ''}`);
+    log.info(`${c.instanceId}: ${VERDICT_LABELS[c.verdict]}${c.reason ? ` (${c.reason})` : ''}`);
   }
-  core.endGroup();
+  log.endGroup();
   const sent = decision.blocked ? settings.instanceIds : decision.targets;
   const tokens = splitIntoBatches(runId, settings, sent).map((b) => b.clientToken);
   const plan: PlanReport = {
@@ -39,7 +45,7 @@ export async function planRun(settings: Settings, ecs: EcsApi, runId: string, no
   if (decision.blocked) {
     plan.blocked = decision.blocked;
   } else if (decision.skipped.length > 0) {
-    core.warning(
+    log.warning(
       `Pre-flight: skipping ${decision.skipped.length} of ${n} instance(s) (on-unavailable: skip): ${describeChecks(decision.skipped, 10)}. ` +
         `They are listed in the output skipped-instances.`,
       { title: 'Instances skipped by pre-flight' },

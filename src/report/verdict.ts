@@ -1,13 +1,17 @@
-import * as core from '@actions/core';
 import { ActionError } from '../lib/errors.js';
 import type { Settings } from '../inputs/parse.js';
+import type { Logger } from '../lib/log.js';
 import type { PatchReport } from './model.js';
 
 /** How many instance IDs a message lists before "and N more": a fleet of 10,000 must not make a 250 KB log line. */
 const LISTED_IDS = 20;
 
 /** The step's outcome from the report: throws the failure an operator acts on, warns about the rest. */
-export function verdict(report: PatchReport, settings: Pick<Settings, 'waitTimeoutMinutes' | 'failOnMissing'>): void {
+export function verdict(
+  report: PatchReport,
+  settings: Pick<Settings, 'waitTimeoutMinutes' | 'failOnMissing'>,
+  log: Pick<Logger, 'warning'>,
+): void {
   // Stopped waiting, cancelled, or states unreadable: the problem already names the execution, the request and what next.
   if (report.problem !== undefined) throw new ActionError(`${report.problem}${also(notStarted(report))}`);
   const timedOut = report.batches.find((b) => b.timedOut)?.execution;
@@ -27,7 +31,7 @@ export function verdict(report: PatchReport, settings: Pick<Settings, 'waitTimeo
   }
   if (report.stoppedEarly !== undefined) throw new ActionError(notStarted(report));
   if (report.unreported.length > 0) {
-    core.warning(`No current patch state for ${report.unreported.length} instance(s): ${listIds(report.unreported)}`);
+    log.warning(`No current patch state for ${report.unreported.length} instance(s): ${listIds(report.unreported)}`);
   }
   if (settings.failOnMissing && (report.nonCompliant.length > 0 || report.unreported.length > 0)) {
     const ids = [...report.nonCompliant, ...report.unreported];

@@ -34,6 +34,17 @@ export function markSettled(): void {
   core.saveState(State.Settled, 'true');
 }
 
+/** What the main step tells the post step about its execution; the execution phase takes it, tests record the calls. */
+export interface StepState {
+  /** A new execution is running: the post step must look after it until it is settled. */
+  saveExecutionId(executionId: string): void;
+  /** The main step is done with the execution: it ended, was cancelled, or was left running on purpose. */
+  markSettled(): void;
+}
+
+/** The StepState of the runner: core.saveState, read back by the post step through readPostState. */
+export const coreStepState: StepState = { saveExecutionId, markSettled };
+
 export interface PostState {
   /** '' when the main step started none. */
   executionId: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Clearance, clearInstall, clearScan, clearedPlan } from '../../../src/approval/clearance.js';
+import { type Clearance, clearInstall, clearScan, clearedSettings } from '../../../src/approval/clearance.js';
 import { decide } from '../../../src/approval/decide.js';
 import type { ApprovalFacts, Decision } from '../../../src/approval/types.js';
 import type { Settings } from '../../../src/inputs/parse.js';
@@ -35,17 +35,17 @@ type Approved = Extract<Decision, { approved: true }>;
 
 describe('clearance', () => {
   it('clears a scan without an approval, and an install only with one', () => {
-    expect(clearedPlan(clearScan(scan), ['i-a'])).toEqual(scan);
+    expect(clearedSettings(clearScan(scan), ['i-a'])).toEqual(scan);
     const approved = decide(facts) as Approved;
     const cleared = clearInstall(install, approved);
-    expect(clearedPlan(cleared, ['i-a'])).toEqual(install);
+    expect(clearedSettings(cleared, ['i-a'])).toEqual(install);
     expect(cleared.approval?.reviewers).toEqual([{ login: 'a', comment: '' }]);
   });
 
   it('narrows to the pre-flight targets, never widens', () => {
     const two = clearScan({ ...scan, instanceIds: ['i-a', 'i-b'] });
-    expect(clearedPlan(two, ['i-b']).instanceIds).toEqual(['i-b']);
-    expect(() => clearedPlan(two, ['i-b', 'i-c'])).toThrow(/i-c not cleared/);
+    expect(clearedSettings(two, ['i-b']).instanceIds).toEqual(['i-b']);
+    expect(() => clearedSettings(two, ['i-b', 'i-c'])).toThrow(/i-c not cleared/);
   });
 
   it('refuses to clear an install as a scan', () => {
@@ -70,8 +70,8 @@ describe('clearance', () => {
 
   it('refuses a forged or copied clearance at StartExecution', () => {
     const forged = { settings: install } as unknown as Clearance;
-    expect(() => clearedPlan(forged, ['i-a'])).toThrow(/without a clearance/);
+    expect(() => clearedSettings(forged, ['i-a'])).toThrow(/without a clearance/);
     const copy = { ...clearScan(scan) } as Clearance;
-    expect(() => clearedPlan(copy, ['i-a'])).toThrow(/without a clearance/);
+    expect(() => clearedSettings(copy, ['i-a'])).toThrow(/without a clearance/);
   });
 });

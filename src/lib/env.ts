@@ -1,0 +1,11 @@
+import { ActionError } from './errors.js';
+
+/**
+ * The value of a variable the runner always sets. Its absence means the action runs outside a workflow;
+ * `missing` words that for the caller, from the variable's name.
+ */
+export function requireEnv(env: NodeJS.ProcessEnv, name: string, missing: (name: string) => string): string {
+  const value = env[name];
+  if (!value) throw new ActionError(missing(name));
+  return value;
+}
