@@ -2,6 +2,66 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/*
+ * The layering of src/ (docs/architecture.md): which folder may import what. Each restriction says what the rule is
+ * and where the import belongs. Flat config replaces a rule's options instead of merging them, so every layer below
+ * lists all the restrictions that apply to its files; the layers after `src` cover disjoint sets of files.
+ */
+const ALIBABA_SDK = {
+  regex: '^@(alicloud|darabonba)/',
+  message:
+    'Only src/alibaba/ talks to Alibaba Cloud: put this call in src/alibaba/ (a client in oos/ or ecs/, sign-in in credential.ts) and import it from there.',
+};
+const GITHUB_TOOLKIT = {
+  regex: '^@(actions|octokit)/',
+  message:
+    'Only the runner edge (src/runner/, index.ts, main.ts, post.ts, sign-in/sign-in.ts) and the GitHub API edges (approval/github.ts, pr-comment/github.ts) use the GitHub toolkit: put this call in src/runner/ and pass it in through a small interface (see src/lib/log.ts).',
+};
+const IO_MODULES = {
+  regex: '^(node:)?(fs|child_process|net|http|https|http2|tls|dgram|dns)(/|$)',
+  message:
+    'src/report/ and src/summary/ are pure (values in, values out): do the I/O in src/runner/ or in the phase that calls this, and pass the result in.',
+};
+const RUNNER = {
+  regex: '^(\\.\\./)+runner(/|$)',
+  message:
+    'src/report/ and src/summary/ are pure and do not reach the runner: return the value and let main.ts or the phase publish it through src/runner/.',
+};
+const CLIENTS = {
+  regex: '^(\\.\\./)+(alibaba/(rpc|connect|credential|sts-oidc|(.+/)?client)|approval/github|pr-comment/github)(\\.js)?$',
+  message:
+    'src/report/ and src/summary/ are pure: take only types and pure helpers from other folders (such as alibaba/oos/types), never a client of Alibaba Cloud or GitHub; the phase makes the call and passes the answer in.',
+};
+const OTHER_FOLDERS = {
+  regex: '^(\\.\\./)+(?!lib/)[^./]',
+  message:
+    'src/lib/ is the bottom layer and imports nothing from the other folders of src/: move the shared piece into src/lib/, or move this code to the folder that needs it.',
+};
+
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+const RUNNER_EDGE = [
+  'src/runner/**/*.ts',
+  'src/index.ts',
+  'src/main.ts',
+  'src/post.ts',
+  'src/sign-in/sign-in.ts',
+  'src/approval/github.ts',
+  'src/pr-comment/github.ts',
+];
+
+const layering = [
+  { name: 'layering/src', files: ['src/**/*.ts'], rules: restrict(ALIBABA_SDK, GITHUB_TOOLKIT) },
+  { name: 'layering/alibaba', files: ['src/alibaba/**/*.ts'], rules: restrict(GITHUB_TOOLKIT) },
+  { name: 'layering/runner-edge', files: RUNNER_EDGE, rules: restrict(ALIBABA_SDK) },
+  {
+    name: 'layering/pure',
+    files: ['src/report/**/*.ts', 'src/summary/**/*.ts'],
+    rules: restrict(ALIBABA_SDK, GITHUB_TOOLKIT, IO_MODULES, RUNNER, CLIENTS),
+  },
+  { name: 'layering/lib', files: ['src/lib/**/*.ts'], rules: restrict(ALIBABA_SDK, GITHUB_TOOLKIT, OTHER_FOLDERS) },
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'build/', 'coverage/'] },
   js.configs.recommended,
@@ -18,6 +78,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  ...layering,
   {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
