@@ -64,7 +64,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const report = await patch(clearance, plan, batches, job);
     const file = await publishReport(report, env);
     core.info(`Report written to ${file}`);
-    await commentOnPr(settings, env, (budget, measure) => renderSummary(report, budget, measure));
+    await commentOnPr(settings, env, (budget, measure) => renderSummary(report, budget, measure), coreLogger);
     verdict(report, settings, coreLogger);
   } catch (err) {
     core.setFailed(failureMessage(err, signedIn));
@@ -166,7 +166,7 @@ function ecsOptions(settings: Settings, credential: Credential): EcsClientOption
 async function stopBeforeStart(plan: PlanReport, settings: Settings, env: NodeJS.ProcessEnv): Promise<void> {
   const file = await publishPlan(plan, env);
   core.info(`Plan written to ${file}`);
-  await commentOnPr(settings, env, (budget, measure) => renderPlanSummary(plan, budget, measure));
+  await commentOnPr(settings, env, (budget, measure) => renderPlanSummary(plan, budget, measure), coreLogger);
   if (plan.blocked) throw new ActionError(plan.blocked);
   core.info(
     `Dry run: StartExecution would patch ${plan.targets.length} instance(s) with ClientToken ${plan.clientToken}. Nothing was started.`,

@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import { readFile } from 'node:fs/promises';
 import type { Settings } from '../inputs/parse.js';
+import type { Logger } from '../lib/log.js';
 import { createOctokit } from '../runner/octokit.js';
 import {
   type CommentApi,
@@ -18,11 +18,17 @@ import { createCommentApi } from './github.js';
  * The comment-on-pr phase: on a pull_request event, post or update the comment. Every failure becomes a
  * warning that says what to do; the run's result does not depend on the comment.
  */
-export async function commentOnPr(settings: Settings, env: NodeJS.ProcessEnv, render: Render, api?: CommentApi): Promise<void> {
+export async function commentOnPr(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  render: Render,
+  log: Pick<Logger, 'info' | 'warning'>,
+  api?: CommentApi,
+): Promise<void> {
   if (!settings.prComment) return;
   const pr = pullRequestNumber(env.GITHUB_EVENT_NAME, await readEvent(env.GITHUB_EVENT_PATH));
   if (pr === undefined) {
-    core.info(`comment-on-pr: this run is a ${env.GITHUB_EVENT_NAME || 'non-GitHub'} event, not a pull request; no comment.`);
+    log.info(`comment-on-pr: this run is a ${env.GITHUB_EVENT_NAME || 'non-GitHub'} event, not a pull request; no comment.`);
     return;
   }
   const repository = env.GITHUB_REPOSITORY ?? '';
@@ -38,9 +44,9 @@ export async function commentOnPr(settings: Settings, env: NodeJS.ProcessEnv, re
       marker,
       commentBody(marker, render, runUrl),
     );
-    core.info(`comment-on-pr: ${done.action} comment ${done.id} on pull request #${pr}.`);
+    log.info(`comment-on-pr: ${done.action} comment ${done.id} on pull request #${pr}.`);
   } catch (err) {
-    core.warning(commentAdvice(err, pr), { title: 'Pull request comment not posted' });
+    log.warning(commentAdvice(err, pr), { title: 'Pull request comment not posted' });
   }
 }
 
