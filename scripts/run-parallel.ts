@@ -1,7 +1,7 @@
 /**
  * `npm test`: runs package.json scripts side by side and fails if any of them fails.
  *
- *   tsx scripts/run-parallel.ts typecheck lint format:check test:quick -- [arguments for the last script]
+ *   tsx scripts/run-parallel.ts typecheck-and-lint format:check test:quick -- [arguments for the last script]
  *
  * The type check, ESLint and Prettier spend most of their time on one core while the end-to-end tests mostly wait on
  * child processes and the emulator, so together they take little more than the longest of them. Each script's output
