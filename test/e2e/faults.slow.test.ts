@@ -1,0 +1,87 @@
+/**
+ * The fault scenarios that need real time, end to end (dist/ against the emulator; see fault-play.ts), in
+ * `npm run test:slow`: a real minute of wait-timeout-minutes, the production read timeout (10 s) twice, and the real
+ * retry backoff (8 attempts, up to 16 s of jittered pauses) twice. In process, in milliseconds, `npm test` covers:
+ * the read timeout as RequestTimeout and a slow StartExecution retried into one execution
+ * (test/unit/alibaba/oos/client.test.ts), the deadline and failing status checks (test/unit/execution/poll.test.ts),
+ * giving up after the last attempt (test/unit/alibaba/retry.test.ts); and end to end, faults.test.ts spends the
+ * retry budget in milliseconds with a short x-acs-retry-after.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { READ_TIMEOUT_MS } from '../../src/alibaba/timeouts.js';
+import { serverError, slow } from '../emulator/faults.js';
+import { executionIdOf, LONG, newTally, play, printTally, type Scenario } from './fault-play.js';
+import { SAMPLE_IDS } from './fixtures.js';
+
+const scenarios: Scenario[] = [
+  // First: the longest (a real minute), so that the others run beside it.
+  {
+    name: 'wait-timeout-minutes reached (with failing status checks on the way): cancelled',
+    inputs: { 'wait-timeout-minutes': '1' },
+    setup: ({ emulator, plan }) => {
+      emulator.setTimings(LONG);
+      plan.on('ListExecutions', [2, 3], serverError(503));
+    },
+    expect: {
+      code: 1,
+      status: 'Cancelled',
+      executionStatus: 'Cancelled',
+      error: [
+        (c, r) => `Execution ${executionIdOf(c, r)} did not end within wait-timeout-minutes (1); its last status was Running (request ID`,
+        'Cancelled it (CancelExecution request ID',
+        'Raise wait-timeout-minutes',
+      ],
+    },
+    more: (_c, r) => expect(r.summary).toContain('The execution ended Cancelled'),
+  },
+  {
+    name: 'StartExecution answer slower than the read timeout',
+    setup: ({ plan }) => void plan.on('StartExecution', 1, slow(READ_TIMEOUT_MS + 1500)),
+    expect: { code: 0, status: 'Success', executionStatus: 'Success', log: ['attempt 1 of 8 failed: RequestTimeout'] },
+  },
+  {
+    name: 'status check slower than the read timeout',
+    setup: ({ plan }) => void plan.on('ListExecutions', 1, slow(READ_TIMEOUT_MS + 1500)),
+    expect: { code: 0, status: 'Success', executionStatus: 'Success', log: ['ListExecutions attempt 1 of 8 failed: RequestTimeout'] },
+  },
+  {
+    name: 'status checks fail past the retry budget; the wait goes on',
+    setup: ({ plan }) => void plan.on('ListExecutions', { from: 1, to: 8 }, serverError(503)),
+    expect: {
+      code: 0,
+      status: 'Success',
+      executionStatus: 'Success',
+      log: [
+        'ListExecutions attempt 8 of 8 failed: ServiceUnavailable (HTTP 503)',
+        'giving up',
+        'failed (ServiceUnavailable); still waiting, until the deadline',
+      ],
+    },
+  },
+  {
+    name: 'patch states unreadable: every call 503',
+    setup: ({ plan }) => void plan.on('ListInstancePatchStates', 'every', serverError(503)),
+    expect: {
+      code: 1,
+      status: 'Success',
+      executionStatus: 'Success',
+      error: [
+        (c, r) => `Execution ${executionIdOf(c, r)} ended Success, but its patch states could not be read`,
+        'after 8 attempts',
+        'request ID',
+        're-run this workflow run',
+      ],
+    },
+    more: (_c, r) => expect(r.summary).toContain(`❔ no patch state: ${SAMPLE_IDS.length}`),
+  },
+];
+
+const tally = newTally();
+
+describe('fault injection that takes real time, end to end (dist/)', () => {
+  afterAll(() => printTally('faults (slow)', tally));
+
+  for (const s of scenarios) {
+    it.concurrent(s.name, () => play(s, tally), 120_000);
+  }
+});
