@@ -185,13 +185,6 @@ describe('inputs', () => {
     expect(w.github.requests).toHaveLength(0);
     expect(w.oidc.requests).toHaveLength(0);
   });
-
-  it('a check-run-id that is not a number is an input error before any request', async () => {
-    const w = await approvedWorld();
-    const result = await install(w, { 'check-run-id': 'abc' });
-    expect(errorsOf(result)[0]).toContain("Input 'check-run-id'");
-    expect(w.github.requests).toHaveLength(0);
-  });
 });
 
 describe('scan', () => {

@@ -45,8 +45,12 @@ export interface OidcFake {
   close(): Promise<void>;
 }
 
+/** One signing key per process: an RSA key costs about 0.1 s of CPU, and end-to-end suites start a fake per test. */
+let signingKey: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+
 export async function startOidcFake(options: OidcFakeOptions = {}): Promise<OidcFake> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  signingKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = signingKey;
   const requestToken = `runtime-${randomUUID()}`;
   const requests: OidcRequest[] = [];
   const issued: string[] = [];
