@@ -1,36 +1,22 @@
-import type { OosFactory } from '../alibaba/connect.js';
 import type { EcsApi } from '../alibaba/ecs/types.js';
 import { MAX_INSTANCES_PER_EXECUTION, maxErrorsValue } from '../alibaba/oos/template.js';
 import type { OosApi } from '../alibaba/oos/types.js';
 import { type Clearance, clearedSettings } from '../approval/clearance.js';
 import type { Settings } from '../inputs/parse.js';
-import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/log.js';
 import type { PlanReport } from '../preflight/plan.js';
 import { describeTags } from '../preflight/tags.js';
 import type { DetailLimits, ExecutionDetails, PatchReport } from '../report/model.js';
-import type { JobCancellation } from '../runner/job-cancellation.js';
-import type { StepState } from '../runner/step-state.js';
-import type { SignInContext } from '../sign-in/explain.js';
 import { type Batch, reportBatches, runBatches } from './batches.js';
 import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits } from './details.js';
 import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, runExecution } from './run-execution.js';
 
 /** What the execution phase works with besides the clearance and the plan: clients, time, the job, the step. */
-export interface PatchJob {
-  /** OOS through the retry helper, observing the signal it is given. */
-  oos: OosFactory;
+export interface PatchJob extends Pick<ExecutionContext, 'oos' | 'cancellation' | 'clock' | 'log' | 'state' | 'runAttempt' | 'signedIn'> {
   ecs: EcsApi;
-  cancellation: JobCancellation;
-  clock: Clock;
-  log: Logger;
-  state: StepState;
   /** When this step began (epoch ms). */
   startedAt: number;
-  /** GITHUB_RUN_ATTEMPT: 1, then 2, ... for each re-run. */
-  runAttempt: number;
   runId: string;
-  signedIn?: SignInContext;
 }
 
 /**
@@ -46,19 +32,20 @@ export async function executionPhase(
 ): Promise<PatchReport> {
   const settings = clearance.settings;
   logPlan(plan, settings, batches, job);
+  const { oos, cancellation, clock, log, state, runAttempt, signedIn } = job;
   const ctx: ExecutionContext = {
-    oos: job.oos,
-    cancellation: job.cancellation,
-    clock: job.clock,
-    log: job.log,
-    state: job.state,
+    oos,
+    cancellation,
+    clock,
+    log,
+    state,
+    runAttempt,
     region: settings.region,
     waitTimeoutMinutes: settings.waitTimeoutMinutes,
     cancelOnTimeout: settings.cancelOnTimeout,
     cancelOnAbort: settings.cancelOnAbort,
     stepStartedAt: job.startedAt,
-    runAttempt: job.runAttempt,
-    ...(job.signedIn ? { signedIn: job.signedIn } : {}),
+    ...(signedIn ? { signedIn } : {}),
   };
   let limits: DetailLimits = DEFAULT_DETAIL_LIMITS;
   const ran = await runBatches(batches, settings, {

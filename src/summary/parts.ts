@@ -1,10 +1,10 @@
 /** Pieces shared by the job summary of a run and of a plan (dry run, pre-flight stop). Every cloud string is escaped here. */
 import type { Section } from './budget.js';
-import type { InstallOptions, PatchAction } from '../inputs/parse.js';
 import { escapeCell as esc, table } from './markdown.js';
 import { maxErrorsValue } from '../alibaba/oos/template.js';
 import type { RateControl, TargetTag } from '../alibaba/oos/types.js';
 import type { InstanceCheck, Verdict } from '../preflight/checks.js';
+import type { PlanReport } from '../preflight/plan.js';
 
 /** Text and an emoji, never colour alone: readable in light and dark themes and by screen readers. */
 export const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
@@ -17,11 +17,8 @@ export const VERDICT_LABELS: Readonly<Record<Verdict, string>> = {
 
 const VERDICT_ORDER: readonly Verdict[] = ['not-found', 'not-running', 'no-agent', 'stale-heartbeat', 'ok'];
 
-export interface PlanFacts {
-  action: PatchAction;
-  region: string;
-  install?: InstallOptions;
-  clientToken: string;
+/** What the plan table shows: the plan's own facts, from a PlanReport or a PatchReport, and counts. */
+export interface PlanFacts extends Pick<PlanReport, 'action' | 'region' | 'install' | 'clientToken'> {
   instances: number;
   skipped: number;
   /** The tags that named the instances, when tags did. */
