@@ -1,13 +1,18 @@
 /**
  * The fault-injection suite, end to end: the built action (dist/) against the emulator, for the wiring: one fault of
  * each operation the run makes (StartExecution, the status checks, the patch states) reaching the step's outputs,
- * log and summary, unreadable patch states and the re-run after them, every operation failing first at once, and
- * job cancellation by real signals and the post step (what each scenario must show: fault-play.ts). Every other
- * fault scenario runs in process, through the same client, emulator faults and retry helper, in
- * test/unit/execution/faults.test.ts. Scenarios that wait out a real timeout or the real retry backoff (a minute,
+ * log and summary, a refused ClientToken (the NotStarted output and summary), unreadable patch states and the re-run
+ * after them, every operation failing first at once, and job cancellation by real signals and the post step (what
+ * each scenario must show: fault-play.ts). Every other fault scenario runs in process, through the same client,
+ * emulator faults and retry helper, in test/unit/execution/faults.test.ts. Scenarios that wait out a real timeout or the real retry backoff (a minute,
  * 10 s read timeouts, 8 attempts of jittered backoff) are in faults.slow.test.ts, run by `npm run test:slow`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { toCredential } from '../../src/alibaba/credential.js';
+import { parseInputs } from '../../src/inputs/parse.js';
+import { createOosClient } from '../../src/alibaba/oos/client.js';
+import { clientToken } from '../../src/execution/client-token.js';
+import { DEFAULT_CREDENTIALS } from '../emulator/index.js';
 import { faultPlan, garble, loseResponse, reset, rewrite, serverError, slow, throttle } from '../emulator/faults.js';
 import {
   executionIdOf,
@@ -33,6 +38,39 @@ const scenarios: Scenario[] = [
       status: 'Success',
       executionStatus: 'Success',
       log: ['StartExecution took 2 attempts; every attempt sent the same ClientToken'],
+    },
+  },
+  // A step that starts nothing: the NotStarted output and the summary that says so.
+  {
+    name: 'ClientToken already used with different parameters',
+    seeds: true,
+    setup: async ({ emulator, inputs }) => {
+      const { settings } = parseInputs((n) => inputs[n] ?? '');
+      const token = clientToken('1001', settings);
+      const seeder = createOosClient({
+        region: 'cn-hangzhou',
+        endpoint: { protocol: 'HTTP', host: emulator.endpoint },
+        credential: toCredential(DEFAULT_CREDENTIALS),
+      });
+      const spec = { ...settings, action: 'install' as const, install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
+      await seeder.startExecution({ spec, clientToken: token });
+      await until(() => emulator.executions().every((e) => e.endedAt !== undefined), 'the seeded execution to end');
+      emulator.clearRequests();
+    },
+    expect: {
+      code: 1,
+      status: 'NotStarted',
+      executionStatus: 'Success',
+      error: [
+        'StartExecution refused ClientToken',
+        'started with other parameters',
+        (c) => `request ID ${c.emulator.startExecutionCalls()[0]?.requestId}`,
+        'Start a new workflow run',
+      ],
+    },
+    more: ({ emulator }, r) => {
+      expect(emulator.startExecutionCalls(), 'a 4xx is not retried').toHaveLength(1);
+      expect(r.summary).toContain('not started');
     },
   },
   // ---- ListExecutions (the wait) -------------------------------------------------------------------------

@@ -5,22 +5,16 @@
  * and every sleep (backoff, x-acs-retry-after, polling), so a scenario takes milliseconds. Each asserts what its end
  * to end twin asserted at this layer: the outcome (status, problem, stop), exactly one execution for the ClientToken,
  * none left running when the run stopped, and the log lines. What needs the built action (inputs, outputs, summary,
- * real signals, the post step) stays in test/e2e/faults.test.ts.
+ * real signals, the post step, a step that starts nothing) stays in test/e2e/faults.test.ts.
  */
 import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { START_GRACE_MS, type OosFactory } from '../../../src/alibaba/connect.js';
 import { toCredential } from '../../../src/alibaba/credential.js';
 import { createOosClient } from '../../../src/alibaba/oos/client.js';
-import type { ExecutionSpec, OosApi } from '../../../src/alibaba/oos/types.js';
+import type { ExecutionSpec } from '../../../src/alibaba/oos/types.js';
 import { retrying } from '../../../src/alibaba/retry.js';
-import {
-  type ExecutionContext,
-  type ExecutionOutcome,
-  type ExecutionRequest,
-  NotStartedError,
-  runExecution,
-} from '../../../src/execution/run-execution.js';
+import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, runExecution } from '../../../src/execution/run-execution.js';
 import type { Clock } from '../../../src/lib/clock.js';
 import type { Logger } from '../../../src/lib/log.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
@@ -95,7 +89,6 @@ class FakeProcess extends EventEmitter {
 interface Rig {
   emulator: Emulator;
   plan: FaultPlan;
-  client: OosApi;
   clock: ReturnType<typeof virtualClock>;
   log: ReturnType<typeof recordingLogger>;
   state: ReturnType<typeof recordingState>;
@@ -155,7 +148,7 @@ async function rig(options: { timings?: Partial<Timings>; over?: Partial<Executi
     runAttempt: 1,
     ...options.over,
   };
-  return { emulator, plan: faultPlan(emulator), client, clock, log, state, proc, ctx, signalled: [] };
+  return { emulator, plan: faultPlan(emulator), clock, log, state, proc, ctx, signalled: [] };
 }
 
 type Text = string | RegExp | ((r: Rig, outcome: Played) => string);
@@ -163,32 +156,28 @@ type Text = string | RegExp | ((r: Rig, outcome: Played) => string);
 interface Scenario {
   name: string;
   timings?: Partial<Timings>;
-  /** The setup seeds the emulator instead of injecting faults into the run. */
-  seeds?: boolean;
-  /** Inject faults, seed the emulator, arm signals. */
+  /** Inject faults, arm signals. */
   setup: (r: Rig) => void | Promise<void>;
   expect: {
-    /** 'ended': the run went through; 'problem': runExecution reports one (the step fails); 'not started': NotStartedError. */
-    result: 'ended' | 'problem' | 'not started';
+    /** 'ended': the run went through; 'problem': runExecution reports one (the step fails). */
+    result: 'ended' | 'problem';
     /** The execution's status in the emulator afterwards. */
     executionStatus: string;
     stop?: 'cancelled' | 'timeout' | 'unreadable';
     log?: Text[];
-    /** What the problem (or the NotStartedError's message) must contain. */
+    /** What the problem must contain. */
     problem?: Text[];
   };
   more?: (r: Rig, played: Played) => void;
 }
 
 interface Played {
-  outcome?: ExecutionOutcome;
-  /** The problem, or the NotStartedError's message. */
-  problem: string;
-  executionId: string;
+  outcome: ExecutionOutcome;
+  log: string;
 }
 
 const requestIdOf = (n: number) => (r: Rig) => r.plan.injected[n]?.requestId ?? 'no fault was injected';
-const executionIdOf = (_r: Rig, p: Played) => p.executionId;
+const executionIdOf = (_r: Rig, p: Played) => p.outcome.execution.executionId;
 
 const byStatus = (status: string) => (p: Body) => ({
   ...p,
@@ -221,33 +210,20 @@ function contains(text: string, t: Text, r: Rig, p: Played): void {
 async function play(s: Scenario): Promise<void> {
   const r = await rig(s.timings ? { timings: s.timings } : {});
   await s.setup(r);
-  const ran = await runExecution(request, r.ctx).then(
-    (outcome) => ({ outcome, error: undefined }),
-    (error: unknown) => ({ outcome: undefined, error }),
-  );
+  const outcome = await runExecution(request, r.ctx);
   const log = r.log.lines.join('\n');
+  const played: Played = { outcome, log };
   const mine = r.emulator.executions().filter((e) => e.clientToken === TOKEN);
-  const played: Played = {
-    ...(ran.outcome ? { outcome: ran.outcome } : {}),
-    problem: ran.outcome?.problem ?? (ran.error instanceof Error ? ran.error.message : ''),
-    executionId: ran.outcome?.execution.executionId ?? 'no execution',
-  };
 
   // The result.
-  if (s.expect.result === 'not started') {
-    expect(ran.error, log).toBeInstanceOf(NotStartedError);
-  } else {
-    expect(ran.error, log).toBeUndefined();
-    if (s.expect.result === 'problem') expect(played.problem, log).not.toBe('');
-    else expect(ran.outcome?.problem, log).toBeUndefined();
-    expect(ran.outcome?.stop?.reason).toBe(s.expect.stop);
-    expect(played.executionId).toBe(mine[0]?.executionId);
-    expect(ran.outcome?.execution.status).toBe(s.expect.executionStatus);
-  }
+  if (s.expect.result === 'problem') expect(outcome.problem, log).toBeDefined();
+  else expect(outcome.problem, log).toBeUndefined();
+  expect(outcome.stop?.reason).toBe(s.expect.stop);
+  expect(outcome.execution.executionId).toBe(mine[0]?.executionId);
+  expect(outcome.execution.status).toBe(s.expect.executionStatus);
   for (const l of s.expect.log ?? []) contains(log, l, r, played);
-  for (const p of s.expect.problem ?? []) contains(played.problem, p, r, played);
-  if (r.plan.injected.length === 0 && r.signalled.length === 0 && !s.seeds)
-    expect.fail('no fault was injected: the scenario tests nothing');
+  for (const p of s.expect.problem ?? []) contains(outcome.problem ?? '', p, r, played);
+  if (r.plan.injected.length === 0 && r.signalled.length === 0) expect.fail('no fault was injected: the scenario tests nothing');
 
   // Exactly one execution for the ClientToken; every StartExecution carried that token.
   expect(new Set(r.emulator.startExecutionCalls().map((c) => c.params.ClientToken))).toEqual(new Set([TOKEN]));
@@ -310,34 +286,6 @@ const scenarios: Scenario[] = [
     name: 'StartExecution answer not JSON after the execution was created',
     setup: ({ plan }) => void plan.on('StartExecution', 1, garble()),
     expect: { result: 'ended', executionStatus: 'Success', log: ['attempt 1 of 8 failed: InvalidResponseBody', requestIdOf(0)] },
-  },
-  {
-    name: 'ClientToken already used with different parameters',
-    seeds: true,
-    setup: async ({ client, clock, emulator }) => {
-      const install = { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 };
-      await client.startExecution({ spec: { ...SPEC, action: 'install', install }, clientToken: TOKEN });
-      await clock.sleep(60_000);
-      expect(
-        emulator.executions().every((e) => e.endedAt !== undefined),
-        'the seeded execution ended',
-      ).toBe(true);
-      emulator.clearRequests();
-    },
-    expect: {
-      result: 'not started',
-      executionStatus: 'Success',
-      problem: [
-        'StartExecution refused ClientToken',
-        'started with other parameters',
-        ({ emulator }) => `request ID ${emulator.startExecutionCalls()[0]?.requestId}`,
-        'Start a new workflow run',
-      ],
-    },
-    more: ({ emulator, state }) => {
-      expect(emulator.startExecutionCalls(), 'a 4xx is not retried').toHaveLength(1);
-      expect(state.calls, 'nothing for the post step').toEqual([]);
-    },
   },
   // ---- ListExecutions (the wait) -------------------------------------------------------------------------
   {
@@ -403,7 +351,7 @@ const scenarios: Scenario[] = [
     name: 'patch states throttled twice, then reset',
     setup: ({ plan }) => void plan.on('ListInstancePatchStates', [1, 2], throttle()).on('ListInstancePatchStates', 3, reset()),
     expect: { result: 'ended', executionStatus: 'Success', log: ['ListInstancePatchStates attempt 3 of 8 failed: ECONNRESET'] },
-    more: (_r, { outcome }) => expect(outcome?.states.map((s) => s.instanceId).sort()).toEqual([...IDS].sort()),
+    more: (_r, { outcome }) => expect(outcome.states.map((s) => s.instanceId).sort()).toEqual([...IDS].sort()),
   },
   {
     name: 'patch state count malformed',
@@ -416,7 +364,7 @@ const scenarios: Scenario[] = [
     expect: { result: 'problem', executionStatus: 'Success', problem: ['MalformedResponse', 'MissingCount', requestIdOf(0)] },
     more: ({ plan }, { outcome }) => {
       expect(plan.callsOf('ListInstancePatchStates'), 'a malformed answer is not retried').toBe(1);
-      expect(outcome?.states).toEqual([]);
+      expect(outcome.states).toEqual([]);
     },
   },
   // ---- Job cancellation (the runner's signals, sent to the job cancellation in process) ---------------------
