@@ -3,15 +3,14 @@
  * asserts, for every scenario, that the step's result is right, that exactly one execution exists for the run's
  * ClientToken, that none is left running when the step fails or is cancelled (unless the inputs asked for that), and
  * that the summary and the outputs were written. The scenarios are in faults.test.ts (`npm test`) and
- * faults.slow.test.ts (`npm run test:slow`: those that wait on real timeouts and real retry backoff).
+ * faults.slow.test.ts (`npm run test:slow`: those that wait on real timeouts and real retry backoff); the fault
+ * scenarios that need no process of their own run in process, in test/unit/execution/faults.test.ts.
  */
 import { expect } from 'vitest';
 import { type Emulator, installResult, sampleFleet } from '../emulator/index.js';
 import { type FaultPlan, faultPlan } from '../emulator/faults.js';
 import { errorsOf, type RunResult } from './harness.js';
 import { runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
-
-export type Body = Record<string, unknown>;
 
 export interface Ctx {
   emulator: Emulator;
@@ -94,13 +93,7 @@ export function signalWhileWaiting(signal: NodeJS.Signals, then?: NodeJS.Signals
   };
 }
 
-export const byStatus = (status: string) => (p: Body) => ({
-  ...p,
-  Executions: (p.Executions as Body[]).map((e) => ({ ...e, Status: status })),
-});
-
 export const LONG = { runningMs: 10 * 60_000 };
-export const requestIdOf = (n: number) => (c: Ctx) => c.plan.injected[n]?.requestId ?? 'no fault was injected';
 export const executionIdOf = (_c: Ctx, r: RunResult) => r.outputs['execution-id'] ?? 'no execution-id output';
 
 /**

@@ -1,8 +1,11 @@
 /**
- * The fault-injection suite, end to end: the built action (dist/) against the emulator, through every fault the
- * emulator can inject and some combinations, including job cancellation by real signals (what each scenario must
- * show: fault-play.ts). Scenarios that wait out a real timeout or the real retry backoff (a minute, 10 s read
- * timeouts, 8 attempts of jittered backoff) are in faults.slow.test.ts, run by `npm run test:slow`.
+ * The fault-injection suite, end to end: the built action (dist/) against the emulator, for the wiring: one fault of
+ * each operation the run makes (StartExecution, the status checks, the patch states) reaching the step's outputs,
+ * log and summary, a refused ClientToken (the NotStarted output and summary), unreadable patch states and the re-run
+ * after them, every operation failing first at once, and job cancellation by real signals and the post step (what
+ * each scenario must show: fault-play.ts). Every other fault scenario runs in process, through the same client,
+ * emulator faults and retry helper, in test/unit/execution/faults.test.ts. Scenarios that wait out a real timeout or the real retry backoff (a minute,
+ * 10 s read timeouts, 8 attempts of jittered backoff) are in faults.slow.test.ts, run by `npm run test:slow`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { toCredential } from '../../src/alibaba/credential.js';
@@ -12,7 +15,6 @@ import { clientToken } from '../../src/execution/client-token.js';
 import { DEFAULT_CREDENTIALS } from '../emulator/index.js';
 import { faultPlan, garble, loseResponse, reset, rewrite, serverError, slow, throttle } from '../emulator/faults.js';
 import {
-  byStatus,
   executionIdOf,
   installTotals,
   LONG,
@@ -20,7 +22,6 @@ import {
   play,
   playKilled,
   printTally,
-  requestIdOf,
   type Scenario,
   signalWhileWaiting,
   until,
@@ -29,40 +30,6 @@ import { runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
 
 const scenarios: Scenario[] = [
   // ---- StartExecution ------------------------------------------------------------------------------------
-  {
-    name: 'StartExecution throttled twice, x-acs-retry-after honoured',
-    setup: ({ plan }) => void plan.on('StartExecution', [1, 2], throttle({ retryAfterMs: 300 })),
-    expect: {
-      code: 0,
-      status: 'Success',
-      executionStatus: 'Success',
-      log: [
-        'StartExecution attempt 1 of 8 failed: Throttling.User (HTTP 400)',
-        'retrying in 0.3 s as x-acs-retry-after asks',
-        requestIdOf(0),
-      ],
-    },
-  },
-  {
-    name: 'StartExecution 500 then 503',
-    setup: ({ plan }) => void plan.on('StartExecution', 1, serverError(500)).on('StartExecution', 2, serverError(503)),
-    expect: {
-      code: 0,
-      status: 'Success',
-      executionStatus: 'Success',
-      log: ['attempt 1 of 8 failed: InternalError (HTTP 500)', 'attempt 2 of 8 failed: ServiceUnavailable (HTTP 503)'],
-    },
-  },
-  {
-    name: 'StartExecution 502 from a gateway, body not JSON',
-    setup: ({ plan }) => void plan.on('StartExecution', 1, serverError(502, { body: 'html' })),
-    expect: { code: 0, status: 'Success', executionStatus: 'Success', log: ['attempt 1 of 8 failed: InvalidResponseBody'] },
-  },
-  {
-    name: 'StartExecution connection reset',
-    setup: ({ plan }) => void plan.on('StartExecution', 1, reset()),
-    expect: { code: 0, status: 'Success', executionStatus: 'Success', log: ['attempt 1 of 8 failed: ECONNRESET'] },
-  },
   {
     name: 'StartExecution answer lost after the execution was created',
     setup: ({ plan }) => void plan.on('StartExecution', 1, loseResponse()),
@@ -73,16 +40,7 @@ const scenarios: Scenario[] = [
       log: ['StartExecution took 2 attempts; every attempt sent the same ClientToken'],
     },
   },
-  {
-    name: 'StartExecution answer lost three times in a row',
-    setup: ({ plan }) => void plan.on('StartExecution', [1, 2, 3], loseResponse()),
-    expect: { code: 0, status: 'Success', executionStatus: 'Success', log: ['StartExecution took 4 attempts'] },
-  },
-  {
-    name: 'StartExecution answer not JSON after the execution was created',
-    setup: ({ plan }) => void plan.on('StartExecution', 1, garble()),
-    expect: { code: 0, status: 'Success', executionStatus: 'Success', log: ['attempt 1 of 8 failed: InvalidResponseBody', requestIdOf(0)] },
-  },
+  // A step that starts nothing: the NotStarted output and the summary that says so.
   {
     name: 'ClientToken already used with different parameters',
     seeds: true,
@@ -121,74 +79,10 @@ const scenarios: Scenario[] = [
     setup: ({ plan }) => void plan.on('ListExecutions', [1, 2, 3], throttle({ code: 'Throttling.Api' })),
     expect: { code: 0, status: 'Success', executionStatus: 'Success', log: ['ListExecutions attempt 3 of 8 failed: Throttling.Api'] },
   },
-  {
-    name: 'status checks 503, then reset',
-    setup: ({ plan }) => void plan.on('ListExecutions', 1, serverError(503)).on('ListExecutions', 2, reset()),
-    expect: { code: 0, status: 'Success', executionStatus: 'Success' },
-  },
-  {
-    name: 'status checks not JSON',
-    setup: ({ plan }) => void plan.on('ListExecutions', [1, 2], garble()),
-    expect: { code: 0, status: 'Success', executionStatus: 'Success' },
-  },
-  {
-    // The retry budget used up in milliseconds: every attempt asks for a 20 ms pause (x-acs-retry-after), where the
-    // 503s of the slow twin in faults.slow.test.ts wait out the real backoff.
-    name: 'status checks throttled past the retry budget (x-acs-retry-after 20 ms); the wait goes on',
-    setup: ({ plan }) => void plan.on('ListExecutions', { from: 1, to: 8 }, throttle({ retryAfterMs: 20 })),
-    expect: {
-      code: 0,
-      status: 'Success',
-      executionStatus: 'Success',
-      log: [
-        'ListExecutions attempt 8 of 8 failed: Throttling.User (HTTP 400)',
-        'giving up',
-        'failed (Throttling.User); still waiting, until the deadline',
-      ],
-    },
-  },
-  {
-    name: 'unknown status, treated as running',
-    setup: ({ plan }) => void plan.on('ListExecutions', [1, 2], rewrite('unknown status', byStatus('Paused'))),
-    expect: {
-      code: 0,
-      status: 'Success',
-      executionStatus: 'Success',
-      log: ['reports an unknown status "Paused"', 'treated as still running'],
-    },
-  },
-  {
-    name: 'status answer with fields missing',
-    setup: ({ emulator, plan }) => {
-      emulator.setTimings(LONG);
-      plan.on(
-        'ListExecutions',
-        1,
-        rewrite('no Executions', (p) => ({ RequestId: p.RequestId })),
-      );
-    },
-    expect: {
-      code: 1,
-      status: 'Cancelled',
-      executionStatus: 'Cancelled',
-      error: [
-        (c, r) => `Could not read the status of execution ${executionIdOf(c, r)}`,
-        'MalformedResponse',
-        requestIdOf(0),
-        'if it keeps happening, report it with the request ID',
-        'Cancelled it (CancelExecution request ID',
-      ],
-    },
-  },
   // ---- ListInstancePatchStates (the report) --------------------------------------------------------------
   {
     name: 'patch states 500 once',
     setup: ({ plan }) => void plan.on('ListInstancePatchStates', 1, serverError(500)),
-    expect: { code: 0, status: 'Success', executionStatus: 'Success' },
-  },
-  {
-    name: 'patch states throttled twice, then reset',
-    setup: ({ plan }) => void plan.on('ListInstancePatchStates', [1, 2], throttle()).on('ListInstancePatchStates', 3, reset()),
     expect: { code: 0, status: 'Success', executionStatus: 'Success' },
   },
   {
@@ -208,17 +102,6 @@ const scenarios: Scenario[] = [
     },
     more: (_c, r) => expect(r.summary).toContain(`❔ no patch state: ${SAMPLE_IDS.length}`),
   },
-  {
-    name: 'patch state count malformed',
-    setup: ({ plan }) =>
-      void plan.on(
-        'ListInstancePatchStates',
-        'every',
-        rewrite('bad count', (p) => ({ ...p, InstancePatchStates: [{ InstanceId: SAMPLE_IDS[0], MissingCount: 'lots' }] })),
-      ),
-    expect: { code: 1, status: 'Success', executionStatus: 'Success', error: ['MalformedResponse', 'MissingCount', requestIdOf(0)] },
-    more: ({ plan }) => expect(plan.callsOf('ListInstancePatchStates'), 'a malformed answer is not retried').toBe(1),
-  },
   // ---- Job cancellation ----------------------------------------------------------------------------------
   ...(['SIGINT', 'SIGTERM'] as const).map((signal): Scenario => ({
     name: `${signal} during the wait`,
@@ -235,27 +118,6 @@ const scenarios: Scenario[] = [
       ],
     },
   })),
-  {
-    name: 'SIGINT then SIGTERM at once',
-    setup: ({ emulator }) => emulator.setTimings(LONG),
-    during: signalWhileWaiting('SIGINT', 'SIGTERM'),
-    // Two signals sent back to back may be handled in either order: whichever comes first starts the cleanup.
-    expect: {
-      code: 1,
-      status: 'Cancelled',
-      executionStatus: 'Cancelled',
-      log: [/Received SIG(INT|TERM): the job/, /Received SIG(INT|TERM) again/],
-    },
-  },
-  {
-    name: 'SIGINT, and CancelExecution throttled once',
-    setup: ({ emulator, plan }) => {
-      emulator.setTimings(LONG);
-      plan.on('CancelExecution', 1, throttle({ retryAfterMs: 200 }));
-    },
-    during: signalWhileWaiting('SIGINT'),
-    expect: { code: 1, status: 'Cancelled', executionStatus: 'Cancelled', log: ['CancelExecution attempt 1 of 8 failed: Throttling.User'] },
-  },
   {
     name: 'SIGINT while StartExecution is in flight',
     setup: ({ emulator, plan }) => {
