@@ -31,5 +31,17 @@ export function connectOos(
     endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
     credential,
   });
-  return (signal, onAttempt) => retrying(client, retryContext(signal, log, onAttempt), { startExecution: { graceMs: START_GRACE_MS } });
+  return retryingOos(() => client, { clock: systemClock, random: Math.random, log });
+}
+
+/**
+ * OOS as the action calls it: every call through the one retry helper, observing the signal the factory is called
+ * with, StartExecution with its grace period. `clientFor` may build the client for that signal (tests record it).
+ */
+export function retryingOos(
+  clientFor: (signal: AbortSignal) => OosApi,
+  ctx: Pick<CloudRetryContext, 'clock' | 'random' | 'log'>,
+): OosFactory {
+  return (signal, onAttempt) =>
+    retrying(clientFor(signal), { ...ctx, signal, ...(onAttempt ? { onAttempt } : {}) }, { startExecution: { graceMs: START_GRACE_MS } });
 }

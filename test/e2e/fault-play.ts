@@ -8,7 +8,7 @@
  */
 import { expect } from 'vitest';
 import { type Emulator, installResult, sampleFleet } from '../emulator/index.js';
-import { type FaultPlan, faultPlan } from '../emulator/faults.js';
+import { type Fault, type FaultPlan, faultPlan } from '../emulator/faults.js';
 import { errorsOf, type RunResult } from './harness.js';
 import { runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
 
@@ -95,6 +95,26 @@ export function signalWhileWaiting(signal: NodeJS.Signals, then?: NodeJS.Signals
 
 export const LONG = { runningMs: 10 * 60_000 };
 export const executionIdOf = (_c: Ctx, r: RunResult) => r.outputs['execution-id'] ?? 'no execution-id output';
+
+/** Every ListInstancePatchStates fails with `fault`: the step fails naming the execution, and no instance is reported. */
+export function patchStatesUnreadable(name: string, fault: Fault): Scenario {
+  return {
+    name,
+    setup: ({ plan }) => void plan.on('ListInstancePatchStates', 'every', fault),
+    expect: {
+      code: 1,
+      status: 'Success',
+      executionStatus: 'Success',
+      error: [
+        (c, r) => `Execution ${executionIdOf(c, r)} ended Success, but its patch states could not be read`,
+        'after 8 attempts',
+        'request ID',
+        're-run this workflow run',
+      ],
+    },
+    more: (_c, r) => expect(r.summary).toContain(`❔ no patch state: ${SAMPLE_IDS.length}`),
+  };
+}
 
 /**
  * The main step killed outright (SIGKILL: no chance to clean up), then the post step, run as the runner runs it:

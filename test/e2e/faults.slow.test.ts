@@ -10,8 +10,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { READ_TIMEOUT_MS } from '../../src/alibaba/timeouts.js';
 import { serverError, slow } from '../emulator/faults.js';
-import { executionIdOf, LONG, newTally, play, printTally, type Scenario } from './fault-play.js';
-import { SAMPLE_IDS } from './fixtures.js';
+import { executionIdOf, LONG, newTally, patchStatesUnreadable, play, printTally, type Scenario } from './fault-play.js';
 
 const scenarios: Scenario[] = [
   // First: the longest (a real minute), so that the others run beside it.
@@ -58,22 +57,7 @@ const scenarios: Scenario[] = [
       ],
     },
   },
-  {
-    name: 'patch states unreadable: every call 503',
-    setup: ({ plan }) => void plan.on('ListInstancePatchStates', 'every', serverError(503)),
-    expect: {
-      code: 1,
-      status: 'Success',
-      executionStatus: 'Success',
-      error: [
-        (c, r) => `Execution ${executionIdOf(c, r)} ended Success, but its patch states could not be read`,
-        'after 8 attempts',
-        'request ID',
-        're-run this workflow run',
-      ],
-    },
-    more: (_c, r) => expect(r.summary).toContain(`❔ no patch state: ${SAMPLE_IDS.length}`),
-  },
+  patchStatesUnreadable('patch states unreadable: every call 503', serverError(503)),
 ];
 
 const tally = newTally();

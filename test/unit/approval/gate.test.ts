@@ -5,8 +5,8 @@ import { type ApprovalSource, classify } from '../../../src/approval/github.js';
 import type { EnvironmentInfo, JobEnvironment, Lookup, RunReview } from '../../../src/approval/types.js';
 import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
 import { ActionError } from '../../../src/lib/errors.js';
-import type { Logger } from '../../../src/lib/log.js';
 import { SecretRegistry } from '../../../src/lib/secrets.js';
+import { recordingLogger } from '../../fakes/runtime.js';
 
 /**
  * The approval phase in process: clearForStart against the facts GitHub would return (a fake ApprovalSource), with
@@ -97,17 +97,6 @@ function fakeSource(facts: GithubFacts): ApprovalSource & { asked: string[] } {
     runReviews: (runId) => lookup('approvals', `approvals ${runId}`, () => facts.reviews[runId] ?? []),
     checkRun: (id) => lookup('check-run', `check-run ${id}`, () => facts.checkRuns[id]),
     oidcJobEnvironment: () => lookup('oidc', 'oidc', () => facts.oidc),
-  };
-}
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (m) => lines.push(m),
-    warning: (m) => lines.push(`warning: ${m}`),
-    startGroup: (name) => lines.push(`group: ${name}`),
-    endGroup: () => lines.push('endgroup'),
   };
 }
 

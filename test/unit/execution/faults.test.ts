@@ -7,20 +7,16 @@
  * none left running when the run stopped, and the log lines. What needs the built action (inputs, outputs, summary,
  * real signals, the post step, a step that starts nothing) stays in test/e2e/faults.test.ts.
  */
-import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { START_GRACE_MS, type OosFactory } from '../../../src/alibaba/connect.js';
+import { type OosFactory, retryingOos } from '../../../src/alibaba/connect.js';
 import { toCredential } from '../../../src/alibaba/credential.js';
 import { createOosClient } from '../../../src/alibaba/oos/client.js';
 import type { ExecutionSpec } from '../../../src/alibaba/oos/types.js';
-import { retrying } from '../../../src/alibaba/retry.js';
 import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, runExecution } from '../../../src/execution/run-execution.js';
-import type { Clock } from '../../../src/lib/clock.js';
-import type { Logger } from '../../../src/lib/log.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
-import type { StepState } from '../../../src/runner/step-state.js';
 import { DEFAULT_CREDENTIALS, type Emulator, sampleFleet, startEmulator, type Timings } from '../../emulator/index.js';
 import { type FaultPlan, faultPlan, garble, loseResponse, reset, rewrite, serverError, throttle } from '../../emulator/faults.js';
+import { FakeProcess, recordingLogger, recordingState, virtualClock } from '../../fakes/runtime.js';
 
 const REGION = 'cn-hangzhou';
 const IDS = Object.keys(sampleFleet());
@@ -39,52 +35,6 @@ const request: ExecutionRequest = {
 };
 
 type Body = Record<string, unknown>;
-
-/** A clock whose sleep advances a virtual now and resolves at once (and does not advance once the signal aborted). */
-function virtualClock(start: number): Clock & { slept: number[] } {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: (ms, signal) => {
-      if (!signal?.aborted) {
-        now += ms;
-        slept.push(ms);
-      }
-      return Promise.resolve();
-    },
-  };
-}
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    startGroup: (name) => lines.push(`group: ${name}`),
-    endGroup: () => lines.push('endgroup'),
-  };
-}
-
-function recordingState(): StepState & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    saveExecutionId: (id) => calls.push(`saveExecutionId ${id}`),
-    markSettled: () => calls.push('markSettled'),
-  };
-}
-
-/** What `process` is to the job cancellation: the scenario sends the runner's signals itself. */
-class FakeProcess extends EventEmitter {
-  exitCode: number | undefined;
-  exits: number[] = [];
-  exit(code?: number): void {
-    this.exits.push(code ?? 0);
-  }
-}
 
 interface Rig {
   emulator: Emulator;
@@ -120,7 +70,7 @@ async function rig(options: { timings?: Partial<Timings>; over?: Partial<Executi
     endpoint: { protocol: 'HTTP', host: emulator.endpoint },
     credential: toCredential(DEFAULT_CREDENTIALS),
   });
-  const log = recordingLogger();
+  const log = recordingLogger({ infoPrefix: 'info: ' });
   const state = recordingState();
   const proc = new FakeProcess();
   const cancellation = watchJobCancellation(proc, {
@@ -128,12 +78,7 @@ async function rig(options: { timings?: Partial<Timings>; over?: Partial<Executi
     now: () => clock.now(),
     setTimer: () => ({ unref: () => undefined }),
   });
-  const oos: OosFactory = (signal, onAttempt) =>
-    retrying(
-      client,
-      { clock, random: () => 0.5, log: (m) => log.info(m), signal, ...(onAttempt ? { onAttempt } : {}) },
-      { startExecution: { graceMs: START_GRACE_MS } },
-    );
+  const oos: OosFactory = retryingOos(() => client, { clock, random: () => 0.5, log: (m) => log.info(m) });
   const ctx: ExecutionContext = {
     oos,
     cancellation,

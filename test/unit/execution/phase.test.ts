@@ -9,10 +9,10 @@ import { splitIntoBatches } from '../../../src/execution/batches.js';
 import { executionPhase, type PatchJob } from '../../../src/execution/phase.js';
 import { NotStartedError } from '../../../src/execution/run-execution.js';
 import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
-import type { Clock } from '../../../src/lib/clock.js';
 import type { Logger } from '../../../src/lib/log.js';
 import type { PlanReport } from '../../../src/preflight/plan.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
+import { recordingLogger, virtualClock } from '../../fakes/runtime.js';
 
 const START = Date.parse('2026-11-29T10:00:00Z');
 const RUN_ID = '4242';
@@ -20,29 +20,6 @@ const IDS = ['i-a', 'i-b', 'i-c'];
 
 function settingsFor(inputs: Record<string, string>): Settings {
   return parseInputs((name) => inputs[name] ?? '').settings;
-}
-
-/** A virtual clock: sleeping advances it at once. */
-function fakeClock(): Clock {
-  let now = START;
-  return {
-    now: () => now,
-    sleep: (ms) => {
-      now += ms;
-      return Promise.resolve();
-    },
-  };
-}
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (m) => lines.push(m),
-    warning: (m) => lines.push(`warning: ${m}`),
-    startGroup: (name) => lines.push(`group: ${name}`),
-    endGroup: () => lines.push('endgroup'),
-  };
 }
 
 /** OOS that starts one execution per ClientToken and ends it Success at the first status read. */
@@ -110,7 +87,7 @@ function job(oos: OosApi, log: Logger, overrides: Partial<PatchJob> = {}): Patch
     oos: factory,
     ecs: noEcs,
     cancellation: watchJobCancellation(proc, { log: (m) => log.warning(m) }),
-    clock: fakeClock(),
+    clock: virtualClock(START),
     log,
     state: { saveExecutionId: (id) => saved.push(id), markSettled: () => saved.push('settled') },
     startedAt: START,

@@ -1,9 +1,8 @@
-import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/alibaba/cloud-error.js';
-import { START_GRACE_MS, type OosFactory } from '../../../src/alibaba/connect.js';
+import { type OosFactory, retryingOos } from '../../../src/alibaba/connect.js';
 import type { Execution, InstancePatchState, OosApi } from '../../../src/alibaba/oos/types.js';
-import { DEFAULT_RETRY_POLICY, retrying } from '../../../src/alibaba/retry.js';
+import { DEFAULT_RETRY_POLICY } from '../../../src/alibaba/retry.js';
 import {
   type ExecutionContext,
   type ExecutionOutcome,
@@ -11,11 +10,9 @@ import {
   NotStartedError,
   runExecution,
 } from '../../../src/execution/run-execution.js';
-import type { Clock } from '../../../src/lib/clock.js';
-import type { Logger } from '../../../src/lib/log.js';
 import { consoleUrl } from '../../../src/alibaba/oos/console.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
-import type { StepState } from '../../../src/runner/step-state.js';
+import { FakeProcess, recordingLogger, recordingState, virtualClock } from '../../fakes/runtime.js';
 
 /** When the step began; the virtual clock starts a second later. */
 const STEP_STARTED_AT = Date.parse('2026-11-29T10:00:00Z');
@@ -38,52 +35,6 @@ function state(instanceId: string): InstancePatchState {
     instanceId,
     counts: { installed: 3, installedOther: 0, installedPendingReboot: 0, installedRejected: 0, missing: 0, failed: 0 },
   };
-}
-
-/** A clock whose sleep advances a virtual now and resolves at once (at once too when the signal aborts). */
-function fakeClock(start: number): Clock & { slept: number[] } {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: (ms, signal) => {
-      if (!signal?.aborted) {
-        now += ms;
-        slept.push(ms);
-      }
-      return Promise.resolve();
-    },
-  };
-}
-
-function recordingLogger(): Logger & { lines: string[] } {
-  const lines: string[] = [];
-  return {
-    lines,
-    info: (m) => lines.push(`info: ${m}`),
-    warning: (m) => lines.push(`warning: ${m}`),
-    startGroup: (name) => lines.push(`group: ${name}`),
-    endGroup: () => lines.push('endgroup'),
-  };
-}
-
-function recordingState(): StepState & { calls: string[] } {
-  const calls: string[] = [];
-  return {
-    calls,
-    saveExecutionId: (id) => calls.push(`saveExecutionId ${id}`),
-    markSettled: () => calls.push('markSettled'),
-  };
-}
-
-/** What `process` would be to the job cancellation: the test sends the runner's SIGINT itself. */
-class FakeProcess extends EventEmitter {
-  exitCode: number | undefined;
-  exits: number[] = [];
-  exit(code?: number): void {
-    this.exits.push(code ?? 0);
-  }
 }
 
 /** One answer of the fake OOS: a value, or an error to throw. */
@@ -159,7 +110,7 @@ function fakeOos(script: Script, signal: AbortSignal, calls: Call[], execution: 
 
 interface World {
   ctx: ExecutionContext;
-  clock: ReturnType<typeof fakeClock>;
+  clock: ReturnType<typeof virtualClock>;
   log: ReturnType<typeof recordingLogger>;
   state: ReturnType<typeof recordingState>;
   calls: Call[];
@@ -172,8 +123,8 @@ interface World {
  * Alibaba retry helper (virtual sleeps), observing the signal the factory is called with.
  */
 function world(script: Script, over: Partial<ExecutionContext> = {}): World {
-  const clock = fakeClock(STEP_STARTED_AT + 1000);
-  const log = recordingLogger();
+  const clock = virtualClock(STEP_STARTED_AT + 1000);
+  const log = recordingLogger({ infoPrefix: 'info: ' });
   const state = recordingState();
   const proc = new FakeProcess();
   const calls: Call[] = [];
@@ -183,12 +134,11 @@ function world(script: Script, over: Partial<ExecutionContext> = {}): World {
     now: () => clock.now(),
     setTimer: () => ({ unref: () => undefined }),
   });
-  const oos: OosFactory = (signal, onAttempt) =>
-    retrying(
-      fakeOos(script, signal, calls, execution),
-      { clock, random: () => 0.5, log: (m) => log.info(m), signal, ...(onAttempt ? { onAttempt } : {}) },
-      { startExecution: { graceMs: START_GRACE_MS } },
-    );
+  const oos: OosFactory = retryingOos((signal) => fakeOos(script, signal, calls, execution), {
+    clock,
+    random: () => 0.5,
+    log: (m) => log.info(m),
+  });
   const ctx: ExecutionContext = {
     oos,
     cancellation,

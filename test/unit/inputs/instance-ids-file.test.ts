@@ -3,21 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/lib/errors.js';
-import type { Settings } from '../../../src/inputs/parse.js';
+import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
 import { readInstanceIdsFile } from '../../../src/inputs/instance-ids-file.js';
 
+/** The settings parseInputs gives for a scan with every default, before the targets are filled in. */
 const base: Settings = {
-  region: 'cn-hangzhou',
+  ...parseInputs((name) => ({ region: 'cn-hangzhou', 'instance-ids': 'i-a', action: 'scan' })[name] ?? '').settings,
   instanceIds: [],
-  action: 'scan',
-  waitTimeoutMinutes: 120,
-  pollIntervalSeconds: 10,
-  failOnMissing: false,
-  rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
-  onUnavailable: 'fail',
-  dryRun: false,
-  cancelOnTimeout: true,
-  cancelOnAbort: true,
 };
 
 describe('readInstanceIdsFile', () => {

@@ -2,22 +2,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { toCredential } from '../../../src/alibaba/credential.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
 import { ActionError } from '../../../src/lib/errors.js';
-import type { Settings } from '../../../src/inputs/parse.js';
+import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
 import { resolveTags } from '../../../src/preflight/tags.js';
 import { DEFAULT_CREDENTIALS, sampleFleet, startEmulator, type Emulator } from '../../emulator/index.js';
 
+/** The settings parseInputs gives for a scan with every default, before the targets are filled in. */
 const base: Settings = {
-  region: 'cn-hangzhou',
+  ...parseInputs((name) => ({ region: 'cn-hangzhou', 'instance-ids': 'i-a', action: 'scan' })[name] ?? '').settings,
   instanceIds: [],
-  action: 'scan',
-  waitTimeoutMinutes: 120,
-  pollIntervalSeconds: 10,
-  failOnMissing: false,
-  rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
-  onUnavailable: 'fail',
-  dryRun: false,
-  cancelOnTimeout: true,
-  cancelOnAbort: true,
 };
 
 describe('resolveTags', () => {

@@ -1,15 +1,7 @@
-import { EventEmitter } from 'node:events';
+import { FakeProcess } from '../../fakes/runtime.js';
 import { describe, expect, it } from 'vitest';
 import { CLEANUP_BUDGET_MS, EXIT_WITHIN_MS, watchJobCancellation, WATCHDOG_MS } from '../../../src/runner/job-cancellation.js';
 import { CancelledError } from '../../../src/lib/errors.js';
-
-class FakeProcess extends EventEmitter {
-  exitCode: number | undefined;
-  exits: number[] = [];
-  exit(code?: number): void {
-    this.exits.push(code ?? 0);
-  }
-}
 
 function setup() {
   const proc = new FakeProcess();
