@@ -1,8 +1,8 @@
 /**
- * Run the emulator standalone: `npx tsx test/emulator/cli.ts [--port N] [--fleet sample|empty]`.
+ * Run the emulator standalone: `npx tsx test/emulator/cli.ts [--port N] [--fleet sample|empty] [--variant default|every-alternative|k=v,...]`.
  * Prints one JSON line `{"url","endpoint","accessKeyId"}` on stdout, then serves until SIGINT/SIGTERM.
  */
-import { DEFAULT_CREDENTIALS, sampleFleet, startEmulator } from './index.js';
+import { DEFAULT_CREDENTIALS, formatVariant, parseVariant, sampleFleet, startEmulator } from './index.js';
 
 function argValue(args: readonly string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -19,9 +19,15 @@ async function main(): Promise<void> {
   const fleetArg = argValue(args, '--fleet') ?? 'sample';
   if (fleetArg !== 'sample' && fleetArg !== 'empty') throw new Error(`unknown --fleet ${fleetArg} (sample|empty)`);
 
-  const emulator = await startEmulator({ port, fleet: fleetArg === 'sample' ? sampleFleet() : {} });
+  const variant = parseVariant(argValue(args, '--variant') ?? 'default');
+  const emulator = await startEmulator({ port, fleet: fleetArg === 'sample' ? sampleFleet() : {}, variant });
   process.stdout.write(
-    `${JSON.stringify({ url: emulator.url, endpoint: emulator.endpoint, accessKeyId: DEFAULT_CREDENTIALS.accessKeyId })}\n`,
+    `${JSON.stringify({
+      url: emulator.url,
+      endpoint: emulator.endpoint,
+      accessKeyId: DEFAULT_CREDENTIALS.accessKeyId,
+      variant: formatVariant(emulator.readings),
+    })}\n`,
   );
 
   const stop = (): void => {

@@ -16,6 +16,7 @@ import { EmulatorServer, type Interceptor, type RecordedRequest } from './server
 import { SignatureVerifier, type EmulatorCredential } from './signature.js';
 import { StsService, type StsOptions, type StsSession } from './sts.js';
 import { newRequestId } from './util.js';
+import { readingsOf, type Readings } from './variants.js';
 
 export type { InstanceSpec, PatchState, InstanceStatus, AgentSpec } from './fleet.js';
 export {
@@ -65,6 +66,7 @@ export {
   ERR_SECURITY_TOKEN_EXPIRED,
 } from './signature.js';
 export type { StsOptions, StsSession } from './sts.js';
+export { DEFAULT_READINGS, EVERY_ALTERNATIVE, parseVariant, formatVariant, readingsOf, type Readings } from './variants.js';
 export {
   STS_VERSION,
   DEFAULT_ROLE_ARN,
@@ -123,6 +125,8 @@ export interface EmulatorOptions {
   sts?: StsOptions;
   /** Also listen on HTTPS with a fresh self-signed certificate. */
   tls?: boolean;
+  /** Which reading of each unconfirmed fact to play (`variants.ts`); default `DEFAULT_READINGS`. */
+  variant?: Partial<Readings>;
 }
 
 export interface Emulator {
@@ -134,6 +138,8 @@ export interface Emulator {
   port: number;
   /** Every request received, in order (live array). */
   requests: RecordedRequest[];
+  /** The reading of each unconfirmed fact this emulator plays. */
+  readings: Readonly<Readings>;
   fleet: Fleet;
   /** Executions, oldest first, with status as of `now()`. */
   executions(): ExecutionRecord[];
@@ -169,6 +175,7 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const now = options.now ?? Date.now;
+  const readings = readingsOf(options.variant);
   const fleet = new Fleet(options.fleet ?? {});
   const verifier = new SignatureVerifier({
     credentials: options.credentials ?? [{ ...DEFAULT_CREDENTIALS }],
@@ -225,6 +232,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     host,
     port,
     requests: server.requests,
+    readings,
     fleet,
     executions: () => oos.executions(),
     startExecutionCalls: () => server.requests.filter((r) => r.action === 'StartExecution'),
