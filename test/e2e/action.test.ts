@@ -141,10 +141,4 @@ describe('idempotency', () => {
       `Execution ${first.outputs['execution-id']} was started by an earlier attempt of this workflow run (this is attempt 2)`,
     );
   });
-
-  it('another run ID starts another execution', async () => {
-    await runAgainst(emulator, { action: 'scan' });
-    await runAgainst(emulator, { action: 'scan' }, { env: { GITHUB_RUN_ID: '2002' } });
-    expect(emulator.executions()).toHaveLength(2);
-  });
 });
