@@ -103,7 +103,7 @@ export interface BatchReport {
   clientToken: string;
   /** Absent when the batch was not started. */
   execution?: ExecutionReport;
-  /** Instances whose child execution failed, from the execution's Counters, when OOS reported them. */
+  /** Failed instances of an execution that ended: child executions Failed, else failed patches (report/failed-instances.ts). */
   errors?: number;
   /** The wait ended before the execution did. */
   timedOut?: boolean;
@@ -142,8 +142,10 @@ export interface PatchReport {
   preflight?: PreflightReport;
   /** Why the run did not finish normally (wait stopped, states unreadable, job cancelled), and what was done about it. */
   problem?: string;
-  /** IDs whose child execution ended Failed. */
+  /** IDs whose child execution ended Failed; for an instance no child execution names, whose patch state shows failed patches. */
   failedInstances: string[];
+  /** Instances no child execution named, so their failure was judged from their patch states; absent when none. */
+  failuresFromPatchStates?: number;
   /** Instance ID -> the snapshot ID to roll back to (install with create-snapshot). */
   snapshotIds: Record<string, string>;
   /** Present when details were collected after the execution. */

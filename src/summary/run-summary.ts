@@ -117,7 +117,20 @@ function headline(r: PatchReport): string {
 }
 
 function execution(r: PatchReport): string {
-  if (r.batches.length > 1) return batches(r);
+  return `${r.batches.length > 1 ? batches(r) : oneExecution(r)}${childlessNote(r)}`;
+}
+
+/** Said once: the instances no child execution named had their failures counted from the patch states. */
+function childlessNote(r: PatchReport): string {
+  const n = r.failuresFromPatchStates;
+  if (n === undefined || n === 0) return '';
+  return (
+    `\n\n> No child execution was found for ${n} of ${r.instances.length} instance${plural(r.instances.length)}: ` +
+    `their failures are counted from the patch states (failed patches), not from a child execution.`
+  );
+}
+
+function oneExecution(r: PatchReport): string {
   const e = r.execution;
   const parts = [`Execution [${esc(e.executionId)}](${e.consoleUrl}): **${esc(e.status)}**`];
   if (e.durationSeconds !== undefined) parts.push(`in ${formatDuration(e.durationSeconds)}`);

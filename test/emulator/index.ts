@@ -43,6 +43,7 @@ export {
   ERR_EXECUTION_NOT_FOUND,
   ERR_IDEMPOTENT_MISMATCH,
   MAX_PATCH_STATE_IDS,
+  PARENT_TASK_COUNT,
   DEFAULT_TIMINGS,
 } from './oos.js';
 export type {
