@@ -1,4 +1,4 @@
-import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
+import { canonicalIds, MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
 import { type ExecutionOutcome, type ExecutionRequest, NotStartedError } from './run-execution.js';
 import type { Settings } from '../inputs/parse.js';
 import { isTerminal, type MaxErrors, type ExecutionSpec } from '../alibaba/oos/types.js';
@@ -39,8 +39,10 @@ export type SettingsForBatches = Pick<
 >;
 
 /**
- * Splits the targets (the instances pre-flight let through, in the order given) into batches. Tags stay tags
- * while they fit one execution and pre-flight left none of the tagged instances out; otherwise the IDs are listed.
+ * Splits the targets (the instances pre-flight let through) into batches, cut from the canonical (sorted) order:
+ * a re-run whose list comes in another order (a regenerated file, tags resolved in another order) gets the same
+ * batches, so the same ClientTokens with the same parameters. Tags stay tags while they fit one execution and
+ * pre-flight left none of the tagged instances out; otherwise the IDs are listed.
  */
 export function splitIntoBatches(
   runId: string,
@@ -48,7 +50,7 @@ export function splitIntoBatches(
   targets: readonly string[] = settings.instanceIds,
   size = MAX_INSTANCES_PER_EXECUTION,
 ): Batch[] {
-  const ids = targets;
+  const ids = canonicalIds(targets);
   const count = Math.max(1, Math.ceil(ids.length / size));
   const byTags = settings.tags !== undefined && count === 1 && targets.length === settings.instanceIds.length;
   return Array.from({ length: count }, (_, i) => {

@@ -37,6 +37,15 @@ describe('splitIntoBatches', () => {
     expect(new Set(batches.map((b) => b.clientToken)).size).toBe(3);
   });
 
+  it('cuts the batches from the canonical order, so a list in another order gets the same batches and tokens', () => {
+    const s = settings(2500);
+    const shuffled = [...s.instanceIds].reverse();
+    const again = splitIntoBatches('42', { ...s, instanceIds: shuffled }, shuffled);
+    const first = splitIntoBatches('42', s);
+    expect(again.map((b) => [b.clientToken, b.covers])).toEqual(first.map((b) => [b.clientToken, b.covers]));
+    expect(again[0]?.covers).toEqual(s.instanceIds.slice(0, 1000));
+  });
+
   it('keeps the documented token for a single batch', () => {
     const s = settings(1000);
     const [only, ...rest] = splitIntoBatches('42', s);
