@@ -29,6 +29,7 @@ const RAM_PRODUCT: Readonly<Record<string, string>> = {
   DescribeInstances: 'ecs',
   DescribeCloudAssistantStatus: 'ecs',
   DescribeSnapshots: 'ecs',
+  ListTagResources: 'ecs',
 };
 
 /**

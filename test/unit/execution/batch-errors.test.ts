@@ -26,7 +26,7 @@ afterEach(async () => {
 
 const noEcs: EcsApi = {
   describeInstances: () => Promise.reject(new Error('not used after pre-flight')),
-  describeInstancesByTags: () => Promise.reject(new Error('not used after pre-flight')),
+  listTaggedInstanceIds: () => Promise.reject(new Error('not used after pre-flight')),
   describeCloudAssistantStatus: () => Promise.reject(new Error('not used after pre-flight')),
   describeSnapshotsSince: () => Promise.resolve([]),
 };

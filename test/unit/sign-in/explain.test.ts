@@ -49,8 +49,8 @@ describe('explain', () => {
     expect(text).toContain("'RAM policy'");
   });
 
-  it('names the ECS action for an ECS call', () => {
-    expect(explain(cloud('DescribeInstances', 'Forbidden.RAM', 403), KEYS)).toContain('grant ecs:DescribeInstances');
+  it.each(['DescribeInstances', 'ListTagResources'])('names the ECS action for an ECS call (%s)', (operation) => {
+    expect(explain(cloud(operation, 'Forbidden.RAM', 403), KEYS)).toContain(`grant ecs:${operation};`);
   });
 
   it.each([
