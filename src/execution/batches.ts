@@ -36,7 +36,8 @@ export interface BatchRun {
 export type SettingsForBatches = Pick<
   Settings,
   'region' | 'action' | 'instanceIds' | 'tags' | 'install' | 'rateControl' | 'waitTimeoutMinutes' | 'pollIntervalSeconds'
->;
+> &
+  Partial<Pick<Settings, 'consoleSite'>>;
 
 /**
  * Splits the targets (the instances pre-flight let through) into batches, cut from the canonical (sorted) order:
@@ -187,6 +188,7 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun, extra
       buildReport({
         action: settings.action,
         region: settings.region,
+        ...(settings.consoleSite ? { consoleSite: settings.consoleSite } : {}),
         clientToken: batch.clientToken,
         ...(settings.install ? { install: settings.install } : {}),
         ...(settings.tags ? { tags: settings.tags } : {}),

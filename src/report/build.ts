@@ -31,7 +31,7 @@ export function buildReport(input: ReportInput): PatchReport {
   const totals = instances.reduce((sum, i) => (i.state ? addCounts(sum, i.state.counts) : sum), ZERO_COUNTS);
   const execution: ExecutionReport = {
     ...input.execution,
-    consoleUrl: consoleUrl(input.region, input.execution.executionId),
+    consoleUrl: consoleUrl(input.region, input.execution.executionId, input.consoleSite),
   };
   const end = parseTime(input.execution.endDate);
   if (started !== undefined && end !== undefined && end >= started) {

@@ -1,4 +1,5 @@
 import type { ApprovalRecord } from '../approval/types.js';
+import type { ConsoleSite } from '../alibaba/oos/console.js';
 import type { SnapshotInfo } from '../alibaba/ecs/types.js';
 import type { InstallOptions, PatchAction } from '../inputs/parse.js';
 import type {
@@ -158,6 +159,8 @@ export interface ReportInput extends Pick<
   'action' | 'region' | 'clientToken' | 'install' | 'approval' | 'rateControl' | 'tags' | 'preflight'
 > {
   instanceIds: readonly string[];
+  /** Which console the execution's link opens (default china). */
+  consoleSite?: ConsoleSite;
   execution: Execution;
   states: readonly InstancePatchState[];
   /** The wait ended before the execution did. */

@@ -241,6 +241,15 @@ describe('runBatches', () => {
     expect(report.failuresFromPatchStates).toBe(1000);
   });
 
+  it('links each batch to the console of console-site', async () => {
+    const s = { ...settings(1500), consoleSite: 'international' as const };
+    const run = await runBatches(splitIntoBatches('1', s), s, fakeRuns([]).deps(s));
+    expect(reportBatches(s, run).batches.map((b) => b.execution?.consoleUrl)).toEqual([
+      'https://oos.console.alibabacloud.com/cn-hangzhou/execution/detail/exec-1',
+      'https://oos.console.alibabacloud.com/cn-hangzhou/execution/detail/exec-2',
+    ]);
+  });
+
   it('stops after a batch that ended Failed for another reason, or ran out of time', async () => {
     const s = settings(2000, { percent: 50 });
     const failed = fakeRuns([{ status: 'Failed', failed: 0 }]);

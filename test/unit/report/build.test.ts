@@ -3,6 +3,7 @@ import type { InstancePatchState, PatchCounts } from '../../../src/alibaba/oos/t
 import { consoleUrl } from '../../../src/alibaba/oos/console.js';
 import { buildReport, combineReports } from '../../../src/report/build.js';
 import { ZERO_COUNTS } from '../../../src/report/counts.js';
+import type { ReportInput } from '../../../src/report/model.js';
 
 function state(instanceId: string, counts: Partial<PatchCounts>, end = '2026-11-22T10:05:00Z'): InstancePatchState {
   return { instanceId, operationType: 'Scan', operationEndTime: end, counts: { ...ZERO_COUNTS, ...counts } };
@@ -24,14 +25,15 @@ describe('buildReport', () => {
     state('i-reboot', { installedPendingReboot: 2 }),
     state('i-old', { missing: 4 }, '2026-11-21T10:00:00Z'),
   ];
-  const report = buildReport({
+  const input: ReportInput = {
     action: 'scan',
     region: 'cn-hangzhou',
     clientToken: 'patch-x',
     instanceIds: ['i-ok', 'i-missing', 'i-failed', 'i-reboot', 'i-old', 'i-none'],
     execution,
     states,
-  });
+  };
+  const report = buildReport(input);
 
   it('sums the counts of every instance that has a state', () => {
     const sum = (k: keyof PatchCounts): number => states.reduce((s, x) => s + x.counts[k], 0);
@@ -58,6 +60,12 @@ describe('buildReport', () => {
     expect(report.execution.durationSeconds).toBe(375);
     expect(report.execution.consoleUrl).toBe('https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-1');
     expect(consoleUrl('cn-hangzhou', 'exec-1')).toBe(report.execution.consoleUrl);
+  });
+
+  it('links the international console for console-site international', () => {
+    const international = buildReport({ ...input, consoleSite: 'international' });
+    expect(international.execution.consoleUrl).toBe('https://oos.console.alibabacloud.com/cn-hangzhou/execution/detail/exec-1');
+    expect(consoleUrl('cn-hangzhou', 'exec-1', 'china')).toBe(report.execution.consoleUrl);
   });
 
   it('keeps the order in which the instances were given', () => {
