@@ -51,7 +51,7 @@ export interface Settings {
   waitTimeoutMinutes: number;
   /** The longest pause between two status checks. */
   pollIntervalSeconds: number;
-  /** Fail the step when an instance still has missing, failed or pending-reboot patches. */
+  /** Fail the step when an instance still has missing, failed, pending-reboot or installed rejected patches. */
   failOnMissing: boolean;
   /** Cancel the execution when the action stops waiting for it: the wait timed out, or its status can no longer be read. */
   cancelOnTimeout: boolean;

@@ -62,7 +62,7 @@ export interface InstanceReport {
   state?: InstancePatchState;
   /** The state predates this execution: the instance was not processed by it. */
   stale: boolean;
-  /** Has missing, failed or pending-reboot patches. */
+  /** Has missing, failed, pending-reboot or installed rejected patches (report/counts.ts needsAttention). */
   needsAttention: boolean;
   /** Its batch was not started: an earlier batch failed, exceeded max-errors or ran out of time. */
   notStarted?: boolean;
@@ -74,7 +74,7 @@ export interface InstanceReport {
   child?: Omit<ChildExecution, 'instanceId'>;
   /** Why the child execution failed (for the first few failed ones). */
   failure?: ChildFailure;
-  /** Missing, failed and pending-reboot patches, worst first (for the worst few instances). */
+  /** Missing, failed, pending-reboot and installed rejected patches, worst first (for the worst few instances). */
   patches?: Bounded<PatchInfo>;
   /** The snapshot taken before patching (install with create-snapshot). */
   snapshot?: SnapshotInfo;
@@ -133,7 +133,7 @@ export interface PatchReport {
   stoppedEarly?: string;
   instances: InstanceReport[];
   totals: PatchCounts;
-  /** IDs with missing, failed or pending-reboot patches. */
+  /** IDs with missing, failed, pending-reboot or installed rejected patches. */
   nonCompliant: string[];
   /** IDs with no patch state from this execution (none at all, or older than the execution). */
   unreported: string[];
