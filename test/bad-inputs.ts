@@ -123,7 +123,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'ecs-endpoint', value: 'ecs.cn-hangzhou.aliyuncs.com\nHost: evil', why: 'a header injection' },
   // console links
   { input: 'console-site', value: 'International', why: 'wrong case' },
-  { input: 'console-site', value: 'alibabacloud.com', why: 'a host, not a site', e2e: true },
+  { input: 'console-site', value: 'alibabacloud.com', why: 'a host, not a site' },
   // pre-flight and dry run
   { input: 'on-unavailable', value: 'Skip', why: 'wrong case' },
   { input: 'on-unavailable', value: 'ignore', why: 'an unknown choice' },
