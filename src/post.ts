@@ -36,7 +36,7 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     protectSecrets(read, env, secrets);
     const { settings } = parseInputs(read);
-    url = consoleUrl(settings.region, executionId);
+    url = consoleUrl(settings.region, executionId, settings.consoleSite);
     if (!settings.cancelOnAbort) {
       core.warning(
         `Post: the main step did not finish with execution ${executionId}; ${Inputs.CancelOnAbort} is false, so it is left as it is: ${url}`,

@@ -121,6 +121,9 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'oos-endpoint', value: 'https://', why: 'no host' },
   { input: 'ecs-endpoint', value: 'host name', why: 'a space' },
   { input: 'ecs-endpoint', value: 'ecs.cn-hangzhou.aliyuncs.com\nHost: evil', why: 'a header injection' },
+  // console links
+  { input: 'console-site', value: 'International', why: 'wrong case' },
+  { input: 'console-site', value: 'alibabacloud.com', why: 'a host, not a site' },
   // pre-flight and dry run
   { input: 'on-unavailable', value: 'Skip', why: 'wrong case' },
   { input: 'on-unavailable', value: 'ignore', why: 'an unknown choice' },

@@ -1,10 +1,11 @@
-import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
+import { canonicalIds, MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
 import { type ExecutionOutcome, type ExecutionRequest, NotStartedError } from './run-execution.js';
 import type { Settings } from '../inputs/parse.js';
-import type { MaxErrors, ExecutionSpec } from '../alibaba/oos/types.js';
+import { isTerminal, type MaxErrors, type ExecutionSpec } from '../alibaba/oos/types.js';
 import { buildReport, combineReports } from '../report/build.js';
 import type { NotStartedBatch, PatchReport, ReportInput } from '../report/model.js';
 import { clientToken, type TokenBatch } from './client-token.js';
+import { countersCrossCheck, failedInstances } from '../report/failed-instances.js';
 
 /**
  * A run of more than 1000 instances (the OOS loop limit) is split into batches of at most 1000, each its own
@@ -35,11 +36,14 @@ export interface BatchRun {
 export type SettingsForBatches = Pick<
   Settings,
   'region' | 'action' | 'instanceIds' | 'tags' | 'install' | 'rateControl' | 'waitTimeoutMinutes' | 'pollIntervalSeconds'
->;
+> &
+  Partial<Pick<Settings, 'consoleSite'>>;
 
 /**
- * Splits the targets (the instances pre-flight let through, in the order given) into batches. Tags stay tags
- * while they fit one execution and pre-flight left none of the tagged instances out; otherwise the IDs are listed.
+ * Splits the targets (the instances pre-flight let through) into batches, cut from the canonical (sorted) order:
+ * a re-run whose list comes in another order (a regenerated file, tags resolved in another order) gets the same
+ * batches, so the same ClientTokens with the same parameters. Tags stay tags while they fit one execution and
+ * pre-flight left none of the tagged instances out; otherwise the IDs are listed.
  */
 export function splitIntoBatches(
   runId: string,
@@ -47,7 +51,7 @@ export function splitIntoBatches(
   targets: readonly string[] = settings.instanceIds,
   size = MAX_INSTANCES_PER_EXECUTION,
 ): Batch[] {
-  const ids = targets;
+  const ids = canonicalIds(targets);
   const count = Math.max(1, Math.ceil(ids.length / size));
   const byTags = settings.tags !== undefined && count === 1 && targets.length === settings.instanceIds.length;
   return Array.from({ length: count }, (_, i) => {
@@ -80,11 +84,15 @@ export function batchSpec(settings: SettingsForBatches, batch: Batch, errorsSoFa
   return spec;
 }
 
-/** Failed instances of a finished batch: the execution's Counters, else none for a Success; undefined if unknown. */
-export function batchErrors(outcome: ExecutionOutcome): number | undefined {
+/**
+ * Failed instances of a finished batch: its child executions (status Failed), and for the instances no child
+ * execution names, their patch states (report/failed-instances.ts). Never the execution's Counters: they count
+ * tasks. Undefined for an execution that did not end (nothing more starts after it anyway).
+ */
+export function batchErrors(batch: Pick<Batch, 'covers'>, outcome: ExecutionOutcome): number | undefined {
   const e = outcome.execution;
-  if (e.counters) return e.counters.failed;
-  return e.status === 'Success' ? 0 : undefined;
+  if (!isTerminal(e.status)) return undefined;
+  return failedInstances(batch.covers, outcome.details?.children ?? [], outcome.states, e.startDate).ids.length;
 }
 
 export interface BatchDeps {
@@ -98,7 +106,7 @@ export interface BatchDeps {
 
 /**
  * Runs the batches one after another. Between two batches it goes on only when the last one ended Success and
- * the failed instances so far (summed over the batches' Counters) are within max-errors; otherwise the rest are
+ * the failed instances so far (batchErrors: child executions, else patch states) are within max-errors; otherwise the rest are
  * not started. The wait timeout covers the whole run.
  */
 export async function runBatches(batches: readonly Batch[], settings: SettingsForBatches, deps: BatchDeps): Promise<BatchRun> {
@@ -131,7 +139,11 @@ export async function runBatches(batches: readonly Batch[], settings: SettingsFo
       return { batches: [...done, ...batches.slice(done.length).map((b) => ({ batch: b }))], stoppedEarly: err.message };
     }
     done.push({ batch, outcome });
-    errors += batchErrors(outcome) ?? 0;
+    const failed = batchErrors(batch, outcome);
+    const disagree =
+      failed === undefined ? undefined : countersCrossCheck(outcome.execution.executionId, failed, outcome.execution.counters);
+    if (disagree !== undefined) deps.log(disagree);
+    errors += failed ?? 0;
     instancesRun += batch.covers.length;
   }
   return { batches: done };
@@ -176,6 +188,7 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun, extra
       buildReport({
         action: settings.action,
         region: settings.region,
+        ...(settings.consoleSite ? { consoleSite: settings.consoleSite } : {}),
         clientToken: batch.clientToken,
         ...(settings.install ? { install: settings.install } : {}),
         ...(settings.tags ? { tags: settings.tags } : {}),

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAX_CONCURRENCY, type Settings } from '../inputs/parse.js';
-import { maxErrorsValue } from '../alibaba/oos/template.js';
+import { canonicalIds, canonicalTags, maxErrorsValue } from '../alibaba/oos/template.js';
 
 /** One execution of a run: where it sits among the run's batches and which instances its targets list. */
 export interface TokenBatch {
@@ -36,7 +36,7 @@ export function clientToken(runId: string, settings: TokenSettings, batch?: Toke
 /** The exact string that is hashed into the token. Without `batch`, the run's single execution. */
 export function tokenSource(runId: string, settings: TokenSettings, batch?: TokenBatch): string {
   const listed = batch ? batch.instanceIds : settings.tags ? [] : settings.instanceIds;
-  const ids = [...listed].sort().join(',');
+  const ids = canonicalIds(listed).join(',');
   const install = settings.install;
   const knobs = install ? [String(install.rebootIfNeed), String(install.createSnapshot), String(install.retentionDays)] : ['', '', ''];
   const fields = [runId, settings.action, settings.region, ids, ...knobs];
@@ -53,5 +53,5 @@ function sha256Hex(text: string): string {
 }
 
 function sortedTags(tags: NonNullable<Settings['tags']>): Array<[string, string]> {
-  return tags.map((t): [string, string] => [t.key, t.value]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return canonicalTags(tags).map((t): [string, string] => [t.key, t.value]);
 }

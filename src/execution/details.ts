@@ -22,7 +22,7 @@ export const DEFAULT_DETAIL_LIMITS: Readonly<DetailLimits> = Object.freeze({
 });
 
 /** The statuses an operator has to act on, worst first. */
-export const ATTENTION_STATUSES = ['Failed', 'Missing', 'InstalledPendingReboot'] as const;
+export const ATTENTION_STATUSES = ['Failed', 'Missing', 'InstalledPendingReboot', 'InstalledRejected'] as const;
 const SEVERITY_ORDER = ['critical', 'important', 'high', 'moderate', 'medium', 'low'];
 
 export interface DetailRequest {
@@ -113,7 +113,7 @@ export function remainingLimits(limits: DetailLimits, used: ExecutionDetails): D
   };
 }
 
-/** Instances that need attention, worst first: failed patches, then missing, then pending reboot. */
+/** Instances that need attention, worst first: failed patches, then missing, then pending reboot, then rejected installed. */
 export function worstPatchStates(states: readonly InstancePatchState[]): InstancePatchState[] {
   return states
     .filter((s) => needsAttention(s.counts))
@@ -122,11 +122,12 @@ export function worstPatchStates(states: readonly InstancePatchState[]): Instanc
         b.counts.failed - a.counts.failed ||
         b.counts.missing - a.counts.missing ||
         b.counts.installedPendingReboot - a.counts.installedPendingReboot ||
+        b.counts.installedRejected - a.counts.installedRejected ||
         a.instanceId.localeCompare(b.instanceId),
     );
 }
 
-/** Worst first: by status (Failed, Missing, pending reboot), then severity (Critical first), then ID. */
+/** Worst first: by status (Failed, Missing, pending reboot, rejected installed), then severity (Critical first), then ID. */
 export function sortPatches(patches: readonly PatchInfo[]): PatchInfo[] {
   const statusRank = (p: PatchInfo): number => rank(ATTENTION_STATUSES, p.status);
   const severityRank = (p: PatchInfo): number => rank(SEVERITY_ORDER, p.severity.toLowerCase());

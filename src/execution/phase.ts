@@ -41,6 +41,7 @@ export async function executionPhase(
     state,
     runAttempt,
     region: settings.region,
+    consoleSite: settings.consoleSite,
     waitTimeoutMinutes: settings.waitTimeoutMinutes,
     cancelOnTimeout: settings.cancelOnTimeout,
     cancelOnAbort: settings.cancelOnAbort,

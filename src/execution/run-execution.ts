@@ -8,7 +8,7 @@ import { causeAndNextStep, isPhaseFailure, reportFailure, startFailure, type Sto
 import { type Execution, type InstancePatchState, isKnownStatus, isTerminal, type ExecutionSpec } from '../alibaba/oos/types.js';
 import type { ExecutionDetails } from '../report/model.js';
 import { waitForExecution } from './poll.js';
-import { consoleUrl } from '../alibaba/oos/console.js';
+import { type ConsoleSite, consoleUrl } from '../alibaba/oos/console.js';
 import { isRetryable } from '../alibaba/retry.js';
 import { describeStart } from './start-message.js';
 import type { Logger } from '../lib/log.js';
@@ -34,6 +34,8 @@ export interface ExecutionContext {
   /** What the post step learns: the execution to look after, and when the main step is done with it. */
   state: StepState;
   region: string;
+  /** Which console the execution's link opens (default china). */
+  consoleSite?: ConsoleSite;
   waitTimeoutMinutes: number;
   cancelOnTimeout: boolean;
   cancelOnAbort: boolean;
@@ -129,7 +131,12 @@ async function waitOrStop(request: ExecutionRequest, ctx: ExecutionContext, star
     return base;
   }
   const reason = waited.aborted ? 'cancelled' : waited.timedOut ? 'timeout' : 'unreadable';
-  const stop: Stop = { reason, last: waited.execution, waitTimeoutMinutes: ctx.waitTimeoutMinutes, consoleUrl: consoleUrl(ctx.region, id) };
+  const stop: Stop = {
+    reason,
+    last: waited.execution,
+    waitTimeoutMinutes: ctx.waitTimeoutMinutes,
+    consoleUrl: consoleUrl(ctx.region, id, ctx.consoleSite),
+  };
   const pollError = waited.error ?? waited.lastPollError;
   if (pollError) stop.pollError = pollError;
   if (ctx.signedIn) stop.signedIn = ctx.signedIn;

@@ -16,6 +16,7 @@ export const Inputs = {
   OnUnavailable: 'on-unavailable',
   DryRun: 'dry-run',
   CommentOnPr: 'comment-on-pr',
+  ConsoleSite: 'console-site',
   OosEndpoint: 'oos-endpoint',
   EcsEndpoint: 'ecs-endpoint',
   CancelOnTimeout: 'cancel-on-timeout',

@@ -3,6 +3,7 @@ import { type Endpoint, parseEndpoint } from '../alibaba/endpoints.js';
 import { InputError } from '../lib/errors.js';
 import type { MaxErrors, RateControl, TargetTag } from '../alibaba/oos/types.js';
 import type { OnUnavailable } from '../preflight/checks.js';
+import { CONSOLE_SITES, type ConsoleSite } from '../alibaba/oos/console.js';
 
 export type { MaxErrors, RateControl, TargetTag } from '../alibaba/oos/types.js';
 
@@ -50,7 +51,7 @@ export interface Settings {
   waitTimeoutMinutes: number;
   /** The longest pause between two status checks. */
   pollIntervalSeconds: number;
-  /** Fail the step when an instance still has missing, failed or pending-reboot patches. */
+  /** Fail the step when an instance still has missing, failed, pending-reboot or installed rejected patches. */
   failOnMissing: boolean;
   /** Cancel the execution when the action stops waiting for it: the wait timed out, or its status can no longer be read. */
   cancelOnTimeout: boolean;
@@ -66,6 +67,8 @@ export interface Settings {
   prComment?: { githubToken: string };
   oosEndpoint?: Endpoint;
   ecsEndpoint?: Endpoint;
+  /** The console the execution links open: the China site (default) or the international one. */
+  consoleSite: ConsoleSite;
 }
 
 export interface ParsedInputs {
@@ -120,6 +123,7 @@ export function parseInputs(read: InputReader): ParsedInputs {
     },
     onUnavailable: parseOnUnavailable(get(Inputs.OnUnavailable)),
     dryRun: parseBoolean(get, Inputs.DryRun, false),
+    consoleSite: parseConsoleSite(get(Inputs.ConsoleSite)),
   };
   if (target === Inputs.InstanceIdsFile) settings.instanceIdsFile = get(target);
   if (target === Inputs.Tags) settings.tags = parseTags(get(target));
@@ -330,6 +334,13 @@ function parseOnUnavailable(value: string): OnUnavailable {
   if (value === '' || value === 'fail') return 'fail';
   if (value === 'skip') return 'skip';
   throw new InputError(Inputs.OnUnavailable, `expected fail or skip, got ${show(value)}`);
+}
+
+function parseConsoleSite(value: string): ConsoleSite {
+  if (value === '') return 'china';
+  const site = CONSOLE_SITES.find((s) => s === value);
+  if (site) return site;
+  throw new InputError(Inputs.ConsoleSite, `expected ${CONSOLE_SITES.join(' or ')}, got ${show(value)}`);
 }
 
 function required(get: InputReader, name: string): string {

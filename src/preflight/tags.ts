@@ -1,14 +1,24 @@
 import type { EcsApi } from '../alibaba/ecs/types.js';
+import { canonicalIds } from '../alibaba/oos/template.js';
 import { MAX_TARGET_INSTANCES } from '../inputs/names.js';
 import type { Settings, TargetTag } from '../inputs/parse.js';
 import { ActionError } from '../lib/errors.js';
 
-/** The instances that carry every tag in `tags`, found with ECS DescribeInstances (paginated inside). */
-export async function resolveTags(settings: Settings, ecs: Pick<EcsApi, 'describeInstancesByTags'>): Promise<Settings> {
+/**
+ * The instances that carry every tag in `tags`: ECS ListTagResources one tag at a time (DescribeInstances `Tag.N`
+ * refuses a tag on more than 1,000 resources), intersected here, so the result does not depend on how the service
+ * combines several tags. Pre-flight then describes the instances by ID. The IDs come back sorted.
+ */
+export async function resolveTags(settings: Settings, ecs: Pick<EcsApi, 'listTaggedInstanceIds'>): Promise<Settings> {
   const tags = settings.tags;
   if (!tags) return settings;
-  const found = await ecs.describeInstancesByTags(tags);
-  const ids = [...new Set(found.map((i) => i.instanceId))];
+  let ids: string[] | undefined;
+  for (const tag of tags) {
+    const carrying = new Set(await ecs.listTaggedInstanceIds(tag));
+    ids = ids === undefined ? [...carrying] : ids.filter((id) => carrying.has(id));
+    if (ids.length === 0) break;
+  }
+  ids = canonicalIds(ids ?? []);
   if (ids.length === 0) {
     throw new ActionError(
       `No instance in ${settings.region} carries ${describeTags(tags)}: nothing to patch. Check the tags and the region.`,

@@ -1,6 +1,8 @@
 import type { InstanceCheck } from '../preflight/checks.js';
 import { consoleUrl } from '../alibaba/oos/console.js';
 import { addCounts, needsAttention, ZERO_COUNTS } from './counts.js';
+import { failedInstances } from './failed-instances.js';
+import { isTerminal } from '../alibaba/oos/types.js';
 import type {
   BatchReport,
   DetailCoverage,
@@ -29,14 +31,13 @@ export function buildReport(input: ReportInput): PatchReport {
   const totals = instances.reduce((sum, i) => (i.state ? addCounts(sum, i.state.counts) : sum), ZERO_COUNTS);
   const execution: ExecutionReport = {
     ...input.execution,
-    consoleUrl: consoleUrl(input.region, input.execution.executionId),
+    consoleUrl: consoleUrl(input.region, input.execution.executionId, input.consoleSite),
   };
   const end = parseTime(input.execution.endDate);
   if (started !== undefined && end !== undefined && end >= started) {
     execution.durationSeconds = Math.round((end - started) / 1000);
   }
   const batch: BatchReport = { index: 1, instanceCount: instances.length, clientToken: input.clientToken, execution };
-  if (input.execution.counters) batch.errors = input.execution.counters.failed;
   if (input.timedOut) batch.timedOut = true;
   const report: PatchReport = {
     action: input.action,
@@ -58,6 +59,14 @@ export function buildReport(input: ReportInput): PatchReport {
   if (input.tags) report.tags = input.tags;
   if (input.preflight) report.preflight = input.preflight;
   if (input.details) attachDetails(report, input.details);
+  if (isTerminal(execution.status)) {
+    // Counted from the child executions, else the patch states; never from Counters, which count tasks.
+    const children = (input.details ?? []).flatMap((d) => d.children);
+    const failed = failedInstances(input.instanceIds, children, input.states, input.execution.startDate);
+    batch.errors = failed.ids.length;
+    report.failedInstances = failed.ids;
+    if (failed.fromPatchStates > 0) report.failuresFromPatchStates = failed.fromPatchStates;
+  }
   if (input.approval) report.approval = input.approval;
   return report;
 }
@@ -124,6 +133,7 @@ export function combineReports(
     nonCompliant: started.flatMap((r) => r.nonCompliant),
     unreported: [...started.flatMap((r) => r.unreported), ...unstarted.map((i) => i.instanceId)],
     failedInstances: started.flatMap((r) => r.failedInstances),
+    ...sumOf(started, (r) => r.failuresFromPatchStates),
     snapshotIds: Object.assign({}, ...started.map((r) => r.snapshotIds)) as Record<string, string>,
   };
   const covered = started.flatMap((r) => (r.details ? [r.details] : []));
@@ -138,6 +148,15 @@ export function combineReports(
   }
   if (stoppedEarly !== undefined) report.stoppedEarly = stoppedEarly;
   return report;
+}
+
+/** `failuresFromPatchStates` summed over the batches, or nothing when no batch judged any instance so. */
+function sumOf(
+  reports: readonly PatchReport[],
+  pick: (r: PatchReport) => number | undefined,
+): Pick<PatchReport, 'failuresFromPatchStates'> {
+  const n = reports.reduce((sum, r) => sum + (pick(r) ?? 0), 0);
+  return n > 0 ? { failuresFromPatchStates: n } : {};
 }
 
 function describedBy(check: InstanceCheck | undefined): Pick<InstanceReport, 'name' | 'osType' | 'osName'> {

@@ -10,9 +10,12 @@ export const ZERO_COUNTS: PatchCounts = Object.freeze({
   failed: 0,
 });
 
-/** Missing, failed or pending-reboot patches: the operator has something to do. */
+/**
+ * Missing, failed, pending-reboot or installed-but-rejected patches: the operator has something to do. A rejected
+ * patch that is installed makes an instance non-compliant, as Alibaba's own compliance-rule sample counts it.
+ */
 export function needsAttention(counts: PatchCounts): boolean {
-  return counts.missing > 0 || counts.failed > 0 || counts.installedPendingReboot > 0;
+  return counts.missing > 0 || counts.failed > 0 || counts.installedPendingReboot > 0 || counts.installedRejected > 0;
 }
 
 /** Two instances' (or batches') counts added up. */

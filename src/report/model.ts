@@ -1,4 +1,5 @@
 import type { ApprovalRecord } from '../approval/types.js';
+import type { ConsoleSite } from '../alibaba/oos/console.js';
 import type { SnapshotInfo } from '../alibaba/ecs/types.js';
 import type { InstallOptions, PatchAction } from '../inputs/parse.js';
 import type {
@@ -61,7 +62,7 @@ export interface InstanceReport {
   state?: InstancePatchState;
   /** The state predates this execution: the instance was not processed by it. */
   stale: boolean;
-  /** Has missing, failed or pending-reboot patches. */
+  /** Has missing, failed, pending-reboot or installed rejected patches (report/counts.ts needsAttention). */
   needsAttention: boolean;
   /** Its batch was not started: an earlier batch failed, exceeded max-errors or ran out of time. */
   notStarted?: boolean;
@@ -73,7 +74,7 @@ export interface InstanceReport {
   child?: Omit<ChildExecution, 'instanceId'>;
   /** Why the child execution failed (for the first few failed ones). */
   failure?: ChildFailure;
-  /** Missing, failed and pending-reboot patches, worst first (for the worst few instances). */
+  /** Missing, failed, pending-reboot and installed rejected patches, worst first (for the worst few instances). */
   patches?: Bounded<PatchInfo>;
   /** The snapshot taken before patching (install with create-snapshot). */
   snapshot?: SnapshotInfo;
@@ -103,7 +104,7 @@ export interface BatchReport {
   clientToken: string;
   /** Absent when the batch was not started. */
   execution?: ExecutionReport;
-  /** Instances whose child execution failed, from the execution's Counters, when OOS reported them. */
+  /** Failed instances of an execution that ended: child executions Failed, else failed patches (report/failed-instances.ts). */
   errors?: number;
   /** The wait ended before the execution did. */
   timedOut?: boolean;
@@ -132,7 +133,7 @@ export interface PatchReport {
   stoppedEarly?: string;
   instances: InstanceReport[];
   totals: PatchCounts;
-  /** IDs with missing, failed or pending-reboot patches. */
+  /** IDs with missing, failed, pending-reboot or installed rejected patches. */
   nonCompliant: string[];
   /** IDs with no patch state from this execution (none at all, or older than the execution). */
   unreported: string[];
@@ -142,8 +143,10 @@ export interface PatchReport {
   preflight?: PreflightReport;
   /** Why the run did not finish normally (wait stopped, states unreadable, job cancelled), and what was done about it. */
   problem?: string;
-  /** IDs whose child execution ended Failed. */
+  /** IDs whose child execution ended Failed; for an instance no child execution names, whose patch state shows failed patches. */
   failedInstances: string[];
+  /** Instances no child execution named, so their failure was judged from their patch states; absent when none. */
+  failuresFromPatchStates?: number;
   /** Instance ID -> the snapshot ID to roll back to (install with create-snapshot). */
   snapshotIds: Record<string, string>;
   /** Present when details were collected after the execution. */
@@ -156,6 +159,8 @@ export interface ReportInput extends Pick<
   'action' | 'region' | 'clientToken' | 'install' | 'approval' | 'rateControl' | 'tags' | 'preflight'
 > {
   instanceIds: readonly string[];
+  /** Which console the execution's link opens (default china). */
+  consoleSite?: ConsoleSite;
   execution: Execution;
   states: readonly InstancePatchState[];
   /** The wait ended before the execution did. */

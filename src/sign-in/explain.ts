@@ -29,6 +29,7 @@ const RAM_PRODUCT: Readonly<Record<string, string>> = {
   DescribeInstances: 'ecs',
   DescribeCloudAssistantStatus: 'ecs',
   DescribeSnapshots: 'ecs',
+  ListTagResources: 'ecs',
 };
 
 /**
@@ -85,6 +86,16 @@ function explainSts(err: CloudError, ref: string, who: SignInContext | undefined
       `${who?.oidcProviderArn ?? `in ${Inputs.OidcProviderArn}`}, and that the provider's issuer URL is https://token.actions.githubusercontent.com with a current fingerprint.`
     );
   }
+  if (code === STS_NO_PERMISSION) {
+    // STS gives this one code (HTTP 401) for two causes ("There is no permission", "No such OIDC Provider
+    // registered"); the code decides, so the line names both, and STS's own message says which it was.
+    return (
+      `STS refused to let this workflow assume ${who?.roleArn ?? `the role in ${Inputs.RoleToAssume}`} (${ref}: ${err.detail}). ` +
+      `STS says this when no OIDC provider ${who?.oidcProviderArn ?? ''} is registered in the account (check ${Inputs.OidcProviderArn}), ` +
+      `and when the role's trust policy does not admit this token (it must name the OIDC provider, and its oidc:aud / oidc:sub conditions must match; ` +
+      `see the README, section 'Authentication').`
+    );
+  }
   if (code.startsWith('EntityNotExist.Role')) {
     return `STS found no RAM role ${who?.roleArn ?? ''} (${ref}): check ${Inputs.RoleToAssume}.`;
   }
@@ -102,6 +113,9 @@ function explainSts(err: CloudError, ref: string, who: SignInContext | undefined
   }
   return `Could not sign in with GitHub OIDC: ${err.message}`;
 }
+
+/** STS's code for both a missing OIDC provider and a trust policy that does not admit the token (STS error codes). */
+const STS_NO_PERMISSION = 'AuthenticationFail.NoPermission';
 
 const DENIED_CODE = /^(Forbidden|NoPermission|AccessDenied)/;
 

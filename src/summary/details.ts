@@ -9,6 +9,7 @@ const STATUS_LABELS: Readonly<Record<string, string>> = {
   Failed: '❌ Failed',
   Missing: '⚠️ Missing',
   InstalledPendingReboot: '🔁 Pending reboot',
+  InstalledRejected: '⛔ Rejected, installed',
 };
 
 /** One `<details>` block per instance with a failure or a patch list, worst first; undefined when there are none. */
@@ -52,7 +53,8 @@ function detailBlock(i: InstanceReport): string {
   if (c && c.failed > 0) what.push(`${c.failed} failed`);
   if (c && c.missing > 0) what.push(`${c.missing} missing`);
   if (c && c.installedPendingReboot > 0) what.push(`${c.installedPendingReboot} pending reboot`);
-  const icon = i.failure || (c && c.failed > 0) ? '❌' : c && c.missing > 0 ? '⚠️' : '🔁';
+  if (c && c.installedRejected > 0) what.push(`${c.installedRejected} rejected installed`);
+  const icon = i.failure || (c && c.failed > 0) ? '❌' : c && c.missing > 0 ? '⚠️' : c && c.installedPendingReboot > 0 ? '🔁' : '⛔';
   const body: string[] = [];
   if (i.failure) {
     const f = i.failure;

@@ -44,13 +44,15 @@ export function renderSummary(report: PatchReport, budget = SUMMARY_BUDGET_BYTES
 }
 
 /** What is wrong with an instance, worst first (lower is worse). */
-export type Outcome = 'execution-failed' | 'patches-failed' | 'patches-missing' | 'reboot-pending' | 'not-reported' | 'compliant';
+export type Outcome =
+  'execution-failed' | 'patches-failed' | 'patches-missing' | 'reboot-pending' | 'rejected-installed' | 'not-reported' | 'compliant';
 
 const OUTCOME_LABELS: Readonly<Record<Outcome, string>> = {
   'execution-failed': '❌ execution failed',
   'patches-failed': '❌ patches failed',
   'patches-missing': '⚠️ patches missing',
   'reboot-pending': '🔁 reboot pending',
+  'rejected-installed': '⛔ rejected patch installed',
   'not-reported': '❔ no patch state',
   compliant: '✅ compliant',
 };
@@ -63,6 +65,7 @@ export function outcomeOf(i: InstanceReport): Outcome {
   if (c.failed > 0) return 'patches-failed';
   if (c.missing > 0) return 'patches-missing';
   if (c.installedPendingReboot > 0) return 'reboot-pending';
+  if (c.installedRejected > 0) return 'rejected-installed';
   return 'compliant';
 }
 
@@ -99,7 +102,7 @@ function headline(r: PatchReport): string {
     lines.push(`**${notStarted.length} of ${r.batches.length} batches not started**: ${esc(r.stoppedEarly)}`);
   }
   if (attention.size === 0) {
-    lines.push(`**All ${n} instance${plural(n)} compliant**: no missing, failed or pending-reboot patches.`);
+    lines.push(`**All ${n} instance${plural(n)} compliant**: no missing, failed, pending-reboot or rejected installed patches.`);
   } else {
     const counts = new Map<Outcome, number>();
     for (const i of r.instances) counts.set(outcomeOf(i), (counts.get(outcomeOf(i)) ?? 0) + 1);
@@ -117,7 +120,20 @@ function headline(r: PatchReport): string {
 }
 
 function execution(r: PatchReport): string {
-  if (r.batches.length > 1) return batches(r);
+  return `${r.batches.length > 1 ? batches(r) : oneExecution(r)}${childlessNote(r)}`;
+}
+
+/** Said once: the instances no child execution named had their failures counted from the patch states. */
+function childlessNote(r: PatchReport): string {
+  const n = r.failuresFromPatchStates;
+  if (n === undefined || n === 0) return '';
+  return (
+    `\n\n> No child execution was read for ${n} of ${r.instances.length} instance${plural(r.instances.length)}: ` +
+    `their failures are counted from the patch states (failed patches), not from a child execution.`
+  );
+}
+
+function oneExecution(r: PatchReport): string {
   const e = r.execution;
   const parts = [`Execution [${esc(e.executionId)}](${e.consoleUrl}): **${esc(e.status)}**`];
   if (e.durationSeconds !== undefined) parts.push(`in ${formatDuration(e.durationSeconds)}`);

@@ -56,7 +56,7 @@ describe('scan', () => {
     expect(result.stdout).toContain(`Execution ${execution?.executionId}: Success`);
   });
 
-  it('sends StartExecution with exactly the documented parameters', async () => {
+  it('sends StartExecution with exactly the documented parameters, the IDs in canonical order', async () => {
     const result = await runAgainst(emulator, { action: 'scan', 'instance-ids': 'i-bp1demo000002 i-bp1demo000001' });
     expect(result.code).toBe(0);
     const calls = emulator.startExecutionCalls();
@@ -65,7 +65,7 @@ describe('scan', () => {
     expect(JSON.parse(params.Parameters ?? '')).toEqual({
       regionId: 'cn-hangzhou',
       action: 'scan',
-      targets: { Type: 'ResourceIds', ResourceIds: ['i-bp1demo000002', 'i-bp1demo000001'], RegionId: 'cn-hangzhou' },
+      targets: { Type: 'ResourceIds', ResourceIds: ['i-bp1demo000001', 'i-bp1demo000002'], RegionId: 'cn-hangzhou' },
       rateControl: { Mode: 'Concurrency', Concurrency: 10, MaxErrors: 0 },
     });
     delete params.Parameters;

@@ -230,7 +230,10 @@ const scenarios: Scenario[] = [
     inputs: { ...OIDC_INPUTS, 'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gitlab' },
     env: () => oidcEnv,
     check: (run) =>
-      failedWith(run, /^STS found no OIDC provider acs:ram::1234567890123456:oidc-provider\/gitlab .*check oidc-provider-arn/),
+      failedWith(
+        run,
+        /^STS refused to let this workflow assume .*No such OIDC Provider registered\..*no OIDC provider acs:ram::1234567890123456:oidc-provider\/gitlab is registered .*check oidc-provider-arn/,
+      ),
   },
   {
     name: 'an STS error that quotes the OIDC token is scrubbed from the failure',

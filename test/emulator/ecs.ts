@@ -1,10 +1,10 @@
 /**
- * ECS (2014-05-26) handlers: DescribeInstances, DescribeCloudAssistantStatus, DescribeSnapshots.
+ * ECS (2014-05-26) handlers: DescribeInstances, DescribeCloudAssistantStatus, DescribeSnapshots, ListTagResources.
  * Instances come from the fleet (status, OS, tags, Cloud Assistant agent); snapshots from the store OOS
  * writes to. Responses use the real wire names (PascalCase, lists wrapped like `Instances.Instance[]`),
  * which the ECS SDK maps to its camelCase models.
  */
-import { invalidParameter, parameterMissing } from './errors.js';
+import { ApiError, invalidParameter, parameterMissing } from './errors.js';
 import type { Fleet, InstanceSpec } from './fleet.js';
 import type { ActionContext, ServiceDefinition } from './server.js';
 import type { SnapshotRecord, SnapshotStore } from './snapshots.js';
@@ -17,6 +17,16 @@ export const MAX_DESCRIBE_IDS = 100;
 export const MAX_CLOUD_ASSISTANT_IDS = 100;
 /** DescribeInstances accepts `Tag.1` to `Tag.20`. */
 export const MAX_TAG_FILTERS = 20;
+/**
+ * DescribeInstances `Tag.N`: "If you use a single tag to filter resources, the number of resources with this tag
+ * cannot exceed 1,000 … use ListTagResources" (ECS model). The refusal's code is not documented: this one is the
+ * emulator's choice (HTTP 400); the action never filters DescribeInstances by tag, so it depends on no code.
+ */
+export const MAX_RESOURCES_PER_TAG_FILTER = 1000;
+export const ERR_TAG_FILTER_TOO_BROAD = 'InvalidParameter.TagResourcesExceeded';
+/** ListTagResources: `ResourceId.1` to `ResourceId.50`, and a page of at most 50 rows (NextToken). */
+export const MAX_TAG_RESOURCE_IDS = 50;
+export const TAG_RESOURCES_PAGE = 50;
 export const DEFAULT_AGENT_VERSION = '2.2.3.857';
 export const DEFAULT_HEARTBEAT_AGO_MS = 30_000;
 /** A heartbeat older than this makes CloudAssistantStatus "false" (the emulator's choice; ECS does not publish one). */
@@ -65,6 +75,7 @@ export class EcsService {
         DescribeInstances: (ctx) => this.describeInstances(ctx),
         DescribeCloudAssistantStatus: (ctx) => this.describeCloudAssistantStatus(ctx),
         DescribeSnapshots: (ctx) => this.describeSnapshots(ctx),
+        ListTagResources: (ctx) => this.listTagResources(ctx),
       },
     };
   }
@@ -78,6 +89,16 @@ export class EcsService {
     const name = p['InstanceName'] || undefined;
     let candidates = ids ?? this.fleet.ids();
     if (tags.length > 0) {
+      for (const t of tags) {
+        const carrying = this.fleet.idsByTags([t]).length;
+        if (carrying > MAX_RESOURCES_PER_TAG_FILTER) {
+          throw new ApiError(
+            400,
+            ERR_TAG_FILTER_TOO_BROAD,
+            `The tag ${t.Key} is on ${carrying} resources; a tag filter covers at most ${MAX_RESOURCES_PER_TAG_FILTER}. Use ListTagResources.`,
+          );
+        }
+      }
       const tagged = new Set(this.fleet.idsByTags(tags));
       candidates = candidates.filter((id) => tagged.has(id));
     }
@@ -98,6 +119,38 @@ export class EcsService {
       Instances: { Instance: items.map(({ id, spec }) => this.instanceView(id, spec, regionId)) },
       ...fields,
     };
+  }
+
+  /**
+   * ListTagResources for `ResourceType=instance`: the instances among `ResourceId.N` (or all) that carry every
+   * `Tag.N` (a key alone matches any value); a row per instance and tag asked for (every tag of the instance when
+   * only IDs are given), pages of 50 by NextToken.
+   */
+  private listTagResources(ctx: ActionContext): Record<string, unknown> {
+    const p = ctx.params;
+    const regionId = requireRegion(p);
+    const type = p['ResourceType'];
+    if (type === undefined || type === '') throw parameterMissing('ResourceType');
+    if (type.toLowerCase() !== 'instance') {
+      throw invalidParameter(`The parameter ResourceType has an invalid value: ${type} (the emulator knows only instance).`);
+    }
+    const ids = indexedList(p, 'ResourceId');
+    if (ids.length > MAX_TAG_RESOURCE_IDS) {
+      throw invalidParameter(`The parameter ResourceId exceeds the limit of ${MAX_TAG_RESOURCE_IDS} IDs.`);
+    }
+    const tags = tagFilters(p);
+    if (ids.length === 0 && tags.length === 0) throw invalidParameter('Specify ResourceId.N or Tag.N.');
+    const candidates = tags.length > 0 ? this.fleet.idsByTags(tags) : this.fleet.ids();
+    const asked = ids.length > 0 ? new Set(ids) : undefined;
+    const rows = candidates
+      .filter((id) => asked === undefined || asked.has(id))
+      .flatMap((id) => {
+        const own = this.fleet.get(id)?.tags ?? {};
+        const keys = tags.length > 0 ? tags.map((t) => t.Key) : Object.keys(own);
+        return keys.map((key) => ({ ResourceId: id, ResourceType: 'instance', TagKey: key, TagValue: own[key] ?? '' }));
+      });
+    const page = paginate(rows, TAG_RESOURCES_PAGE, p['NextToken'], `ListTagResources:${canonicalJson({ regionId, ids, tags })}`);
+    return { TagResources: { TagResource: page.items }, NextToken: page.nextToken ?? '' };
   }
 
   private describeCloudAssistantStatus(ctx: ActionContext): Record<string, unknown> {

@@ -21,6 +21,7 @@ import {
   ERR_SIGNATURE_NONCE_USED,
   ERR_TEMPLATE_NOT_FOUND,
   installResult,
+  PARENT_TASK_COUNT,
   sampleFleet,
   scanResult,
   startEmulator,
@@ -331,7 +332,7 @@ describe('StartExecution / ListExecutions', () => {
     item = await getExecution(c, id);
     expect(item['Status']).toBe('Running');
     expect(item['UpdateDate']).toBe('2026-11-22T03:04:06Z');
-    expect(item['Counters']).toMatchObject({ Total: 2, Running: 2 });
+    expect(item['Counters']).toMatchObject({ Total: PARENT_TASK_COUNT, Success: 1, Running: 1, Waiting: 2 }); // tasks, not instances
     expect(e.patchState('i-bp1demo000004')).toBeUndefined();
 
     advance(2999);
@@ -348,7 +349,7 @@ describe('StartExecution / ListExecutions', () => {
       Outputs: '{}',
       IsParent: true,
       WaitingStatus: '',
-      Counters: { Total: 2, Success: 2, Failed: 0 },
+      Counters: { Total: PARENT_TASK_COUNT, Success: 2, Failed: 0, Skipped: 2 },
       StartDate: '2026-11-22T03:04:05Z',
     });
     expect(item['EndDate']).toBe('2026-11-22T03:04:09Z');
@@ -416,9 +417,19 @@ describe('StartExecution / ListExecutions', () => {
     const item = await runToEnd(e, c, advance, ['i-bp1demo000004', 'i-doesnotexist'], { action: 'scan' });
     expect(item['Status']).toBe('Failed');
     expect(item['StatusMessage']).toContain('Instance i-doesnotexist not found');
-    expect(item['Counters']).toMatchObject({ Total: 2, Success: 1, Failed: 1 });
+    expect(item['Counters']).toMatchObject({ Total: PARENT_TASK_COUNT, Success: 1, Failed: 1, Skipped: 2 }); // the loop task failed
     expect(e.patchState('i-bp1demo000004')?.operationType).toBe('Scan');
     expect(e.patchState('i-doesnotexist')).toBeUndefined();
+  });
+
+  it('counts tasks in Counters, not instances: three failed instances of five are one failed loop task', async () => {
+    const { now, advance } = clock();
+    const fleet: Record<string, { installed: number; missing: number; failExecution?: boolean }> = {};
+    for (let i = 0; i < 5; i++) fleet[`i-count${i}`] = { installed: 1, missing: 1, failExecution: i < 3 };
+    const e = await setup({ fleet, now });
+    const item = await runToEnd(e, client(e), advance, Object.keys(fleet));
+    expect(item['Status']).toBe('Failed');
+    expect(item['Counters']).toEqual({ Total: PARENT_TASK_COUNT, Success: 1, Failed: 1, Running: 0, Cancelled: 0, Waiting: 0, Skipped: 2 });
   });
 
   it('fails an execution whose instance has failExecution', async () => {
@@ -469,7 +480,7 @@ describe('StartExecution / ListExecutions', () => {
     });
     advance(1000);
     const item = await getExecution(c, (body['Execution'] as Body)['ExecutionId'] as string);
-    expect(item['Counters']).toMatchObject({ Total: 2, Success: 2 });
+    expect(item['Counters']).toMatchObject({ Total: PARENT_TASK_COUNT, Success: 2 });
     expect(e.fleet.stateIds()).toEqual(['i-bp1demo000001', 'i-bp1demo000002']);
   });
 

@@ -562,7 +562,7 @@ export class OosService {
       RamRole: '',
       ResourceGroupId: '',
       Tags: {},
-      Counters: counters(e, status),
+      Counters: counters(status),
     };
   }
 
@@ -603,15 +603,28 @@ function updateDate(e: Execution, t: number): number {
   return t >= running ? running : e.createdAt;
 }
 
-function counters(e: Execution, status: ExecutionStatus): Record<string, number> {
-  const total = e.instanceIds.length;
-  const c = { Total: total, Success: 0, Failed: 0, Running: 0, Cancelled: 0, Waiting: 0, Skipped: 0 };
-  if (status === 'Running') c.Running = total;
-  else if (status === 'Cancelled') c.Cancelled = total;
-  else if (status === 'Success' || status === 'Failed') {
-    const failed = Math.min(e.settled?.failed ?? 0, total);
-    c.Failed = failed;
-    c.Success = status === 'Failed' && failed === 0 ? 0 : total - failed;
+/**
+ * `Counters` count the parent's tasks, as the OOS models document ("the number of tasks that are counted by
+ * execution status"): ACS-ECS-BulkyApplyPatchBaseline has four (getInstance, the applyPatchBaseline loop, and two
+ * tasks its `When` conditions skip), whatever the number of instances. The loop task takes the execution's status.
+ */
+export const PARENT_TASK_COUNT = 4;
+
+function counters(status: ExecutionStatus): Record<string, number> {
+  const c = { Total: PARENT_TASK_COUNT, Success: 0, Failed: 0, Running: 0, Cancelled: 0, Waiting: 0, Skipped: 0 };
+  const rest = PARENT_TASK_COUNT - 2;
+  if (status === 'Started') {
+    c.Running = 1; // getInstance
+    c.Waiting = 1 + rest;
+  } else if (status === 'Running') {
+    c.Success = 1;
+    c.Running = 1;
+    c.Waiting = rest;
+  } else {
+    c.Success = 1;
+    c[status === 'Success' ? 'Success' : status === 'Failed' ? 'Failed' : 'Cancelled'] += 1;
+    if (status === 'Cancelled') c.Cancelled += rest;
+    else c.Skipped = rest;
   }
   return c;
 }

@@ -144,7 +144,7 @@ describe('STS AssumeRoleWithOIDC', () => {
       'a subject the trust policy does not allow',
       () => token({ sub: 'repo:octo-org/patching:ref:refs/heads/main' }),
       ERR_ASSUME_DENIED,
-      403,
+      401,
     ],
   ])('rejects %s', async (_name, make, code, status) => {
     const before = emulator.stsSessions.length;
@@ -155,7 +155,14 @@ describe('STS AssumeRoleWithOIDC', () => {
 
   it('rejects an unknown provider or role, a duration over the role maximum, and missing parameters', async () => {
     const t = token();
-    expect((await assume({ OIDCToken: t, OIDCProviderArn: 'acs:ram::1:oidc-provider/x' })).body.Code).toBe(ERR_PROVIDER_NOT_FOUND);
+    const noProvider = await assume({ OIDCToken: t, OIDCProviderArn: 'acs:ram::1:oidc-provider/x' });
+    // STS's one code for two causes: the message tells them apart.
+    expect([noProvider.status, noProvider.body.Code, noProvider.body.Message]).toEqual([
+      401,
+      'AuthenticationFail.NoPermission',
+      'No such OIDC Provider registered.',
+    ]);
+    expect(ERR_PROVIDER_NOT_FOUND).toBe(ERR_ASSUME_DENIED);
     expect((await assume({ OIDCToken: t, RoleArn: 'acs:ram::1:role/x' })).body.Code).toBe(ERR_ROLE_NOT_FOUND);
     expect((await assume({ OIDCToken: t, DurationSeconds: '7201' })).body.Code).toBe('InvalidParameter');
     expect((await assume({ OIDCToken: t, DurationSeconds: '899' })).body.Code).toBe('InvalidParameter');

@@ -4,8 +4,9 @@
  * provider and the role (its trust: provider and `oidc:sub` patterns), then issues temporary keys that it
  * hands to the signature verifier, so later calls must carry that key and its security token.
  *
- * Codes: `AuthenticationFail.OIDCToken.Invalid` / `.Expired` are Alibaba's; `EntityNotExist.Role`,
- * `EntityNotExist.OIDCProvider` and `NoPermission` (trust policy not satisfied) are this emulator's guesses.
+ * Codes: `AuthenticationFail.OIDCToken.Invalid` / `.Expired` are Alibaba's; so is `AuthenticationFail.NoPermission`
+ * (HTTP 401), which STS's error-code page gives both for "No such OIDC Provider registered" and for "There is no
+ * permission" (trust policy not satisfied). `EntityNotExist.Role` is this emulator's guess.
  */
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { GITHUB_ISSUER, verifyJwt } from '../fakes/oidc.js';
@@ -20,8 +21,10 @@ export const DEFAULT_OIDC_PROVIDER_ARN = 'acs:ram::1234567890123456:oidc-provide
 export const ERR_OIDC_TOKEN_INVALID = 'AuthenticationFail.OIDCToken.Invalid';
 export const ERR_OIDC_TOKEN_EXPIRED = 'AuthenticationFail.OIDCToken.Expired';
 export const ERR_ROLE_NOT_FOUND = 'EntityNotExist.Role';
-export const ERR_PROVIDER_NOT_FOUND = 'EntityNotExist.OIDCProvider';
-export const ERR_ASSUME_DENIED = 'NoPermission';
+/** One code, two causes (STS error codes): no such OIDC provider, and a trust policy that does not admit the token. */
+export const ERR_STS_NO_PERMISSION = 'AuthenticationFail.NoPermission';
+export const ERR_PROVIDER_NOT_FOUND = ERR_STS_NO_PERMISSION;
+export const ERR_ASSUME_DENIED = ERR_STS_NO_PERMISSION;
 
 export interface StsOptions {
   /** The key that signs GitHub tokens: the OIDC fake's `publicKey`. */
@@ -78,7 +81,7 @@ export class StsService {
     const durationSeconds = intParam(ctx.params, 'DurationSeconds', 900, maxDuration) ?? 3600;
 
     if (providerArn !== (o.providerArn ?? DEFAULT_OIDC_PROVIDER_ARN)) {
-      throw new ApiError(404, ERR_PROVIDER_NOT_FOUND, `The OIDC provider does not exist: ${providerArn}.`);
+      throw new ApiError(401, ERR_PROVIDER_NOT_FOUND, 'No such OIDC Provider registered.');
     }
     if (roleArn !== (o.roleArn ?? DEFAULT_ROLE_ARN)) throw new ApiError(404, ERR_ROLE_NOT_FOUND, `The role does not exist: ${roleArn}.`);
 
@@ -97,7 +100,7 @@ export class StsService {
     }
     const subject = typeof claims.sub === 'string' ? claims.sub : '';
     if (o.subjects && !o.subjects.some((p) => globMatch(p, subject))) {
-      throw new ApiError(403, ERR_ASSUME_DENIED, 'You are not authorized to do this action. You should be authorized by RAM.');
+      throw new ApiError(401, ERR_ASSUME_DENIED, 'There is no permission.');
     }
 
     const expiresAt = ctx.now + (o.keyLifetimeMs ?? durationSeconds * 1000);

@@ -53,8 +53,22 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
       return all;
     },
 
-    async describeInstancesByTags(tags: readonly TagFilter[]) {
-      return describe({ Tag: tags.map((t) => ({ Key: t.key, ...(t.value !== undefined ? { Value: t.value } : {}) })) });
+    async listTaggedInstanceIds(tag: TagFilter) {
+      const ids = new Set<string>();
+      const query = { ResourceType: 'instance', Tag: [{ Key: tag.key, ...(tag.value !== undefined ? { Value: tag.value } : {}) }] };
+      await readPages(async (nextToken) => {
+        const body = await call('ListTagResources', withNextToken(query, nextToken));
+        // A row per resource and tag: keep the instances whose row is this tag (whatever else the answer holds).
+        for (const r of list(body, 'TagResources', 'TagResource')) {
+          const id = scalarText(r.ResourceId);
+          const type = scalarText(r.ResourceType);
+          if (!id || (type !== '' && type !== 'instance') || scalarText(r.TagKey) !== tag.key) continue;
+          if (tag.value !== undefined && scalarText(r.TagValue) !== tag.value) continue;
+          ids.add(id);
+        }
+        return scalarText(body.NextToken);
+      });
+      return [...ids];
     },
 
     async describeCloudAssistantStatus(instanceIds) {

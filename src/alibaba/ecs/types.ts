@@ -41,8 +41,11 @@ export interface SnapshotInfo {
 export interface EcsApi {
   /** The instances among these IDs that exist in the region (batches of 100 handled inside). */
   describeInstances(instanceIds: readonly string[]): Promise<InstanceInfo[]>;
-  /** Every instance carrying all these tags (paginated inside). */
-  describeInstancesByTags(tags: readonly TagFilter[]): Promise<InstanceInfo[]>;
+  /**
+   * The IDs of every instance carrying this one tag, through ListTagResources (`ResourceType=instance`, every
+   * NextToken page): DescribeInstances `Tag.N` is documented to refuse a tag on more than 1,000 resources.
+   */
+  listTaggedInstanceIds(tag: TagFilter): Promise<string[]>;
   /** The agent status of these instances (batches of 100 handled inside); unknown IDs are left out. */
   describeCloudAssistantStatus(instanceIds: readonly string[]): Promise<AgentStatus[]>;
   /**

@@ -23,11 +23,14 @@ export interface Execution {
   endDate?: string;
   /** The request that returned this state, for messages and support tickets. */
   requestId?: string;
-  /** Child executions by status (one per instance), when OOS reports them. */
+  /** Tasks by status, when OOS reports them: tasks of the template, not instances (only a cross-check). */
   counters?: ExecutionCounters;
 }
 
-/** ListExecutions `Counters`: how many child executions (instances) are in each state. */
+/**
+ * ListExecutions `Counters`: "the number of tasks that are counted by execution status" (OOS models). The parent
+ * template has four tasks, so these are no count of instances: report/failed-instances.ts counts those.
+ */
 export interface ExecutionCounters {
   total: number;
   success: number;

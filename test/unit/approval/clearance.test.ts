@@ -16,6 +16,7 @@ const scan: Settings = {
   cancelOnTimeout: true,
   cancelOnAbort: true,
   rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
+  consoleSite: 'china',
 };
 const install: Settings = {
   ...scan,

@@ -10,6 +10,7 @@ import {
 import type { ExecutionOutcome, ExecutionRequest } from '../../../src/execution/run-execution.js';
 import type { MaxErrors } from '../../../src/alibaba/oos/types.js';
 import { clientToken } from '../../../src/execution/client-token.js';
+import { DEFAULT_DETAIL_LIMITS } from '../../../src/execution/details.js';
 
 const ids = (n: number): string[] => Array.from({ length: n }, (_, i) => `i-${String(i).padStart(5, '0')}`);
 
@@ -34,6 +35,15 @@ describe('splitIntoBatches', () => {
       expect(b.clientToken).toBe(clientToken('42', s, { index: b.index, count: 3, instanceIds: b.covers }));
     }
     expect(new Set(batches.map((b) => b.clientToken)).size).toBe(3);
+  });
+
+  it('cuts the batches from the canonical order, so a list in another order gets the same batches and tokens', () => {
+    const s = settings(2500);
+    const shuffled = [...s.instanceIds].reverse();
+    const again = splitIntoBatches('42', { ...s, instanceIds: shuffled }, shuffled);
+    const first = splitIntoBatches('42', s);
+    expect(again.map((b) => [b.clientToken, b.covers])).toEqual(first.map((b) => [b.clientToken, b.covers]));
+    expect(again[0]?.covers).toEqual(s.instanceIds.slice(0, 1000));
   });
 
   it('keeps the documented token for a single batch', () => {
@@ -83,28 +93,67 @@ describe('error budget', () => {
   });
 });
 
-/** A fake single-execution flow: each batch ends with the given status and failed count. */
-function fakeRuns(results: Array<{ status: string; failed?: number; timedOut?: boolean }>) {
+/**
+ * A fake single-execution flow: each batch ends with the given status and `failed` failed child executions (the
+ * first instances). Counters count tasks, as OOS does (four, the loop task Failed when the execution is), so a
+ * count taken from them is wrong. `children: false` names no child execution: failures show only in patch states.
+ */
+function fakeRuns(results: Array<{ status: string; failed?: number; timedOut?: boolean; children?: boolean }>) {
   const requests: ExecutionRequest[] = [];
   const runExecution = (request: ExecutionRequest): Promise<ExecutionOutcome> => {
     const r = results[requests.length] ?? { status: 'Success' };
     requests.push(request);
-    const total = request.instanceIds.length;
     const failed = r.failed ?? 0;
-    return Promise.resolve({
+    const executionId = `exec-${requests.length}`;
+    const loopFailed = r.status === 'Failed' ? 1 : 0;
+    const outcome: ExecutionOutcome = {
       execution: {
-        executionId: `exec-${requests.length}`,
+        executionId,
         status: r.status,
         statusMessage: '',
-        counters: { total, failed, success: total - failed },
+        startDate: '2026-11-29T10:00:00Z',
+        counters: { total: 4, failed: loopFailed, success: 2 - loopFailed },
       },
-      states: [],
+      states: request.instanceIds.map((instanceId, i) => ({
+        instanceId,
+        operationEndTime: '2026-11-29T10:05:00Z',
+        counts: {
+          installed: 1,
+          installedOther: 0,
+          installedPendingReboot: 0,
+          installedRejected: 0,
+          missing: 0,
+          failed: i < failed ? 1 : 0,
+        },
+      })),
       timedOut: r.timedOut ?? false,
       polls: 1,
-    });
+    };
+    if (r.children !== false && !r.timedOut) {
+      outcome.details = {
+        executionId,
+        children: request.instanceIds.map((instanceId, i) => ({
+          executionId: `${executionId}-${instanceId}`,
+          instanceId,
+          status: i < failed ? 'Failed' : 'Success',
+          statusMessage: '',
+        })),
+        failures: {},
+        patches: {},
+        snapshots: {},
+        problems: [],
+        limits: DEFAULT_DETAIL_LIMITS,
+      };
+    }
+    return Promise.resolve(outcome);
   };
+  const logged: string[] = [];
   const clear = (s: SettingsForBatches) => (instanceIds: readonly string[]) => ({ ...s, instanceIds: [...instanceIds] });
-  return { requests, deps: (s: SettingsForBatches) => ({ clear: clear(s), runExecution, now: () => 0, log: () => undefined }) };
+  return {
+    requests,
+    logged,
+    deps: (s: SettingsForBatches) => ({ clear: clear(s), runExecution, now: () => 0, log: (m: string) => logged.push(m) }),
+  };
 }
 
 describe('runBatches', () => {
@@ -143,7 +192,7 @@ describe('runBatches', () => {
     const report = reportBatches(s, run);
     expect(report.status).toBe('Failed');
     expect(report.batches.map((b) => b.execution?.executionId)).toEqual(['exec-1', undefined, undefined]);
-    expect(report.unreported).toHaveLength(2500);
+    expect(report.unreported).toEqual(s.instanceIds.slice(1000));
     expect(report.instances.filter((i) => i.notStarted)).toHaveLength(1500);
   });
 
@@ -166,6 +215,39 @@ describe('runBatches', () => {
     expect(over.requests).toHaveLength(2);
     expect(stopped.stoppedEarly).toContain('6 instance(s) failed so far');
     expect(reportBatches(s, stopped).status).toBe('Failed');
+  });
+
+  it('counts failed instances from the child executions, not from Counters (which count tasks), and logs the disagreement', async () => {
+    const s = settings(2000, { count: 5 });
+    const fake = fakeRuns([{ status: 'Success', failed: 3 }]);
+    const run = await runBatches(splitIntoBatches('1', s), s, fake.deps(s));
+    expect(fake.requests.map((r) => r.spec.rateControl?.maxErrors)).toEqual([{ count: 5 }, { count: 2 }]);
+    expect(fake.logged).toContain(
+      'Execution exec-1: 3 failed instance(s) counted from its child executions and patch states; its Counters say Failed 0 of 4 (OOS counts tasks there, not instances: the count above is used).',
+    );
+    const report = reportBatches(s, run);
+    expect(report.batches.map((b) => b.errors)).toEqual([3, 0]);
+    expect(report.failedInstances).toEqual(s.instanceIds.slice(0, 3));
+    expect(report.failuresFromPatchStates).toBeUndefined();
+  });
+
+  it('counts failures from the patch states when no child execution is named, and the report says how many were', async () => {
+    const s = settings(1500, { count: 5 });
+    const fake = fakeRuns([{ status: 'Success', failed: 2, children: false }]);
+    const run = await runBatches(splitIntoBatches('1', s), s, fake.deps(s));
+    expect(fake.requests.map((r) => r.spec.rateControl?.maxErrors)).toEqual([{ count: 5 }, { count: 3 }]);
+    const report = reportBatches(s, run);
+    expect(report.batches.map((b) => b.errors)).toEqual([2, 0]);
+    expect(report.failuresFromPatchStates).toBe(1000);
+  });
+
+  it('links each batch to the console of console-site', async () => {
+    const s = { ...settings(1500), consoleSite: 'international' as const };
+    const run = await runBatches(splitIntoBatches('1', s), s, fakeRuns([]).deps(s));
+    expect(reportBatches(s, run).batches.map((b) => b.execution?.consoleUrl)).toEqual([
+      'https://oos.console.alibabacloud.com/cn-hangzhou/execution/detail/exec-1',
+      'https://oos.console.alibabacloud.com/cn-hangzhou/execution/detail/exec-2',
+    ]);
   });
 
   it('stops after a batch that ended Failed for another reason, or ran out of time', async () => {

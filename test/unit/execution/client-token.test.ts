@@ -16,6 +16,7 @@ const install: Settings = {
   rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
   onUnavailable: 'fail',
   dryRun: false,
+  consoleSite: 'china',
 };
 
 function sha(text: string): string {

@@ -57,7 +57,7 @@ function fakeOos(options: { refuseStart?: CloudError } = {}): OosApi & { started
 
 const noEcs: EcsApi = {
   describeInstances: () => Promise.reject(new Error('not used after pre-flight')),
-  describeInstancesByTags: () => Promise.reject(new Error('not used after pre-flight')),
+  listTaggedInstanceIds: () => Promise.reject(new Error('not used after pre-flight')),
   describeCloudAssistantStatus: () => Promise.reject(new Error('not used after pre-flight')),
   describeSnapshotsSince: () => Promise.resolve([]),
 };

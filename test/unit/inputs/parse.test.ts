@@ -25,6 +25,7 @@ describe('parseInputs', () => {
       rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
       onUnavailable: 'fail',
       dryRun: false,
+      consoleSite: 'china',
     });
     expect(warnings).toEqual([]);
   });
@@ -104,6 +105,12 @@ describe('parseInputs', () => {
     expect(settings.ecsEndpoint).toEqual({ protocol: 'HTTPS', host: 'ecs-vpc.cn-hangzhou.aliyuncs.com' });
   });
 
+  it('reads console-site: the China site by default, or the international one', () => {
+    expect(parseInputs(reader(base)).settings.consoleSite).toBe('china');
+    expect(parseInputs(reader({ ...base, 'console-site': 'international' })).settings.consoleSite).toBe('international');
+    expect(parseInputs(reader({ ...base, 'console-site': ' china ' })).settings.consoleSite).toBe('china');
+  });
+
   const bad: Array<[string, Record<string, string>]> = [
     ['region', { ...base, region: '' }],
     ['region', { ...base, region: 'CN-HANGZHOU' }],
@@ -125,6 +132,7 @@ describe('parseInputs', () => {
     ['oos-endpoint', { ...base, 'oos-endpoint': 'ftp://x' }],
     ['oos-endpoint', { ...base, 'oos-endpoint': 'http://127.0.0.1:8080/path' }],
     ['ecs-endpoint', { ...base, 'ecs-endpoint': 'host name' }],
+    ['console-site', { ...base, 'console-site': 'intl' }],
     ['max-concurrency', { ...base, 'max-concurrency': '0' }],
     ['max-concurrency', { ...base, 'max-concurrency': '1001' }],
     ['max-errors', { ...base, 'max-errors': '-1' }],

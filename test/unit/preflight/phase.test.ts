@@ -36,7 +36,7 @@ function fakeEcs(machines: Record<string, Machine>): EcsApi & { asked: { instanc
       asked.agents.push([...ids]);
       return Promise.resolve(ids.flatMap((id) => (machines[id]?.agent ? [{ instanceId: id, ...machines[id].agent }] : [])));
     },
-    describeInstancesByTags: () => Promise.reject(new Error('pre-flight does not resolve tags')),
+    listTaggedInstanceIds: () => Promise.reject(new Error('pre-flight does not resolve tags')),
     describeSnapshotsSince: () => Promise.reject(new Error('pre-flight reads no snapshots')),
   };
 }

@@ -3,6 +3,10 @@ import type { InstancePatchState, PatchCounts } from '../../../src/alibaba/oos/t
 import { consoleUrl } from '../../../src/alibaba/oos/console.js';
 import { buildReport, combineReports } from '../../../src/report/build.js';
 import { ZERO_COUNTS } from '../../../src/report/counts.js';
+import type { ReportInput } from '../../../src/report/model.js';
+import { reportOutputs } from '../../../src/report/outputs.js';
+import { verdict } from '../../../src/report/verdict.js';
+import { renderSummary } from '../../../src/summary/run-summary.js';
 
 function state(instanceId: string, counts: Partial<PatchCounts>, end = '2026-11-22T10:05:00Z'): InstancePatchState {
   return { instanceId, operationType: 'Scan', operationEndTime: end, counts: { ...ZERO_COUNTS, ...counts } };
@@ -24,14 +28,15 @@ describe('buildReport', () => {
     state('i-reboot', { installedPendingReboot: 2 }),
     state('i-old', { missing: 4 }, '2026-11-21T10:00:00Z'),
   ];
-  const report = buildReport({
+  const input: ReportInput = {
     action: 'scan',
     region: 'cn-hangzhou',
     clientToken: 'patch-x',
     instanceIds: ['i-ok', 'i-missing', 'i-failed', 'i-reboot', 'i-old', 'i-none'],
     execution,
     states,
-  });
+  };
+  const report = buildReport(input);
 
   it('sums the counts of every instance that has a state', () => {
     const sum = (k: keyof PatchCounts): number => states.reduce((s, x) => s + x.counts[k], 0);
@@ -58,6 +63,12 @@ describe('buildReport', () => {
     expect(report.execution.durationSeconds).toBe(375);
     expect(report.execution.consoleUrl).toBe('https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-1');
     expect(consoleUrl('cn-hangzhou', 'exec-1')).toBe(report.execution.consoleUrl);
+  });
+
+  it('links the international console for console-site international', () => {
+    const international = buildReport({ ...input, consoleSite: 'international' });
+    expect(international.execution.consoleUrl).toBe('https://oos.console.alibabacloud.com/cn-hangzhou/execution/detail/exec-1');
+    expect(consoleUrl('cn-hangzhou', 'exec-1', 'china')).toBe(report.execution.consoleUrl);
   });
 
   it('keeps the order in which the instances were given', () => {
@@ -98,5 +109,25 @@ describe('combineReports', () => {
   it('is Success only when every batch ran and succeeded', () => {
     expect(combineReports([first, first]).status).toBe('Success');
     expect(combineReports([first], [], 'too many errors').status).toBe('Failed');
+  });
+});
+
+describe('an installed rejected patch', () => {
+  it('makes the instance non-compliant: non-compliant-instances, fail-on-missing and the summary say so', () => {
+    const report = buildReport({
+      action: 'scan',
+      region: 'cn-hangzhou',
+      clientToken: 'patch-x',
+      instanceIds: ['i-clean', 'i-rejected'],
+      execution: { executionId: 'exec-1', status: 'Success', statusMessage: '', startDate: '2026-11-22T10:00:00Z' },
+      states: [state('i-clean', { installed: 4 }), state('i-rejected', { installed: 4, installedRejected: 1 })],
+    });
+    expect(report.nonCompliant).toEqual(['i-rejected']);
+    expect(JSON.parse(reportOutputs(report, 'r.json')['non-compliant-instances'] ?? '')).toEqual(['i-rejected']);
+    expect(() => verdict(report, { waitTimeoutMinutes: 30, failOnMissing: true }, { warning: () => undefined })).toThrow(
+      'fail-on-missing: 1 instance(s) are not compliant: i-rejected',
+    );
+    const md = renderSummary(report);
+    expect(md).toContain('**1 of 2 instances needs attention**:\n\n- ⛔ rejected patch installed: 1');
   });
 });

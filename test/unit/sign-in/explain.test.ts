@@ -49,8 +49,8 @@ describe('explain', () => {
     expect(text).toContain("'RAM policy'");
   });
 
-  it('names the ECS action for an ECS call', () => {
-    expect(explain(cloud('DescribeInstances', 'Forbidden.RAM', 403), KEYS)).toContain('grant ecs:DescribeInstances');
+  it.each(['DescribeInstances', 'ListTagResources'])('names the ECS action for an ECS call (%s)', (operation) => {
+    expect(explain(cloud(operation, 'Forbidden.RAM', 403), KEYS)).toContain(`grant ecs:${operation};`);
   });
 
   it.each([
@@ -66,6 +66,17 @@ describe('explain', () => {
   ])('STS %s', (code, status, expected) => {
     expect(explain(cloud('AssumeRoleWithOIDC', code, status), OIDC)).toMatch(expected);
   });
+
+  it.each(['There is no permission.', 'No such OIDC Provider registered.'])(
+    'STS AuthenticationFail.NoPermission (HTTP 401) names both its causes, with STS saying which: %s',
+    (message) => {
+      const err = new CloudError('AssumeRoleWithOIDC', 'AuthenticationFail.NoPermission', message, 401, 'REQ-1');
+      const text = explain(err, OIDC);
+      expect(text).toContain(`(AuthenticationFail.NoPermission, request ID REQ-1: ${message})`);
+      expect(text).toMatch(/no OIDC provider acs:ram::1:oidc-provider\/github is registered .*check oidc-provider-arn/);
+      expect(text).toMatch(/trust policy does not admit this token .*oidc:sub/);
+    },
+  );
 
   it('keeps the message of an error it does not know', () => {
     expect(explain(cloud('StartExecution', 'Throttling.User', 400), KEYS)).toContain('Throttling.User');

@@ -66,6 +66,35 @@ describe('renderSummary', () => {
   });
 });
 
+describe('failed instances without child executions', () => {
+  it('says once that the failures of instances no child execution names are counted from the patch states', () => {
+    const NOTE = 'No child execution was read for 2 of 2 instances: their failures are counted from the patch states';
+    const md = renderSummary(report('Success', 0));
+    expect(md.split(NOTE)).toHaveLength(2);
+    const withChildren = buildReport({
+      action: 'scan',
+      region: 'cn-hangzhou',
+      clientToken: 'patch-abc',
+      instanceIds: ['i-a'],
+      execution: { executionId: 'exec-9', status: 'Success', statusMessage: '' },
+      states: [{ instanceId: 'i-a', counts: { ...ZERO_COUNTS, failed: 1 } }],
+      details: [
+        {
+          executionId: 'exec-9',
+          children: [{ executionId: 'exec-c', instanceId: 'i-a', status: 'Success', statusMessage: '' }],
+          failures: {},
+          patches: {},
+          snapshots: {},
+          problems: [],
+          limits: { failedChildren: 10, patchInstances: 20, patchPages: 2, logLines: 15, logPages: 5 },
+        },
+      ],
+    });
+    expect(withChildren.failedInstances).toEqual([]);
+    expect(renderSummary(withChildren)).not.toContain('No child execution was read');
+  });
+});
+
 describe('markdown helpers', () => {
   it('escapes HTML, table pipes, Markdown links and newlines', () => {
     expect(escapeCell('a|b<i>[x](y)\nz & "q"')).toBe('a&#124;b&lt;i&gt;\\[x\\]\\(y\\) z &amp; &quot;q&quot;');

@@ -13,6 +13,7 @@ import {
   startEmulator,
   type Emulator,
   type InstanceSpec,
+  TAG_RESOURCES_PAGE,
 } from '../../../emulator/index.js';
 
 const REGION = 'cn-hangzhou';
@@ -100,31 +101,49 @@ describe('createEcsClient.describeInstances', () => {
   });
 });
 
-describe('createEcsClient.describeInstancesByTags', () => {
-  it('follows NextToken across pages and requires every tag', async () => {
+describe('createEcsClient.listTaggedInstanceIds', () => {
+  it('reads every ListTagResources page for one tag, ResourceType instance, with the wire names ECS documents', async () => {
     const fleet = generated(230);
     const { emulator, client } = await setup(fleet);
-    const expected = Object.keys(fleet).filter((id) => fleet[id]?.tags?.['team'] === 'x' && fleet[id]?.tags?.['tier'] === 'b');
-    const found = await client.describeInstancesByTags([
-      { key: 'team', value: 'x' },
-      { key: 'tier', value: 'b' },
-    ]);
-    expect(found.map((i) => i.instanceId).sort()).toEqual(expected.sort());
-    expect(expected.length).toBeGreaterThan(0);
-
-    emulator.clearRequests();
-    const anyTier = await client.describeInstancesByTags([{ key: 'tier' }]);
-    expect(anyTier).toHaveLength(Object.keys(fleet).length);
-    const calls = emulator.callsOf('DescribeInstances');
-    expect(calls).toHaveLength(Math.ceil(Object.keys(fleet).length / BATCH));
-    expect(calls[0]?.params['Tag.1.Key']).toBe('tier');
-    expect(calls[0]?.params).not.toHaveProperty('Tag.1.Value');
+    const expected = Object.keys(fleet).filter((id) => fleet[id]?.tags?.['tier'] === 'b');
+    const found = await client.listTaggedInstanceIds({ key: 'tier', value: 'b' });
+    expect(found.sort()).toEqual(expected.sort());
+    const calls = emulator.callsOf('ListTagResources');
+    expect(calls).toHaveLength(Math.ceil(expected.length / TAG_RESOURCES_PAGE));
+    expect(calls[0]?.params).toMatchObject({ RegionId: REGION, ResourceType: 'instance', 'Tag.1.Key': 'tier', 'Tag.1.Value': 'b' });
     expect(calls.slice(1).every((c) => (c.params['NextToken'] ?? '') !== '')).toBe(true);
   });
 
-  it('returns nothing when no instance carries the tags', async () => {
-    const { client } = await setup(sampleFleet());
-    expect(await client.describeInstancesByTags([{ key: 'env', value: 'nowhere' }])).toEqual([]);
+  it('a key alone matches any value; a tag no instance carries gives nothing', async () => {
+    const fleet = generated(60);
+    const { emulator, client } = await setup(fleet);
+    expect(await client.listTaggedInstanceIds({ key: 'tier' })).toHaveLength(60);
+    expect(emulator.callsOf('ListTagResources')[0]?.params).not.toHaveProperty('Tag.1.Value');
+    expect(await client.listTaggedInstanceIds({ key: 'env', value: 'nowhere' })).toEqual([]);
+  });
+
+  it('keeps only the rows of the tag asked for, whatever else the answer holds', async () => {
+    const { emulator, client } = await setup(sampleFleet());
+    emulator.addInterceptor(({ action }) =>
+      action === 'ListTagResources'
+        ? {
+            status: 200,
+            body: {
+              RequestId: 'req-1',
+              NextToken: '',
+              TagResources: {
+                TagResource: [
+                  { ResourceId: 'i-one', ResourceType: 'instance', TagKey: 'env', TagValue: 'prod' },
+                  { ResourceId: 'i-one', ResourceType: 'instance', TagKey: 'role', TagValue: 'web' },
+                  { ResourceId: 'i-two', ResourceType: 'instance', TagKey: 'env', TagValue: 'staging' },
+                  { ResourceId: 'd-disk', ResourceType: 'disk', TagKey: 'env', TagValue: 'prod' },
+                ],
+              },
+            },
+          }
+        : undefined,
+    );
+    expect(await client.listTaggedInstanceIds({ key: 'env', value: 'prod' })).toEqual(['i-one']);
   });
 });
 

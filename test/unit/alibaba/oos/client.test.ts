@@ -42,6 +42,18 @@ async function failure(p: Promise<unknown>): Promise<CloudError> {
   return e as CloudError;
 }
 
+describe('same ClientToken, same Parameters', () => {
+  it('sends the IDs in canonical order, so a re-run with the list in another order gets the first execution back', async () => {
+    const token = 'patch-00000000000000000000000000000042';
+    const first = await oos.startExecution({ spec: SPEC, clientToken: token });
+    const again = await oos.startExecution({ spec: { ...SPEC, instanceIds: [...IDS].reverse() }, clientToken: token });
+    expect(again.executionId).toBe(first.executionId);
+    expect(emulator.executions()).toHaveLength(1);
+    const sent = emulator.startExecutionCalls().map((c) => c.params.Parameters);
+    expect(sent[1]).toBe(sent[0]);
+  });
+});
+
 describe('how each fault reaches the action', () => {
   it('throttling: the code, HTTP status, request ID and x-acs-retry-after', async () => {
     const plan = faultPlan(emulator).on('ListExecutions', 1, throttle({ retryAfterMs: 1200 }));

@@ -23,6 +23,23 @@ describe('templateParameters', () => {
     );
   });
 
+  it('lists IDs and tags in canonical order, whatever order they came in', () => {
+    const shuffled = ['i-c', 'i-a', 'i-b'];
+    const p = templateParameters({ region: 'cn-hangzhou', action: 'scan', instanceIds: shuffled });
+    expect(p.targets).toMatchObject({ ResourceIds: [...shuffled].sort() });
+    expect(shuffled).toEqual(['i-c', 'i-a', 'i-b']); // the spec is left alone
+    const tagged = templateParameters({
+      region: 'cn-hangzhou',
+      action: 'scan',
+      instanceIds: [],
+      tags: [
+        { key: 'role', value: 'web' },
+        { key: 'env', value: 'prod' },
+      ],
+    });
+    expect(tagged.targets).toMatchObject({ Tags: [{ Key: 'env' }, { Key: 'role' }] });
+  });
+
   it('targets tags instead of IDs when the plan has tags', () => {
     const p = templateParameters({
       region: 'cn-hangzhou',
