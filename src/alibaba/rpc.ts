@@ -3,6 +3,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { CloudError, toCloudError } from './cloud-error.js';
 import type { Endpoint } from './endpoints.js';
+import { defaultExport } from './interop.js';
 import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from './timeouts.js';
 
 export type Body = Record<string, unknown>;
@@ -35,7 +36,7 @@ export type RpcCall = (action: string, query: Record<string, unknown>, form?: Re
 export function createRpcCaller(options: RpcOptions): RpcCall {
   const readTimeout = options.readTimeoutMs ?? READ_TIMEOUT_MS;
   const connectTimeout = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-  const client = new OpenApi(
+  const client = new (defaultExport(OpenApi))(
     new $OpenApiUtil.Config({
       credential: options.credential,
       endpoint: options.endpoint.host,
