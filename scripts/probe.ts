@@ -18,6 +18,8 @@ async function main(): Promise<void> {
   const read = (name: string): string => env[`PROBE_${name.toUpperCase().replace(/-/g, '_')}`] ?? '';
   const secrets = new SecretRegistry((value) => process.stdout.write(env.GITHUB_ACTIONS === 'true' ? `::add-mask::${value}\n` : ''));
   protectSecrets(read, env, secrets);
+  // The account ID in the role and provider ARNs: masked in the runner's log (sign-in prints the role) and the table.
+  for (const arn of [read('role-to-assume'), read('oidc-provider-arn')]) secrets.protect(/^acs:ram::(\d+):/.exec(arn)?.[1]);
   const region = read('region') || 'cn-hangzhou';
   const endpoint = parseEndpoint(read('oos-endpoint')) ?? defaultOosEndpoint(region);
   const { credential } = await signIn(read, env, secrets);
