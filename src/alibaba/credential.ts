@@ -1,4 +1,5 @@
 import AlibabaCredential, { Config } from '@alicloud/credentials';
+import { defaultExport } from './interop.js';
 
 /** The SDK's credential object, as the rest of the action passes it around (only src/alibaba/ imports the SDK). */
 export type Credential = AlibabaCredential;
@@ -15,5 +16,5 @@ export function toCredential(keys: AccessKeys): Credential {
   const config = keys.securityToken
     ? new Config({ type: 'sts', accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret, securityToken: keys.securityToken })
     : new Config({ type: 'access_key', accessKeyId: keys.accessKeyId, accessKeySecret: keys.accessKeySecret });
-  return new AlibabaCredential(config);
+  return new (defaultExport(AlibabaCredential))(config);
 }

@@ -3,6 +3,7 @@ import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { CloudError, toCloudError } from './cloud-error.js';
 import type { Endpoint } from './endpoints.js';
+import { defaultExport } from './interop.js';
 import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from './timeouts.js';
 
 export type Body = Record<string, unknown>;
@@ -19,17 +20,23 @@ export interface RpcOptions {
   connectTimeoutMs?: number;
 }
 
-/** Calls one RPC operation; resolves to the response's JSON object or throws a CloudError. */
-export type RpcCall = (action: string, query: Record<string, unknown>) => Promise<Body>;
+/**
+ * Calls one RPC operation; resolves to the response's JSON object or throws a CloudError. `form` parameters travel
+ * in the form body (`application/x-www-form-urlencoded`) instead of the URL: whatever grows with the fleet goes
+ * there, so no request line outgrows a gateway's limit (docs/cloud-facts.md, "Request size"). The V3 signature
+ * covers the body through `x-acs-content-sha256`, which openapi-core computes from the form it sends.
+ */
+export type RpcCall = (action: string, query: Record<string, unknown>, form?: Record<string, unknown>) => Promise<Body>;
 
 /**
- * An RPC caller on openapi-core's generic callApi, exactly as the generated SDKs call it (POST, every parameter
- * in the query, V3 signature). Shared by the OOS and ECS clients, which alone know their wire names.
+ * An RPC caller on openapi-core's generic callApi, as the generated SDKs call it (POST, V3 signature), except that
+ * the caller may put parameters in the signed form body. Shared by the OOS and ECS clients, which alone know their
+ * wire names.
  */
 export function createRpcCaller(options: RpcOptions): RpcCall {
   const readTimeout = options.readTimeoutMs ?? READ_TIMEOUT_MS;
   const connectTimeout = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
-  const client = new OpenApi(
+  const client = new (defaultExport(OpenApi))(
     new $OpenApiUtil.Config({
       credential: options.credential,
       endpoint: options.endpoint.host,
@@ -42,7 +49,7 @@ export function createRpcCaller(options: RpcOptions): RpcCall {
   const runtime = new $dara.RuntimeOptions({ readTimeout, connectTimeout });
   const region = options.region;
 
-  return async (action, query) => {
+  return async (action, query, form) => {
     const params = new $OpenApiUtil.Params({
       action,
       version: options.version,
@@ -55,7 +62,10 @@ export function createRpcCaller(options: RpcOptions): RpcCall {
       // Read as text and parsed here: with 'json' the SDK's JSON.parse error loses the response's request ID.
       bodyType: 'string',
     });
-    const request = new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query({ RegionId: region, ...query }) });
+    const request = new $OpenApiUtil.OpenApiRequest({
+      query: OpenApiUtil.query({ RegionId: region, ...query }),
+      ...(form && Object.keys(form).length > 0 ? { body: OpenApiUtil.query(form) } : {}),
+    });
     let result: { body?: unknown; headers?: Record<string, string> };
     try {
       result = await client.callApi(params, request, runtime);

@@ -1,4 +1,5 @@
 import Credential, { Config, type CredentialsProvider } from '@alicloud/credentials';
+import { defaultExport } from './interop.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +51,7 @@ export async function assumeRoleWithOidc(method: OidcSignIn, deps: OidcDeps): Pr
   let keys: { accessKeyId?: string | undefined; accessKeySecret?: string | undefined; securityToken?: string | undefined };
   try {
     await writeFile(tokenFile, idToken, { mode: 0o600, flag: 'wx' });
-    const credential = new Credential(
+    const credential = new (defaultExport(Credential))(
       new Config({
         type: 'oidc_role_arn',
         roleArn: method.roleArn,
@@ -135,6 +136,6 @@ export class RenewingCredentials implements CredentialsProvider {
 
   /** The SDK credential object the clients take. */
   credential(): Credential {
-    return new Credential(null, this);
+    return new (defaultExport(Credential))(null, this);
   }
 }

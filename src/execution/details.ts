@@ -1,13 +1,15 @@
 import type { EcsApi } from '../alibaba/ecs/types.js';
 import type { Execution, InstancePatchState, OosApi, PatchInfo } from '../alibaba/oos/types.js';
 import { needsAttention } from '../report/counts.js';
-import type { ChildFailure, DetailLimits, ExecutionDetails } from '../report/model.js';
+import type { ChildExecution } from '../alibaba/oos/types.js';
+import type { ChildFailure, ChildSource, DetailLimits, ExecutionDetails } from '../report/model.js';
 
 /**
  * After an execution: what each instance's child execution did, why the failed ones failed, which patches are
  * still missing, and the snapshot to roll back to. One execution and its instances at a time (a batch of a
  * larger run calls it once per execution). The number of calls is bounded whatever the fleet size:
- *   - child executions: ceil(instances / 100) ListTaskExecutions pages;
+ *   - child executions: ceil(instances / 100) ListTaskExecutions pages; when they name no child, as many
+ *     ListExecutions pages by ParentExecutionId (which call names the children is unconfirmed: docs/cloud-facts.md);
  *   - failures: 2 calls (ListTaskExecutions, ListExecutionLogs) for at most `failedChildren` instances;
  *   - patches: ListInstancePatches for at most `patchInstances` instances, at most `patchPages` pages each;
  *   - snapshots: one DescribeSnapshots listing of what was created since the execution started (pages of 100).
@@ -49,6 +51,7 @@ export async function collectDetails(
     snapshots: {},
     problems: [],
     limits,
+    childSource: 'none',
   };
   const attempt = async <T>(what: string, call: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -59,9 +62,9 @@ export async function collectDetails(
     }
   };
   const wanted = new Set(request.instanceIds);
-  details.children = ((await attempt('child executions', () => oos.listChildExecutions(execution.executionId))) ?? []).filter((c) =>
-    wanted.has(c.instanceId),
-  );
+  const found = await findChildren(oos, execution.executionId, wanted, attempt);
+  details.children = found.children;
+  details.childSource = found.source;
 
   for (const child of details.children.filter((c) => c.status === 'Failed').slice(0, limits.failedChildren)) {
     const failure: ChildFailure = { message: child.statusMessage, log: [], logTruncated: false };
@@ -83,7 +86,8 @@ export async function collectDetails(
 
   for (const state of worstPatchStates(request.states.filter((s) => wanted.has(s.instanceId))).slice(0, limits.patchInstances)) {
     const list = await attempt(`patches of ${state.instanceId}`, () =>
-      oos.listInstancePatches(state.instanceId, ATTENTION_STATUSES, { maxPages: limits.patchPages }),
+      // worstPatchStates keeps only instances whose counts say they have such patches.
+      oos.listInstancePatches(state.instanceId, ATTENTION_STATUSES, { maxPages: limits.patchPages, expectPatches: true }),
     );
     if (list) details.patches[state.instanceId] = { items: sortPatches(list.items), truncated: list.truncated };
   }
@@ -99,6 +103,28 @@ export async function collectDetails(
     }
   }
   return details;
+}
+
+/**
+ * The child executions of a bulk execution, and which call named them: the loop task's items of ListTaskExecutions
+ * (`ChildExecutionId` + `LoopItem`), else ListExecutions `ParentExecutionId`, else none (source `none`: the report
+ * then counts failed instances from their patch states).
+ */
+export async function findChildren(
+  oos: Pick<OosApi, 'listChildExecutions' | 'listChildExecutionsByParent'>,
+  executionId: string,
+  wanted: ReadonlySet<string>,
+  attempt: <T>(what: string, call: () => Promise<T>) => Promise<T | undefined>,
+): Promise<{ children: ChildExecution[]; source: ChildSource }> {
+  const reads: Array<[Exclude<ChildSource, 'none'>, () => Promise<ChildExecution[]>]> = [
+    ['task-executions', () => oos.listChildExecutions(executionId)],
+    ['list-executions', () => oos.listChildExecutionsByParent(executionId)],
+  ];
+  for (const [source, read] of reads) {
+    const children = ((await attempt(`child executions (${source})`, read)) ?? []).filter((c) => wanted.has(c.instanceId));
+    if (children.length > 0) return { children, source };
+  }
+  return { children: [], source: 'none' };
 }
 
 /**

@@ -98,6 +98,14 @@ function attachDetails(report: PatchReport, all: readonly ExecutionDetails[]): v
       instance.snapshot = snapshot;
       report.snapshotIds[id] = snapshot.snapshotId;
     }
+    if (d.childSource === 'none') {
+      // OOS named no child execution: an instance whose patch state counts failed patches counts as failed.
+      (coverage.childrenUnnamed ??= []).push(d.executionId);
+      for (const instance of report.instances) {
+        const failed = !instance.stale && (instance.state?.counts.failed ?? 0) > 0;
+        if (failed && !report.failedInstances.includes(instance.instanceId)) report.failedInstances.push(instance.instanceId);
+      }
+    }
     coverage.failuresRead += Object.keys(d.failures).length;
     coverage.patchListsRead += Object.keys(d.patches).length;
     coverage.problems.push(...d.problems);
@@ -145,6 +153,8 @@ export function combineReports(
       patchListsRead: covered.reduce((n, c) => n + c.patchListsRead, 0),
       problems: covered.flatMap((c) => c.problems),
     };
+    const unnamed = covered.flatMap((c) => c.childrenUnnamed ?? []);
+    if (unnamed.length > 0) report.details.childrenUnnamed = unnamed;
   }
   if (stoppedEarly !== undefined) report.stoppedEarly = stoppedEarly;
   return report;

@@ -42,9 +42,17 @@ export interface ChildFailure {
 }
 
 /** What collectDetails found out about one execution and its instances. */
+/**
+ * Which call named an execution's child executions: ListTaskExecutions (the loop task's items), ListExecutions
+ * (`ParentExecutionId`), or neither (failed instances are then counted from their patch states).
+ */
+export type ChildSource = 'task-executions' | 'list-executions' | 'none';
+
 export interface ExecutionDetails {
   executionId: string;
   children: ChildExecution[];
+  /** Absent in details made before the fallback existed: read as `task-executions`. */
+  childSource?: ChildSource;
   /** By instance ID, for at most `failedChildren` failed children. */
   failures: Record<string, ChildFailure>;
   /** By instance ID, worst first, for at most `patchInstances` instances. */
@@ -89,6 +97,8 @@ export interface DetailCoverage {
   patchListsRead: number;
   /** Detail calls that failed (the result stands without them). */
   problems: string[];
+  /** Executions for which OOS named no child execution: their failed instances are counted from patch states. */
+  childrenUnnamed?: string[];
 }
 
 export interface ExecutionReport extends Execution {

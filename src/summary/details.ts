@@ -16,7 +16,8 @@ const STATUS_LABELS: Readonly<Record<string, string>> = {
 export function renderDetails(report: PatchReport, sorted: readonly InstanceReport[]): Section | undefined {
   const detailed = sorted.filter((i) => i.failure || (i.patches && i.patches.items.length > 0));
   const coverage = report.details;
-  if (detailed.length === 0 && !(coverage && coverage.problems.length > 0)) return undefined;
+  const unnamed = coverage?.childrenUnnamed ?? [];
+  if (detailed.length === 0 && !(coverage && (coverage.problems.length > 0 || unnamed.length > 0))) return undefined;
   const notes: string[] = [];
   if (coverage) {
     const failed = report.failedInstances.length;
@@ -29,6 +30,12 @@ export function renderDetails(report: PatchReport, sorted: readonly InstanceRepo
     }
     if (notes.length > 0)
       notes.push('These limits keep a large fleet from making thousands of API calls; the counts above cover every instance.');
+    if (unnamed.length > 0) {
+      notes.push(
+        `ℹ️ OOS named no child execution for ${unnamed.length} execution${plural(unnamed.length)} (neither ListTaskExecutions nor ListExecutions ` +
+          '`ParentExecutionId`): failed instances are counted from their patch states (failed patches), without failure logs.',
+      );
+    }
     if (coverage.problems.length > 0) {
       const shown = coverage.problems.slice(0, 5).map((p) => `- ${esc(p)}`);
       const more = coverage.problems.length - shown.length;

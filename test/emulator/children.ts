@@ -96,8 +96,12 @@ export function childExecutionView(parent: ParentView, child: Child): Record<str
   };
 }
 
-/** The parent's task executions: the loop task, and (with children included) one item per instance. */
-export function parentTasks(parent: ParentView, includeChildren: boolean): Record<string, unknown>[] {
+/**
+ * The parent's task executions: the loop task, and (with children included) one item per instance, naming its child
+ * execution unless `namesChildren` is false (variant children=list-executions or none: the items carry `LoopItem`
+ * but an empty `ChildExecutionId`).
+ */
+export function parentTasks(parent: ParentView, includeChildren: boolean, namesChildren = true): Record<string, unknown>[] {
   if (parent.status === 'Started') return [];
   const children = childrenOf(parent);
   const loopId = taskId(parent.executionId, LOOP_TASK);
@@ -120,7 +124,7 @@ export function parentTasks(parent: ParentView, includeChildren: boolean): Recor
       message: c.message,
     }),
     ParentTaskExecutionId: loopId,
-    ChildExecutionId: c.executionId,
+    ChildExecutionId: namesChildren ? c.executionId : '',
     LoopItem: c.instanceId,
   }));
   return [loop, ...items];

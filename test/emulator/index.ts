@@ -12,7 +12,7 @@ import { recommendUrl } from './errors.js';
 import { Fleet, type InstanceSpec, type PatchState } from './fleet.js';
 import { OosService, type ExecutionRecord, type Timings } from './oos.js';
 import { SnapshotStore, type SnapshotRecord } from './snapshots.js';
-import { EmulatorServer, type Interceptor, type RecordedRequest } from './server.js';
+import { EmulatorServer, type Interceptor, type RecordedRequest, URL_LIMIT_8K } from './server.js';
 import { SignatureVerifier, type EmulatorCredential } from './signature.js';
 import { StsService, type StsOptions, type StsSession } from './sts.js';
 import { newRequestId } from './util.js';
@@ -71,6 +71,7 @@ export {
   ERR_SECURITY_TOKEN_EXPIRED,
 } from './signature.js';
 export type { StsOptions, StsSession } from './sts.js';
+export { URL_LIMIT_8K, ERR_URI_TOO_LONG } from './server.js';
 export { DEFAULT_READINGS, EVERY_ALTERNATIVE, parseVariant, formatVariant, readingsOf, type Readings } from './variants.js';
 export {
   STS_VERSION,
@@ -188,12 +189,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
   });
   const snapshots = new SnapshotStore();
-  const oos = new OosService(fleet, now, options.timings ?? {}, snapshots);
+  const oos = new OosService(fleet, now, options.timings ?? {}, snapshots, readings);
   const ecs = new EcsService(fleet, snapshots, now, (t) => oos.settleAll(t));
   const sts = options.sts ? new StsService(options.sts, (c) => verifier.addCredential(c)) : undefined;
   const server = new EmulatorServer({
     verifier,
     now,
+    ...(readings.urlLimit === '8k' ? { maxRequestLine: URL_LIMIT_8K } : {}),
     services: [oos.definition(), ecs.definition(), ...(sts ? [sts.definition()] : [])],
   });
   const host = options.host ?? '127.0.0.1';

@@ -22,6 +22,7 @@ import { PATCH_STATUSES, patchesOf, type PatchStatus } from './patches.js';
 import { DEFAULT_RETENTION_DAYS, SnapshotStore } from './snapshots.js';
 import type { ActionContext, ServiceDefinition } from './server.js';
 import { canonicalJson, childExecutionId, intParam, isoDate, newId, paginate } from './util.js';
+import { DEFAULT_READINGS, type Readings } from './variants.js';
 
 export const OOS_VERSION = '2019-06-01';
 export const PATCH_TEMPLATE = 'ACS-ECS-BulkyApplyPatchBaseline';
@@ -126,6 +127,8 @@ export class OosService {
     timings: Partial<Timings> = {},
     /** Where installs with `whetherCreateSnapshot` put their snapshots (read by ECS DescribeSnapshots). */
     private readonly snapshots: SnapshotStore = new SnapshotStore(),
+    /** The reading of each unconfirmed fact to play (variants.ts). */
+    private readonly readings: Readonly<Readings> = DEFAULT_READINGS,
   ) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
   }
@@ -190,7 +193,8 @@ export class OosService {
       const existingId = this.byClientToken.get(clientToken);
       const existing = existingId === undefined ? undefined : this.executionsById.get(existingId);
       if (existing) {
-        if (existing.fingerprint !== fingerprint) {
+        // tokenReuse=return-earlier: the earlier execution comes back whatever the parameters.
+        if (existing.fingerprint !== fingerprint && this.readings.tokenReuse === 'mismatch-error') {
           throw new ApiError(
             400,
             ERR_IDEMPOTENT_MISMATCH,
@@ -286,7 +290,7 @@ export class OosService {
   private listInstancePatchStates(ctx: ActionContext): Record<string, unknown> {
     const p = ctx.params;
     this.settleAll(ctx.now);
-    const maxResults = intParam(p, 'MaxResults', 1, 100) ?? 50;
+    const maxResults = intParam(p, 'MaxResults', 1, this.maxPage()) ?? 50;
     let ids: string[];
     const raw = p['InstanceIds'];
     if (raw === undefined || raw === '') {
@@ -336,21 +340,8 @@ export class OosService {
     this.settleAll(ctx.now);
     const instanceId = p['InstanceId'];
     if (instanceId === undefined || instanceId === '') throw parameterMissing('InstanceId');
-    const maxResults = intParam(p, 'MaxResults', 1, 100) ?? 50;
-    let statuses: readonly PatchStatus[] = PATCH_STATUSES;
-    const raw = p['PatchStatuses'];
-    if (raw !== undefined && raw !== '') {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(raw);
-      } catch {
-        throw invalidParameter('The parameter PatchStatuses must be a JSON array of patch statuses.');
-      }
-      if (!Array.isArray(parsed) || !parsed.every((x): x is PatchStatus => (PATCH_STATUSES as readonly unknown[]).includes(x))) {
-        throw invalidParameter(`The parameter PatchStatuses must be a JSON array of ${PATCH_STATUSES.join(', ')}.`);
-      }
-      statuses = PATCH_STATUSES.filter((s) => parsed.includes(s));
-    }
+    const maxResults = intParam(p, 'MaxResults', 1, this.maxPage()) ?? 50;
+    const statuses = this.patchStatusFilter(p['PatchStatuses']);
     const state = this.fleet.state(instanceId);
     const patches = state ? patchesOf(instanceId, this.fleet.get(instanceId), state, statuses) : [];
     const page = paginate(patches, maxResults, p['NextToken'], `ListInstancePatches:${canonicalJson({ instanceId, statuses })}`);
@@ -365,7 +356,8 @@ export class OosService {
     if (id === undefined) throw parameterMissing('ExecutionId');
     const found = this.resolve(id, ctx.now);
     const includeChildren = p['IncludeChildTaskExecution'] === 'true' || (p['ParentTaskExecutionId'] ?? '') !== '';
-    let tasks = found.child ? childTasks(found.parent, found.child) : parentTasks(found.parent, includeChildren);
+    const named = this.readings.children === 'task-executions';
+    let tasks = found.child ? childTasks(found.parent, found.child) : parentTasks(found.parent, includeChildren, named);
     const filters = {
       ParentTaskExecutionId: p['ParentTaskExecutionId'] || undefined,
       Status: p['Status'] || undefined,
@@ -382,7 +374,7 @@ export class OosService {
     this.settleAll(ctx.now);
     const id = p['ExecutionId'] || undefined;
     if (id === undefined) throw parameterMissing('ExecutionId');
-    const maxResults = intParam(p, 'MaxResults', 10, 100) ?? 50;
+    const maxResults = intParam(p, 'MaxResults', 10, this.maxPage()) ?? 50;
     const found = this.resolve(id, ctx.now);
     const task = p['TaskExecutionId'] || undefined;
     const type = p['LogType'] || undefined;
@@ -399,6 +391,34 @@ export class OosService {
   }
 
   // ---- internals ------------------------------------------------------------------------------
+
+  /** The largest MaxResults of ListInstancePatchStates, ListInstancePatches and ListExecutionLogs (variant maxResults). */
+  private maxPage(): number {
+    return Number(this.readings.maxResults);
+  }
+
+  /**
+   * ListInstancePatches `PatchStatuses`: a JSON array string (variant patchStatuses=json-array), or one status as a
+   * plain string (plain: a JSON array is refused). Absent: every status.
+   */
+  private patchStatusFilter(raw: string | undefined): readonly PatchStatus[] {
+    if (raw === undefined || raw === '') return PATCH_STATUSES;
+    const isStatus = (x: unknown): x is PatchStatus => (PATCH_STATUSES as readonly unknown[]).includes(x);
+    if (this.readings.patchStatuses === 'plain') {
+      if (!isStatus(raw)) throw invalidParameter(`The parameter PatchStatuses must be one of ${PATCH_STATUSES.join(', ')}.`);
+      return [raw];
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw invalidParameter('The parameter PatchStatuses must be a JSON array of patch statuses.');
+    }
+    if (!Array.isArray(parsed) || !parsed.every(isStatus)) {
+      throw invalidParameter(`The parameter PatchStatuses must be a JSON array of ${PATCH_STATUSES.join(', ')}.`);
+    }
+    return PATCH_STATUSES.filter((s) => parsed.includes(s));
+  }
 
   /** A parent execution, or a child (with its parent), by ID; EntityNotExists.Execution otherwise. */
   private resolve(id: string, t: number): { parent: ParentView; child: Child | undefined } {
@@ -418,7 +438,8 @@ export class OosService {
   private childViews(parentId: string | undefined, executionId: string | undefined, t: number): Record<string, unknown>[] | undefined {
     if (parentId !== undefined) {
       const parent = this.executionsById.get(parentId);
-      if (!parent) return [];
+      // children=none: ListExecutions names no child of a parent either.
+      if (!parent || this.readings.children === 'none') return [];
       const view = this.parentView(parent, t);
       return childrenOf(view)
         .filter((c) => executionId === undefined || c.executionId === executionId)

@@ -92,7 +92,16 @@ export interface EmulatorServerOptions {
   verifier: SignatureVerifier;
   now: () => number;
   services?: ServiceDefinition[];
+  /** Refuse a request line (`POST /?… HTTP/1.1`) longer than this many bytes with 414, as a gateway does (variant urlLimit). */
+  maxRequestLine?: number;
 }
+
+/** The request-line limit of variant urlLimit=8k: 8 KiB, the default of nginx/Tengine (`large_client_header_buffers`). */
+export const URL_LIMIT_8K = 8 * 1024;
+/** What the emulator records as the error code of a 414 (the gateway answers HTML, with no Alibaba code). */
+export const ERR_URI_TOO_LONG = 'RequestURITooLong';
+const URI_TOO_LONG_PAGE =
+  '<html>\r\n<head><title>414 Request-URI Too Large</title></head>\r\n<body>\r\n<center><h1>414 Request-URI Too Large</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const MAX_HEADER_BYTES = 1024 * 1024;
@@ -106,10 +115,12 @@ export class EmulatorServer {
   private tlsServer: Server | undefined;
   private readonly verifier: SignatureVerifier;
   private readonly now: () => number;
+  private readonly maxRequestLine: number | undefined;
 
   constructor(options: EmulatorServerOptions) {
     this.verifier = options.verifier;
     this.now = options.now;
+    this.maxRequestLine = options.maxRequestLine;
     for (const s of options.services ?? []) this.addService(s);
     this.listener = (req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -201,6 +212,15 @@ export class EmulatorServer {
       errorCode: undefined,
     };
     this.requests.push(record);
+
+    const requestLine = Buffer.byteLength(`${record.method} ${rawUrl} HTTP/${req.httpVersion}`);
+    if (this.maxRequestLine !== undefined && requestLine > this.maxRequestLine) {
+      record.statusCode = 414;
+      record.errorCode = ERR_URI_TOO_LONG;
+      res.writeHead(414, { 'content-type': 'text/html', connection: 'close' });
+      res.end(URI_TOO_LONG_PAGE);
+      return;
+    }
 
     const service = version === undefined ? undefined : this.services.get(version);
     let status = 200;

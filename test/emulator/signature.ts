@@ -6,6 +6,9 @@
  *   StringToSign     = "ACS3-HMAC-SHA256" \n hex(sha256(CanonicalRequest))
  *   Signature        = hex(hmac-sha256(AccessKeySecret, StringToSign))
  *   Authorization    = ACS3-HMAC-SHA256 Credential=<AK>,SignedHeaders=<h1;h2>,Signature=<hex>
+ *
+ * Parameters carried in a form body are covered through the signed `x-acs-content-sha256` header, which must be the
+ * SHA-256 of the body actually received (test/emulator/readings.test.ts changes a signed body and is refused).
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';

@@ -2,6 +2,15 @@ import { CloudError } from '../cloud-error.js';
 import { readPages, withNextToken } from '../../lib/paging.js';
 import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
 import { nonEmptyText, presentFields, text } from '../wire.js';
+import {
+  isInvalidParameter,
+  PageSizes,
+  PATCH_STATUS_FORMS,
+  type PatchStatusForm,
+  parametersMismatch,
+  patchStatusValues,
+  sameParameters,
+} from './readings.js';
 import { TEMPLATE_NAME, templateParameters } from './template.js';
 import type {
   ChildExecution,
@@ -11,6 +20,7 @@ import type {
   LogLine,
   OosApi,
   PatchCounts,
+  Bounded,
   PatchInfo,
   StartRequest,
   TaskExecution,
@@ -21,22 +31,31 @@ export type OosClientOptions = Omit<RpcOptions, 'version'>;
 
 const VERSION = '2019-06-01';
 const PATCH_STATE_BATCH = 100;
-/** The largest page the list operations take (ListTaskExecutions 20..100, ListExecutions 10..100). */
-const PAGE = 100;
 
+/**
+ * What grows with the fleet travels in the signed form body, never in the URL: StartExecution `Parameters` (about
+ * 31 KB for 1000 instances) and ListInstancePatchStates `InstanceIds`. The small fixed parameters stay in the query.
+ */
 export function createOosClient(options: OosClientOptions): OosApi {
   const call = createRpcCaller({ ...options, version: VERSION });
+  // What this run has learnt about the service (docs/cloud-facts.md): page sizes, the PatchStatuses form.
+  const pageSizes = new PageSizes();
+  let patchStatusForm: PatchStatusForm = PATCH_STATUS_FORMS[0];
 
   return {
     async startExecution({ spec, clientToken }: StartRequest): Promise<Execution> {
-      const body = await call('StartExecution', {
-        TemplateName: TEMPLATE_NAME,
-        Mode: 'Automatic',
-        SafetyCheck: 'Skip',
-        ClientToken: clientToken,
-        Parameters: JSON.stringify(templateParameters(spec)),
-      });
-      return toExecution('StartExecution', body, body.Execution);
+      const parameters = templateParameters(spec);
+      const body = await call(
+        'StartExecution',
+        { TemplateName: TEMPLATE_NAME, Mode: 'Automatic', SafetyCheck: 'Skip', ClientToken: clientToken },
+        { Parameters: JSON.stringify(parameters) },
+      );
+      const execution = toExecution('StartExecution', body, body.Execution);
+      // A reused ClientToken with other parameters: OOS may refuse it, or return the earlier execution. Same error.
+      if (!sameParameters(parameters, (body.Execution as Body).Parameters)) {
+        throw parametersMismatch(requestIdOf(body), execution.executionId);
+      }
+      return execution;
     },
 
     async getExecution(executionId: string): Promise<Execution> {
@@ -65,10 +84,11 @@ export function createOosClient(options: OosClientOptions): OosApi {
     async listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]> {
       const states: InstancePatchState[] = [];
       for (let i = 0; i < instanceIds.length; i += PATCH_STATE_BATCH) {
-        const batch = instanceIds.slice(i, i + PATCH_STATE_BATCH);
+        const form = { InstanceIds: JSON.stringify(instanceIds.slice(i, i + PATCH_STATE_BATCH)) };
         await readPages(async (nextToken) => {
-          const query = { InstanceIds: JSON.stringify(batch), MaxResults: PATCH_STATE_BATCH };
-          const body = await call('ListInstancePatchStates', withNextToken(query, nextToken));
+          const body = await pageSizes.read('ListInstancePatchStates', (size) =>
+            call('ListInstancePatchStates', withNextToken({ MaxResults: size }, nextToken), form),
+          );
           const items = body.InstancePatchStates;
           if (!Array.isArray(items)) throw malformed('ListInstancePatchStates', body, 'InstancePatchStates is not an array');
           for (const item of items) states.push(toPatchState(body, item));
@@ -101,6 +121,23 @@ export function createOosClient(options: OosClientOptions): OosApi {
       return children;
     },
 
+    async listChildExecutionsByParent(parentExecutionId: string): Promise<ChildExecution[]> {
+      const children: ChildExecution[] = [];
+      await pages('ListExecutions', { ParentExecutionId: parentExecutionId }, 'Executions', Infinity, (item) => {
+        // The child names its instance only in its own template parameters.
+        const instanceId = childInstanceId(item.Parameters);
+        if (typeof item.ExecutionId !== 'string' || item.ExecutionId === '' || instanceId === undefined) return;
+        children.push({
+          instanceId,
+          executionId: item.ExecutionId,
+          status: text(item.Status),
+          statusMessage: text(item.StatusMessage),
+          ...presentFields({ startDate: item.StartDate, endDate: item.EndDate }),
+        });
+      });
+      return children;
+    },
+
     async listTaskExecutions(executionId: string): Promise<TaskExecution[]> {
       const tasks: TaskExecution[] = [];
       await pages('ListTaskExecutions', { ExecutionId: executionId }, 'TaskExecutions', Infinity, (item) => {
@@ -124,22 +161,54 @@ export function createOosClient(options: OosClientOptions): OosApi {
       return { items: lines, truncated };
     },
 
-    async listInstancePatches(instanceId, statuses, { maxPages }) {
-      const patches: PatchInfo[] = [];
-      const query = { InstanceId: instanceId, PatchStatuses: JSON.stringify(statuses) };
-      const truncated = await pages('ListInstancePatches', query, 'Patches', maxPages, (item) => {
+    async listInstancePatches(instanceId, statuses, { maxPages, expectPatches = false }) {
+      // The form that worked so far first; on InvalidParameter, or an empty answer where the patch counts say there
+      // are such patches, the next form. A form that answered with patches (or was the last left) sticks.
+      for (const form of PATCH_STATUS_FORMS.slice(PATCH_STATUS_FORMS.indexOf(patchStatusForm))) {
+        let list: Bounded<PatchInfo>;
+        try {
+          list = await patchesInForm(instanceId, statuses, form, maxPages);
+        } catch (err) {
+          if (!isInvalidParameter(err) || form === 'unfiltered') throw err;
+          patchStatusForm = nextForm(form);
+          continue;
+        }
+        if (list.items.length > 0 || !expectPatches || form === 'unfiltered') {
+          if (list.items.length > 0) patchStatusForm = form;
+          return list;
+        }
+      }
+      return { items: [], truncated: false };
+    },
+  };
+
+  /** One instance's patches with one form of the PatchStatuses filter (one request per status when plain). */
+  async function patchesInForm(
+    instanceId: string,
+    statuses: readonly string[],
+    form: PatchStatusForm,
+    maxPages: number,
+  ): Promise<Bounded<PatchInfo>> {
+    const patches: PatchInfo[] = [];
+    let truncated = false;
+    for (const value of patchStatusValues(form, statuses)) {
+      const query = { InstanceId: instanceId, ...(value === undefined ? {} : { PatchStatuses: value }) };
+      const more = await pages('ListInstancePatches', query, 'Patches', maxPages, (item) => {
+        const status = text(item.Status);
+        if (form === 'unfiltered' && !statuses.includes(status)) return;
         patches.push({
           kbId: text(item.KBId),
           title: text(item.Title),
           classification: text(item.Classification),
           severity: text(item.Severity),
-          status: text(item.Status),
+          status,
           ...presentFields({ installedTime: item.InstalledTime }),
         });
       });
-      return { items: patches, truncated };
-    },
-  };
+      truncated ||= more;
+    }
+    return { items: patches, truncated };
+  }
 
   /** Reads up to `maxPages` pages of a list operation, item by item; true when pages were left unread. */
   async function pages(
@@ -150,13 +219,32 @@ export function createOosClient(options: OosClientOptions): OosApi {
     each: (item: Body) => void,
   ): Promise<boolean> {
     return readPages(async (nextToken) => {
-      const body = await call(action, withNextToken({ ...query, MaxResults: PAGE }, nextToken));
+      const body = await pageSizes.read(action, (size) => call(action, withNextToken({ ...query, MaxResults: size }, nextToken)));
       const items = body[field];
       if (!Array.isArray(items)) throw malformed(action, body, `${field} is not an array`);
       for (const item of items) if (typeof item === 'object' && item !== null) each(item as Body);
       return nonEmptyText(body.NextToken);
     }, maxPages);
   }
+}
+
+function nextForm(form: PatchStatusForm): PatchStatusForm {
+  return PATCH_STATUS_FORMS[PATCH_STATUS_FORMS.indexOf(form) + 1] ?? form;
+}
+
+/** `instanceId` of a child execution's `Parameters` (an object, or a JSON string). */
+function childInstanceId(parameters: unknown): string | undefined {
+  let p = parameters;
+  if (typeof p === 'string') {
+    try {
+      p = JSON.parse(p);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof p !== 'object' || p === null) return undefined;
+  const id = (p as Body).instanceId ?? (p as Body).InstanceId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
 /** The loop item of a child task: the instance ID, as a bare string or JSON-encoded. */

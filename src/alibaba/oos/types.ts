@@ -139,10 +139,20 @@ export interface OosApi {
   listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]>;
   /** Every child execution of a bulk execution, one per instance, from its loop task's items (paged inside). */
   listChildExecutions(parentExecutionId: string): Promise<ChildExecution[]>;
+  /** The same, from ListExecutions `ParentExecutionId` (the instance from each child's `Parameters.instanceId`). */
+  listChildExecutionsByParent(parentExecutionId: string): Promise<ChildExecution[]>;
   /** The task executions of one execution (a child's own tasks), every page. */
   listTaskExecutions(executionId: string): Promise<TaskExecution[]>;
   /** The last `tail` log lines of an execution, reading at most `maxPages` pages of 100 from the start. */
   listExecutionLogs(executionId: string, options: { tail: number; maxPages: number }): Promise<Bounded<LogLine>>;
-  /** An instance's patches with these statuses, at most `maxPages` pages of 100. */
-  listInstancePatches(instanceId: string, statuses: readonly string[], options: { maxPages: number }): Promise<Bounded<PatchInfo>>;
+  /**
+   * An instance's patches with these statuses, at most `maxPages` pages (per status, when the service takes one status
+   * at a time). `expectPatches`: the instance's patch counts say it has such patches, so an empty answer means the
+   * filter was not understood and another form of it is tried.
+   */
+  listInstancePatches(
+    instanceId: string,
+    statuses: readonly string[],
+    options: { maxPages: number; expectPatches?: boolean },
+  ): Promise<Bounded<PatchInfo>>;
 }

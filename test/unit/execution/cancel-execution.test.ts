@@ -27,6 +27,7 @@ function fakeOos(statuses: string[], cancel: () => Promise<{ requestId?: string 
     },
     listInstancePatchStates: () => Promise.resolve([]),
     listChildExecutions: () => Promise.reject(new Error('not used')),
+    listChildExecutionsByParent: () => Promise.reject(new Error('not used')),
     listTaskExecutions: () => Promise.reject(new Error('not used')),
     listExecutionLogs: () => Promise.reject(new Error('not used')),
     listInstancePatches: () => Promise.reject(new Error('not used')),

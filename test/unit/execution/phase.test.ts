@@ -49,6 +49,7 @@ function fakeOos(options: { refuseStart?: CloudError } = {}): OosApi & { started
         })),
       ),
     listChildExecutions: () => Promise.resolve([]),
+    listChildExecutionsByParent: () => Promise.resolve([]),
     listTaskExecutions: () => Promise.resolve([]),
     listExecutionLogs: () => Promise.resolve({ items: [], truncated: false }),
     listInstancePatches: () => Promise.resolve({ items: [], truncated: false }),

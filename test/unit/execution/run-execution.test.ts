@@ -102,6 +102,7 @@ function fakeOos(script: Script, signal: AbortSignal, calls: Call[], execution: 
       return answer(script.states, 'ListInstancePatchStates');
     },
     listChildExecutions: unused('listChildExecutions'),
+    listChildExecutionsByParent: unused('listChildExecutionsByParent'),
     listTaskExecutions: unused('listTaskExecutions'),
     listExecutionLogs: unused('listExecutionLogs'),
     listInstancePatches: unused('listInstancePatches'),

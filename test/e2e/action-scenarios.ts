@@ -1,0 +1,150 @@
+/**
+ * The main end-to-end scenarios (dist/ against the emulator), as a function of the readings the emulator plays:
+ * action.test.ts runs them under the default readings, readings.slow.test.ts under every alternative.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type Emulator, installResult, type Readings, sampleFleet, scanResult } from '../emulator/index.js';
+import { errorsOf } from './harness.js';
+import { runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
+
+type Counts = ReturnType<typeof scanResult>;
+
+function sum(all: Counts[], key: keyof Counts): string {
+  return String(all.reduce((s, c) => s + c[key], 0));
+}
+
+function expectTotals(outputs: Record<string, string>, all: Counts[]): void {
+  expect(outputs['installed-count']).toBe(sum(all, 'installed'));
+  expect(outputs['installed-other-count']).toBe(sum(all, 'installedOther'));
+  expect(outputs['installed-pending-reboot-count']).toBe(sum(all, 'installedPendingReboot'));
+  expect(outputs['installed-rejected-count']).toBe(sum(all, 'installedRejected'));
+  expect(outputs['missing-count']).toBe(sum(all, 'missing'));
+  expect(outputs['failed-count']).toBe(sum(all, 'failed'));
+}
+
+function nonCompliant(all: Record<string, Counts>): string[] {
+  return Object.entries(all)
+    .filter(([, c]) => c.missing > 0 || c.failed > 0 || c.installedPendingReboot > 0)
+    .map(([id]) => id);
+}
+
+export function describeActionScenarios(variant: Partial<Readings> = {}): void {
+  let emulator: Emulator;
+  beforeEach(async () => {
+    emulator = await sampleEmulator({ variant });
+  });
+  afterEach(async () => {
+    await emulator.close();
+  });
+
+  describe('scan', () => {
+    it('succeeds and reports every instance', async () => {
+      const result = await runAgainst(emulator, { action: 'scan' });
+      expect(result.code, result.stdout).toBe(0);
+      const expected = Object.fromEntries(Object.entries(sampleFleet()).map(([id, spec]) => [id, scanResult(spec)]));
+      expectTotals(result.outputs, Object.values(expected));
+      expect(JSON.parse(result.outputs['non-compliant-instances'] ?? '')).toEqual(nonCompliant(expected));
+      expect(result.outputs['instance-count']).toBe(String(SAMPLE_IDS.length));
+      expect(result.outputs.status).toBe('Success');
+      const [execution] = emulator.executions();
+      expect(result.outputs['execution-id']).toBe(execution?.executionId);
+      expect(result.outputs['console-url']).toBe(`https://oos.console.aliyun.com/cn-hangzhou/execution/detail/${execution?.executionId}`);
+      expect(result.outputs['client-token']).toMatch(/^patch-[0-9a-f]{32}$/);
+
+      const report = JSON.parse(await readFile(result.outputs['report-file'] ?? '', 'utf8')) as { instances: unknown[] };
+      expect(report.instances).toHaveLength(SAMPLE_IDS.length);
+
+      expect(result.summary).toContain('## ⚠️ Patch scan in cn-hangzhou: Success');
+      expect(result.summary).toContain(`**${nonCompliant(expected).length} of ${SAMPLE_IDS.length} instances need attention**`);
+      for (const id of SAMPLE_IDS) expect(result.summary).toContain(`\`${id}\``);
+      expect(result.stdout).toContain(`Execution ${execution?.executionId}: Success`);
+    });
+
+    it('sends StartExecution with exactly the documented parameters, the IDs in canonical order', async () => {
+      const result = await runAgainst(emulator, { action: 'scan', 'instance-ids': 'i-bp1demo000002 i-bp1demo000001' });
+      expect(result.code).toBe(0);
+      const calls = emulator.startExecutionCalls();
+      expect(calls).toHaveLength(1);
+      const params = { ...calls[0]?.params };
+      expect(JSON.parse(params.Parameters ?? '')).toEqual({
+        regionId: 'cn-hangzhou',
+        action: 'scan',
+        targets: { Type: 'ResourceIds', ResourceIds: ['i-bp1demo000001', 'i-bp1demo000002'], RegionId: 'cn-hangzhou' },
+        rateControl: { Mode: 'Concurrency', Concurrency: 10, MaxErrors: 0 },
+      });
+      delete params.Parameters;
+      expect(params).toEqual({
+        RegionId: 'cn-hangzhou',
+        TemplateName: 'ACS-ECS-BulkyApplyPatchBaseline',
+        Mode: 'Automatic',
+        SafetyCheck: 'Skip',
+        ClientToken: result.outputs['client-token'],
+      });
+    });
+  });
+
+  describe('install', () => {
+    it('succeeds with the install knobs and the counts after installing', async () => {
+      const result = await runAgainst(emulator, {
+        action: 'install',
+        'reboot-if-need': 'true',
+        'create-snapshot': 'true',
+        'retention-days': '14',
+      });
+      expect(result.code, result.stdout).toBe(0);
+      const params = JSON.parse(emulator.startExecutionCalls()[0]?.params.Parameters ?? '') as Record<string, unknown>;
+      expect(params).toMatchObject({ action: 'install', rebootIfNeed: true, whetherCreateSnapshot: true, retentionDays: 14 });
+      const expected = Object.fromEntries(Object.entries(sampleFleet()).map(([id, spec]) => [id, installResult(spec, true).counts]));
+      expectTotals(result.outputs, Object.values(expected));
+      expect(JSON.parse(result.outputs['non-compliant-instances'] ?? '')).toEqual(nonCompliant(expected));
+      expect(result.summary).toContain('| Reboot if needed | yes |');
+    });
+
+    it('leaves pending reboots without reboot-if-need, and fail-on-missing fails the step', async () => {
+      const result = await runAgainst(emulator, { action: 'install', 'fail-on-missing': 'true' });
+      const expected = Object.fromEntries(Object.entries(sampleFleet()).map(([id, spec]) => [id, installResult(spec, false).counts]));
+      expectTotals(result.outputs, Object.values(expected));
+      const bad = nonCompliant(expected);
+      expect(bad.length).toBeGreaterThan(0);
+      expect(result.code).toBe(1);
+      expect(errorsOf(result).join('\n')).toContain(`fail-on-missing: ${bad.length} instance(s) are not compliant`);
+    });
+  });
+
+  describe('failures', () => {
+    it('a failed execution fails the step but still reports', async () => {
+      emulator.updateInstance('i-bp1demo000004', { failExecution: true });
+      const result = await runAgainst(emulator, { action: 'scan' });
+      expect(result.code).toBe(1);
+      expect(result.outputs.status).toBe('Failed');
+      expect(errorsOf(result).join('\n')).toMatch(new RegExp(`Execution ${result.outputs['execution-id']} ended Failed`));
+      expect(errorsOf(result).join('\n')).toMatch(/\(status from request ID [0-9A-F-]{36}\)/);
+      expect(result.summary).toContain('## ❌ Patch scan in cn-hangzhou: Failed');
+    });
+
+    it('missing credentials fail before any request', async () => {
+      const result = await runAgainst(emulator, {}, { env: { ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '' } });
+      expect(result.code).toBe(1);
+      expect(errorsOf(result)[0]).toContain('No Alibaba Cloud credentials');
+      expect(emulator.requests).toHaveLength(0);
+    });
+  });
+
+  describe('idempotency', () => {
+    it('the same run and inputs twice make one execution', async () => {
+      const first = await runAgainst(emulator, { action: 'install' });
+      const second = await runAgainst(emulator, { action: 'install' }, { env: { GITHUB_RUN_ATTEMPT: '2' } });
+      expect(first.code).toBe(0);
+      expect(second.code).toBe(0);
+      expect(emulator.startExecutionCalls()).toHaveLength(2);
+      expect(emulator.executions()).toHaveLength(1);
+      expect(second.outputs['execution-id']).toBe(first.outputs['execution-id']);
+      expect(second.outputs['client-token']).toBe(first.outputs['client-token']);
+      expect(second.stdout).toContain('attempt 2');
+      expect(second.stdout).toContain(
+        `Execution ${first.outputs['execution-id']} was started by an earlier attempt of this workflow run (this is attempt 2)`,
+      );
+    });
+  });
+}
