@@ -8,6 +8,9 @@ export type { MaxErrors, RateControl, TargetTag } from '../alibaba/oos/types.js'
 
 export type PatchAction = 'scan' | 'install';
 
+/** What a re-run (attempt N > 1) does when the request's newest execution ended Failed or Cancelled. */
+export type OnRerun = 'retry-failed' | 'reuse';
+
 /** Install-only knobs, passed to the template as rebootIfNeed / whetherCreateSnapshot / retentionDays. */
 export interface InstallOptions {
   /** Reboot an instance when an installed patch needs it. */
@@ -60,6 +63,11 @@ export interface Settings {
   rateControl: RateControl;
   /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
   onUnavailable: OnUnavailable;
+  /**
+   * On a re-run whose request's newest execution ended Failed or Cancelled: start a new one with the attempt's own
+   * ClientToken (retry-failed), or report that one again (reuse). A running one is waited for, a succeeded one reported.
+   */
+  onRerun: OnRerun;
   /** Stop with success after pre-flight, writing the plan; never start an execution. */
   dryRun: boolean;
   /** Present when `comment-on-pr` is true: post the summary as one PR comment, updated by later runs. */
@@ -119,6 +127,7 @@ export function parseInputs(read: InputReader): ParsedInputs {
       maxErrors: parseMaxErrors(get(Inputs.MaxErrors)),
     },
     onUnavailable: parseOnUnavailable(get(Inputs.OnUnavailable)),
+    onRerun: parseOnRerun(get(Inputs.OnRerun)),
     dryRun: parseBoolean(get, Inputs.DryRun, false),
   };
   if (target === Inputs.InstanceIdsFile) settings.instanceIdsFile = get(target);
@@ -330,6 +339,12 @@ function parseOnUnavailable(value: string): OnUnavailable {
   if (value === '' || value === 'fail') return 'fail';
   if (value === 'skip') return 'skip';
   throw new InputError(Inputs.OnUnavailable, `expected fail or skip, got ${show(value)}`);
+}
+
+function parseOnRerun(value: string): OnRerun {
+  if (value === '' || value === 'retry-failed') return 'retry-failed';
+  if (value === 'reuse') return 'reuse';
+  throw new InputError(Inputs.OnRerun, `expected retry-failed or reuse, got ${show(value)}`);
 }
 
 function required(get: InputReader, name: string): string {

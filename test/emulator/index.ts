@@ -183,7 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     now,
   });
   const snapshots = new SnapshotStore();
-  const oos = new OosService(fleet, now, options.timings ?? {}, snapshots);
+  const oos = new OosService(fleet, now, options.timings ?? {}, snapshots, readings);
   const ecs = new EcsService(fleet, snapshots, now, (t) => oos.settleAll(t));
   const sts = options.sts ? new StsService(options.sts, (c) => verifier.addCredential(c)) : undefined;
   const server = new EmulatorServer({
