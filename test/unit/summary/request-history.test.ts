@@ -34,7 +34,7 @@ describe('request history in the summary', () => {
       runAttempt: 400 - i,
       consoleUrl: `https://oos.console.aliyun.com/cn-hangzhou/execution/detail/exec-${i}`,
     }));
-    const section = renderEarlierExecutions({ ...base, earlierExecutions: earlier } as PatchReport);
+    const section = renderEarlierExecutions({ ...base, earlierExecutions: earlier });
     if (!section) throw new Error('no section');
     expect(section.head).toContain('### Earlier executions of this request');
     expect(section.items[0]).toBe(
