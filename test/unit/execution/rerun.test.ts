@@ -22,7 +22,7 @@ import type { PatchReport } from '../../../src/report/model.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
 import { renderSummary } from '../../../src/summary/run-summary.js';
 import { DEFAULT_CREDENTIALS, type Emulator, type Readings, startEmulator } from '../../emulator/index.js';
-import { faultPlan, loseResponse } from '../../emulator/faults.js';
+import { faultPlan, loseResponse, rewrite, serverError } from '../../emulator/faults.js';
 import { recordingLogger, virtualClock } from '../../fakes/runtime.js';
 
 const REGION = 'cn-hangzhou';
@@ -216,6 +216,20 @@ describe('re-runs retry what failed, and only that', () => {
     expect(second.log).toContain('ended Failed: reporting it (on-rerun is reuse); nothing new is started.');
   });
 
+  it('a re-run whose lookup fails falls back to the base token, which OOS answers with the earlier execution', async () => {
+    const w = await world();
+    failOn(w, IDS[0] ?? '', true);
+    const first = await attempt(w, 1);
+    const plan = faultPlan(w.emulator).on('ListExecutions', 1, serverError(400, { code: 'InvalidParameter' }));
+    const second = await attempt(w, 2);
+    plan.remove();
+    expect(plan.injected.map((f) => f.operation)).toEqual(['ListExecutions']);
+    expect(w.emulator.executions()).toHaveLength(1);
+    expect(w.emulator.startExecutionCalls().map((c) => c.params.ClientToken)).toEqual([first.batch.clientToken, first.batch.clientToken]);
+    expect(second.report.execution.executionId).toBe(first.report.execution.executionId);
+    expect(second.log).toContain("warning: Looking for this request's earlier executions by tag failed (InvalidParameter)");
+  });
+
   it('a re-run of a run whose first attempt started nothing starts with the base token', async () => {
     const w = await world();
     const second = await attempt(w, 2);
@@ -275,6 +289,19 @@ describe('a start whose answers are all lost finds its execution by tag', () => 
 });
 
 describe('findRequestExecutions', () => {
+  it('reads Tags sent back as a JSON string as well as a map', async () => {
+    const w = await world();
+    const { report, batch } = await attempt(w, 1, { action: 'scan', 'approval-environment': '', 'github-token': '' });
+    const stringTags = (p: Record<string, unknown>) => ({
+      ...p,
+      Executions: (p.Executions as Array<Record<string, unknown>>).map((e) => ({ ...e, Tags: JSON.stringify(e.Tags) })),
+    });
+    faultPlan(w.emulator).on('ListExecutions', 'every', rewrite('tags as a string', stringTags));
+    const found = await findRequestExecutions(w.client, { clientToken: batch.clientToken }, { since: w.clock.now() - 3600_000 });
+    expect(found.executions.map((e) => e.executionId)).toEqual([report.execution.executionId]);
+    expect(found.executions[0]?.tags[TAG_KEYS.runAttempt]).toBe('1');
+  });
+
   for (const executionTagsFilter of ['honoured', 'ignored'] as const) {
     it(`by client-token finds the same execution as by execution-id, and by run-id the run's (filter ${executionTagsFilter})`, async () => {
       const w = await world({ executionTagsFilter });
