@@ -68,7 +68,15 @@ describe('scan', () => {
       targets: { Type: 'ResourceIds', ResourceIds: ['i-bp1demo000002', 'i-bp1demo000001'], RegionId: 'cn-hangzhou' },
       rateControl: { Mode: 'Concurrency', Concurrency: 10, MaxErrors: 0 },
     });
+    expect(JSON.parse(params.Tags ?? '')).toEqual({
+      'patch-action:client-token': result.outputs['client-token'],
+      'patch-action:repository': 'octo-org/patching',
+      'patch-action:run-id': expect.any(String) as string,
+      'patch-action:run-attempt': '1',
+      'patch-action:action': 'scan',
+    });
     delete params.Parameters;
+    delete params.Tags;
     expect(params).toEqual({
       RegionId: 'cn-hangzhou',
       TemplateName: 'ACS-ECS-BulkyApplyPatchBaseline',
