@@ -20,7 +20,11 @@ afterEach(async () => {
 
 async function setup(variant: Partial<Readings> = {}) {
   let t = T0;
-  const emulator = await startEmulator({ now: () => t, variant, fleet: { 'i-a': { installed: 1, missing: 0 }, 'i-b': { installed: 1, missing: 0 } } });
+  const emulator = await startEmulator({
+    now: () => t,
+    variant,
+    fleet: { 'i-a': { installed: 1, missing: 0 }, 'i-b': { installed: 1, missing: 0 } },
+  });
   running.push(emulator);
   const credential = new Credential(new CredConfig({ type: 'access_key', ...DEFAULT_CREDENTIALS }));
   const client = new OpenApi(new $OpenApiUtil.Config({ credential, endpoint: emulator.endpoint, protocol: 'HTTP' }));
