@@ -192,9 +192,9 @@ describe('re-runs retry what failed, and only that', () => {
     const w = await world();
     w.emulator.setTimings({ runningMs: 90_000 });
     // Attempt 1 stops waiting after a minute and leaves the execution running (cancel-on-timeout: false).
-    const first = await attempt(w, 1, { 'wait-timeout-minutes': '1', 'cancel-on-timeout': 'false' });
+    const first = await attempt(w, 1, { 'wait-timeout-minutes': '1', 'cancel-on-timeout': 'false', 'poll-interval-seconds': '30' });
     expect(first.report.execution.status).toBe('Running');
-    const second = await attempt(w, 2);
+    const second = await attempt(w, 2, { 'poll-interval-seconds': '30' });
     expect(w.emulator.executions()).toHaveLength(1);
     expect(w.emulator.startExecutionCalls()).toHaveLength(1);
     expect(second.report.execution.executionId).toBe(first.report.execution.executionId);
