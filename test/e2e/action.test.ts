@@ -156,10 +156,4 @@ describe('idempotency', () => {
     expect(second.stdout).toContain('ended Success: reporting it; nothing new is started.');
     expect(second.summary).toContain('**Re-run**: looked for the executions tagged');
   });
-
-  it('another run ID starts another execution', async () => {
-    await runAgainst(emulator, { action: 'scan' });
-    await runAgainst(emulator, { action: 'scan' }, { env: { GITHUB_RUN_ID: '2002' } });
-    expect(emulator.executions()).toHaveLength(2);
-  });
 });

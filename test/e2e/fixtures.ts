@@ -12,7 +12,7 @@ export const CREDENTIAL_ENV = {
 
 /** An emulator with the sample fleet and fast executions. */
 export function sampleEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  return startEmulator({ fleet: sampleFleet(), timings: { startedMs: 100, runningMs: 300 }, ...options });
+  return startEmulator({ fleet: sampleFleet(), timings: { startedMs: 100, runningMs: 300, endAtFirstCheck: true }, ...options });
 }
 
 /** The approval every install of the default setup carries; the run ID matches the harness's GITHUB_RUN_ID. */

@@ -92,7 +92,7 @@ describe('batches', () => {
   it('runs 2,500 instances as three executions with three tokens, reported as one', async () => {
     const fleet = fleetOf(2500);
     const ids = Object.keys(fleet);
-    emulator = await startEmulator({ fleet, timings: { startedMs: 50, runningMs: 150 } });
+    emulator = await startEmulator({ fleet, timings: { startedMs: 50, runningMs: 150, endAtFirstCheck: true } });
     const result = await runWithFile(ids);
     expect(result.code, result.stdout).toBe(0);
 
@@ -131,7 +131,7 @@ describe('batches', () => {
     const ids = Object.keys(fleet);
     const broken = ids.slice(0, 2);
     for (const id of broken) fleet[id] = { ...fleet[id], installed: 1, missing: 0, failExecution: true };
-    emulator = await startEmulator({ fleet, timings: { startedMs: 50, runningMs: 150 } });
+    emulator = await startEmulator({ fleet, timings: { startedMs: 50, runningMs: 150, endAtFirstCheck: true } });
     const result = await runWithFile(ids, { 'max-errors': '1' });
     expect(result.code).toBe(1);
     expect(emulator.executions()).toHaveLength(1);
@@ -164,7 +164,7 @@ describe('batches', () => {
     const fleet = fleetOf(1500);
     const ids = Object.keys(fleet);
     fleet[ids[0] ?? ''] = { installed: 1, missing: 0, failExecution: true };
-    emulator = await startEmulator({ fleet, timings: { startedMs: 50, runningMs: 150 } });
+    emulator = await startEmulator({ fleet, timings: { startedMs: 50, runningMs: 150, endAtFirstCheck: true } });
     const result = await runWithFile(ids, { 'max-errors': '3' });
     expect(result.code, result.stdout).toBe(0);
     const sent = emulator

@@ -363,6 +363,19 @@ describe('StartExecution / ListExecutions', () => {
     });
   });
 
+  it('with endAtFirstCheck, ends an execution at its first status check, not at a listing', async () => {
+    const { now } = clock();
+    const e = await setup({ fleet: sampleFleet(), now, timings: { startedMs: 1000, runningMs: 3000, endAtFirstCheck: true } });
+    const c = client(e);
+    const execution = await start(c, ['i-bp1demo000001', 'i-bp1demo000004']);
+    expect(execution['Status']).toBe('Started');
+    await call(c, 'ListExecutions', { RegionId: 'cn-hangzhou' });
+    expect(e.executions()[0]?.status).toBe('Started');
+    const item = await getExecution(c, execution['ExecutionId'] as string);
+    expect(item).toMatchObject({ Status: 'Success', EndDate: '2026-11-22T03:04:05Z' });
+    expect(e.patchState('i-bp1demo000004')).toBeDefined();
+  });
+
   it('returns the same execution for a repeated ClientToken and creates only one', async () => {
     const { now, advance } = clock();
     const e = await setup({ fleet: sampleFleet(), now });

@@ -81,6 +81,23 @@ describe('createApprovalSource against the GitHub fake', () => {
     expect(retries[0]).toMatch(/^GET run 42 approvals: .+; attempt 2 of 4 in 50 ms$/);
   });
 
+  it('retries a transient 5xx and then reads the answer', async () => {
+    const { api, github, delays } = await source();
+    github.failWith('approvals', { status: 502, times: 1 });
+    const result = await api.runReviews('42');
+    expect(result.ok && result.value.map((r) => r.login)).toEqual(['alice']);
+    expect(github.callsOf('approvals').map((r) => r.status)).toEqual([502, 200]);
+    expect(delays).toHaveLength(1);
+  });
+
+  it('never retries a rate limit', async () => {
+    const { api, github, delays } = await source();
+    github.failWith('approvals', { status: 403, body: { message: 'API rate limit exceeded' }, headers: { 'x-ratelimit-remaining': '0' } });
+    expect(await api.runReviews('42')).toMatchObject({ ok: false, problem: 'rate-limited', status: 403 });
+    expect(github.callsOf('approvals')).toHaveLength(1);
+    expect(delays).toHaveLength(0);
+  });
+
   it('never retries a 4xx', async () => {
     const { api, github, delays } = await source();
     github.failWith('check-run', { status: 403 });
