@@ -58,6 +58,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       startedAt,
       runAttempt: runAttempt(env),
       runId,
+      repository: env.GITHUB_REPOSITORY ?? '',
       ...(signedIn ? { signedIn } : {}),
     };
     const report = await executionPhase(clearance, plan, batches, job).catch(async (err: unknown) => {

@@ -127,6 +127,8 @@ export const BAD_INPUTS: readonly BadInput[] = [
   // pre-flight and dry run
   { input: 'on-unavailable', value: 'Skip', why: 'wrong case' },
   { input: 'on-unavailable', value: 'ignore', why: 'an unknown choice' },
+  { input: 'on-rerun', value: 'retry', why: 'an unknown choice' },
+  { input: 'on-rerun', value: 'Reuse', why: 'wrong case' },
   { input: 'dry-run', value: 'yes', why: 'yes is not a boolean' },
   { input: 'dry-run', value: 'true\nfalse', why: 'two values on two lines' },
   // the install gate

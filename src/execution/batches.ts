@@ -3,8 +3,10 @@ import { type ExecutionOutcome, type ExecutionRequest, NotStartedError } from '.
 import type { Settings } from '../inputs/parse.js';
 import { isTerminal, type MaxErrors, type ExecutionSpec } from '../alibaba/oos/types.js';
 import { buildReport, combineReports } from '../report/build.js';
-import type { NotStartedBatch, PatchReport, ReportInput } from '../report/model.js';
-import { clientToken, type TokenBatch } from './client-token.js';
+import type { EarlierExecution, NotStartedBatch, PatchReport, ReportInput, RequestLookup } from '../report/model.js';
+import { consoleUrl } from '../alibaba/oos/console.js';
+import { attemptOf } from './request-tags.js';
+import { clientToken, type TokenBatch, tokenSource } from './client-token.js';
 import { countersCrossCheck, failedInstances } from '../report/failed-instances.js';
 
 /**
@@ -19,6 +21,8 @@ export interface Batch extends TokenBatch {
   /** The instances this batch covers and reports on (also when it targets by tags). */
   covers: readonly string[];
   clientToken: string;
+  /** The string the ClientToken hashes (client-token.ts), from which a re-run derives its attempt token. */
+  tokenSource: string;
 }
 
 /** How one batch went; `outcome` is absent for a batch that was not started. */
@@ -57,7 +61,7 @@ export function splitIntoBatches(
   return Array.from({ length: count }, (_, i) => {
     const covers = ids.slice(i * size, (i + 1) * size);
     const token: TokenBatch = { index: i + 1, count, instanceIds: byTags ? [] : covers };
-    return { ...token, byTags, covers, clientToken: clientToken(runId, settings, token) };
+    return { ...token, byTags, covers, clientToken: clientToken(runId, settings, token), tokenSource: tokenSource(runId, settings, token) };
   });
 }
 
@@ -128,6 +132,7 @@ export async function runBatches(batches: readonly Batch[], settings: SettingsFo
       outcome = await deps.runExecution({
         spec: batchSpec(deps.clear(batch.covers), batch, errors),
         clientToken: batch.clientToken,
+        tokenSource: batch.tokenSource,
         instanceIds: batch.covers,
         timeoutMs: Math.max(0, deadline - deps.now()),
         maxIntervalMs: settings.pollIntervalSeconds * 1000,
@@ -205,5 +210,29 @@ export function reportBatches(settings: SettingsForBatches, run: BatchRun, extra
   const report = combineReports(started, notStarted, run.stoppedEarly);
   const problem = run.batches.find((b) => b.outcome?.problem !== undefined)?.outcome?.problem;
   if (problem !== undefined) report.problem = problem;
+  Object.assign(report, requestHistory(settings.region, run));
   return report;
+}
+
+/** How executions were found by tag, and the executions earlier attempts started, over every batch. */
+function requestHistory(region: string, run: BatchRun): Pick<PatchReport, 'lookups' | 'earlierExecutions'> {
+  const several = run.batches.length > 1;
+  const lookups: RequestLookup[] = [];
+  const earlier: EarlierExecution[] = [];
+  for (const { batch, outcome } of run.batches) {
+    const where = several ? { batch: batch.index } : {};
+    if (outcome?.lookup) lookups.push({ ...outcome.lookup, ...where });
+    for (const e of outcome?.earlier ?? []) {
+      const attempt = attemptOf(e.tags);
+      earlier.push({
+        executionId: e.executionId,
+        status: e.status,
+        ...(e.startDate ? { startDate: e.startDate } : {}),
+        ...(attempt !== undefined ? { runAttempt: attempt } : {}),
+        consoleUrl: consoleUrl(region, e.executionId),
+        ...where,
+      });
+    }
+  }
+  return { ...(lookups.length > 0 ? { lookups } : {}), ...(earlier.length > 0 ? { earlierExecutions: earlier } : {}) };
 }

@@ -25,12 +25,25 @@ export type TokenSettings = Pick<Settings, 'action' | 'region' | 'instanceIds' |
  * `|tags=<JSON [[key,value],...] sorted by key>`, `|max-concurrency=<n>` and `|max-errors=<n or p%>` when not the
  * default (10 and 0), and `|batch=<i>` (1-based) when the run has more than one batch. The IDs are those the
  * execution's targets list: empty when it targets by tags. The run attempt is left out on purpose: a re-run
- * converges on the same execution. The IDs are the ones sent to StartExecution: with `on-unavailable: skip` that
+ * converges on the same execution (attemptClientToken is the token of a retry after a failed one). The IDs are the ones sent to StartExecution: with `on-unavailable: skip` that
  * is the instances that passed pre-flight, so a re-run that finds a different set of ready instances starts a new
  * execution for that set (instead of OOS rejecting the same token with other parameters).
  */
 export function clientToken(runId: string, settings: TokenSettings, batch?: TokenBatch): string {
-  return `patch-${sha256Hex(tokenSource(runId, settings, batch)).slice(0, 32)}`;
+  return tokenOf(tokenSource(runId, settings, batch));
+}
+
+/**
+ * The token of a new execution that attempt `attempt` (> 1) of the run starts because the request's newest execution
+ * ended Failed or Cancelled (`on-rerun: retry-failed`): the base token's source followed by `|attempt=<n>`, hashed the
+ * same way. Retries of StartExecution inside that attempt send it again, so they converge on one execution.
+ */
+export function attemptClientToken(source: string, attempt: number): string {
+  return tokenOf(`${source}|attempt=${attempt}`);
+}
+
+function tokenOf(source: string): string {
+  return `patch-${sha256Hex(source).slice(0, 32)}`;
 }
 
 /** The exact string that is hashed into the token. Without `batch`, the run's single execution. */

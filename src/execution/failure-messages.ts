@@ -59,7 +59,7 @@ export function startFailure(err: CloudError | CancelledError, clientToken: stri
     );
   }
   // Ambiguous: the request may have reached OOS and started an execution whose answer never came back.
-  if (isRetryable(err) || err.code === 'MalformedResponse') {
+  if (mayHaveStarted(err)) {
     return `${describeCloudError(err)}. No execution ID is known for ClientToken ${clientToken}, but OOS may have started one: ${RERUN}.`;
   }
   return `No execution was started for ClientToken ${clientToken}: ${causeAndNextStep(err, who)}.`;
@@ -138,6 +138,11 @@ function capitalize(s: string): string {
 }
 
 /** CloudError and CancelledError are what the phases expect; anything else is a bug and propagates. */
+/** A failed StartExecution that may still have reached OOS and started an execution whose answer never came back. */
+export function mayHaveStarted(err: CloudError | CancelledError): boolean {
+  return err instanceof CloudError && (isRetryable(err) || err.code === 'MalformedResponse');
+}
+
 export function isPhaseFailure(err: unknown): err is CloudError | CancelledError {
   return err instanceof CloudError || err instanceof CancelledError;
 }

@@ -17,6 +17,8 @@ export interface PatchJob extends Pick<ExecutionContext, 'oos' | 'cancellation' 
   /** When this step began (epoch ms). */
   startedAt: number;
   runId: string;
+  /** GITHUB_REPOSITORY (`owner/name`): with the run ID, what every execution is tagged with (request-tags.ts). */
+  repository?: string;
 }
 
 /**
@@ -46,6 +48,8 @@ export async function executionPhase(
     cancelOnTimeout: settings.cancelOnTimeout,
     cancelOnAbort: settings.cancelOnAbort,
     stepStartedAt: job.startedAt,
+    origin: { repository: job.repository ?? '', runId: job.runId },
+    onRerun: settings.onRerun,
     ...(signedIn ? { signedIn } : {}),
   };
   let limits: DetailLimits = DEFAULT_DETAIL_LIMITS;
@@ -124,7 +128,9 @@ function logPlan(
   }
   if (job.runAttempt > 1) {
     log.info(
-      `This is attempt ${job.runAttempt} of run ${job.runId}: the ClientToken is the first attempt's, so OOS returns any execution an earlier attempt started instead of starting another.`,
+      `This is attempt ${job.runAttempt} of run ${job.runId}: looking for the executions earlier attempts started for this request (by tag) ` +
+        `before starting one; a running one is waited for, a succeeded one reported, a failed or cancelled one ` +
+        (settings.onRerun === 'reuse' ? 'reported (on-rerun: reuse).' : 'retried with a new execution (on-rerun: retry-failed).'),
     );
   }
 }

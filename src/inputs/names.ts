@@ -14,6 +14,7 @@ export const Inputs = {
   MaxConcurrency: 'max-concurrency',
   MaxErrors: 'max-errors',
   OnUnavailable: 'on-unavailable',
+  OnRerun: 'on-rerun',
   DryRun: 'dry-run',
   CommentOnPr: 'comment-on-pr',
   ConsoleSite: 'console-site',

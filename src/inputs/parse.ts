@@ -9,6 +9,9 @@ export type { MaxErrors, RateControl, TargetTag } from '../alibaba/oos/types.js'
 
 export type PatchAction = 'scan' | 'install';
 
+/** What a re-run (attempt N > 1) does when the request's newest execution ended Failed or Cancelled. */
+export type OnRerun = 'retry-failed' | 'reuse';
+
 /** Install-only knobs, passed to the template as rebootIfNeed / whetherCreateSnapshot / retentionDays. */
 export interface InstallOptions {
   /** Reboot an instance when an installed patch needs it. */
@@ -61,6 +64,11 @@ export interface Settings {
   rateControl: RateControl;
   /** What to do with instances that fail pre-flight: fail the step before anything starts, or patch the others. */
   onUnavailable: OnUnavailable;
+  /**
+   * On a re-run whose request's newest execution ended Failed or Cancelled: start a new one with the attempt's own
+   * ClientToken (retry-failed), or report that one again (reuse). A running one is waited for, a succeeded one reported.
+   */
+  onRerun: OnRerun;
   /** Stop with success after pre-flight, writing the plan; never start an execution. */
   dryRun: boolean;
   /** Present when `comment-on-pr` is true: post the summary as one PR comment, updated by later runs. */
@@ -122,6 +130,7 @@ export function parseInputs(read: InputReader): ParsedInputs {
       maxErrors: parseMaxErrors(get(Inputs.MaxErrors)),
     },
     onUnavailable: parseOnUnavailable(get(Inputs.OnUnavailable)),
+    onRerun: parseOnRerun(get(Inputs.OnRerun)),
     dryRun: parseBoolean(get, Inputs.DryRun, false),
     consoleSite: parseConsoleSite(get(Inputs.ConsoleSite)),
   };
@@ -341,6 +350,12 @@ function parseConsoleSite(value: string): ConsoleSite {
   const site = CONSOLE_SITES.find((s) => s === value);
   if (site) return site;
   throw new InputError(Inputs.ConsoleSite, `expected ${CONSOLE_SITES.join(' or ')}, got ${show(value)}`);
+}
+
+function parseOnRerun(value: string): OnRerun {
+  if (value === '' || value === 'retry-failed') return 'retry-failed';
+  if (value === 'reuse') return 'reuse';
+  throw new InputError(Inputs.OnRerun, `expected retry-failed or reuse, got ${show(value)}`);
 }
 
 function required(get: InputReader, name: string): string {

@@ -161,6 +161,10 @@ export interface PatchReport {
   snapshotIds: Record<string, string>;
   /** Present when details were collected after the execution. */
   details?: DetailCoverage;
+  /** How executions were found by their tags (a re-run, a start whose answers were lost). */
+  lookups?: RequestLookup[];
+  /** Executions earlier attempts of the run started for the same requests, newest first, other than those reported. */
+  earlierExecutions?: EarlierExecution[];
 }
 
 /** What buildReport joins into one batch's report: the facts the report repeats, the execution and its patch states. */
@@ -183,4 +187,30 @@ export interface ReportInput extends Pick<
 export interface NotStartedBatch {
   clientToken: string;
   instanceIds: readonly string[];
+}
+
+/** How the action found a request's executions by their tags (execution/find-executions.ts) instead of by an ID. */
+export interface RequestLookup {
+  /** 'rerun': before starting on a later attempt of the run; 'lost-start': after every StartExecution answer was lost. */
+  reason: 'rerun' | 'lost-start';
+  /** The tags looked for, as `key=value`. */
+  tags: string;
+  /** OOS filtered by the tags ('honoured'), or listed the template's executions and the action matched the tags ('ignored'). */
+  tagFilter: 'honoured' | 'ignored';
+  /** What the action did with what it found, as one sentence. */
+  outcome: string;
+  /** The batch (1-based) of a run of several batches. */
+  batch?: number;
+}
+
+/** An execution an earlier attempt of the run started for the same request, other than the one reported. */
+export interface EarlierExecution {
+  executionId: string;
+  status: string;
+  startDate?: string;
+  /** The run attempt that started it, from its tags. */
+  runAttempt?: number;
+  consoleUrl: string;
+  /** The batch (1-based) of a run of several batches. */
+  batch?: number;
 }

@@ -6,6 +6,7 @@ import { isTerminal } from '../alibaba/oos/types.js';
 import type { PlanReport } from '../preflight/plan.js';
 import type { InstanceReport, PatchReport } from '../report/model.js';
 import { code, moreNote, planTable, plural, preflightSection, row } from './parts.js';
+import { requestHistory } from './request-history.js';
 
 const COLUMNS = [
   'Instance',
@@ -29,7 +30,7 @@ const COLUMNS = [
  */
 export function renderSummary(report: PatchReport, budget = SUMMARY_BUDGET_BYTES, measure: Measure = utf8Bytes): string {
   const problem = report.problem ? [problemNote(report.problem)] : [];
-  const parts: Part[] = [headline(report), ...problem, execution(report), instances(report), totals(report)];
+  const parts: Part[] = [headline(report), ...problem, execution(report), ...requestHistory(report), instances(report), totals(report)];
   if (report.skipped.length > 0) {
     const heartbeat = report.preflight?.heartbeatMaxAgeMinutes ?? 0;
     parts.push(preflightSection(report.skipped, '### Skipped by pre-flight', heartbeat));

@@ -73,7 +73,15 @@ export function describeActionScenarios(variant: Partial<Readings> = {}): void {
         targets: { Type: 'ResourceIds', ResourceIds: ['i-bp1demo000001', 'i-bp1demo000002'], RegionId: 'cn-hangzhou' },
         rateControl: { Mode: 'Concurrency', Concurrency: 10, MaxErrors: 0 },
       });
+      expect(JSON.parse(params.Tags ?? '')).toEqual({
+        'patch-action:client-token': result.outputs['client-token'],
+        'patch-action:repository': 'octo-org/patching',
+        'patch-action:run-id': expect.any(String) as string,
+        'patch-action:run-attempt': '1',
+        'patch-action:action': 'scan',
+      });
       delete params.Parameters;
+      delete params.Tags;
       expect(params).toEqual({
         RegionId: 'cn-hangzhou',
         TemplateName: 'ACS-ECS-BulkyApplyPatchBaseline',
@@ -132,19 +140,26 @@ export function describeActionScenarios(variant: Partial<Readings> = {}): void {
   });
 
   describe('idempotency', () => {
-    it('the same run and inputs twice make one execution', async () => {
+    it('the same run and inputs twice make one execution: the re-run finds it by its tags and reports it', async () => {
       const first = await runAgainst(emulator, { action: 'install' });
       const second = await runAgainst(emulator, { action: 'install' }, { env: { GITHUB_RUN_ATTEMPT: '2' } });
       expect(first.code).toBe(0);
       expect(second.code).toBe(0);
-      expect(emulator.startExecutionCalls()).toHaveLength(2);
+      expect(emulator.startExecutionCalls()).toHaveLength(1);
       expect(emulator.executions()).toHaveLength(1);
+      expect(emulator.executions()[0]?.tags).toEqual({
+        'patch-action:client-token': first.outputs['client-token'],
+        'patch-action:repository': 'octo-org/patching',
+        'patch-action:run-id': expect.any(String) as string,
+        'patch-action:run-attempt': '1',
+        'patch-action:action': 'install',
+      });
       expect(second.outputs['execution-id']).toBe(first.outputs['execution-id']);
       expect(second.outputs['client-token']).toBe(first.outputs['client-token']);
       expect(second.stdout).toContain('attempt 2');
-      expect(second.stdout).toContain(
-        `Execution ${first.outputs['execution-id']} was started by an earlier attempt of this workflow run (this is attempt 2)`,
-      );
+      expect(second.stdout).toContain(`Execution ${first.outputs['execution-id']} (started by attempt 1`);
+      expect(second.stdout).toContain('ended Success: reporting it; nothing new is started.');
+      expect(second.summary).toContain('**Re-run**: looked for the executions tagged');
     });
   });
 }

@@ -157,7 +157,7 @@ const scenarios: Scenario[] = [
       code: 0,
       status: 'Success',
       executionStatus: 'Success',
-      log: [(c, r) => `Execution ${executionIdOf(c, r)} was started by an earlier attempt of this workflow run (this is attempt 2)`],
+      log: [(c, r) => `Execution ${executionIdOf(c, r)} (started by attempt 1`, 'ended Success: reporting it; nothing new is started.'],
     },
   },
 ];

@@ -66,6 +66,8 @@ export interface ExecutionRecord {
   accessKeyId: string | undefined;
   createdAt: number;
   endedAt: number | undefined;
+  /** StartExecution `Tags`, as a map. */
+  tags: Record<string, string>;
 }
 
 interface Settled {
@@ -96,6 +98,7 @@ interface Execution {
   action: 'install' | 'scan';
   rebootIfNeed: boolean;
   settled: Settled | undefined;
+  tags: Record<string, string>;
 }
 
 /** Declared parameters of ACS-ECS-BulkyApplyPatchBaseline; anything else is rejected. */
@@ -187,6 +190,8 @@ export class OosService {
     }
     const parametersRaw = p['Parameters'] ?? '';
     const parameters = parseTemplateParameters(parametersRaw);
+    const tags = parseTags(p['Tags']);
+    // Tags are left out of the fingerprint: whether OOS compares them for a reused ClientToken is unconfirmed.
     const fingerprint = `${templateName}\n${mode}\n${canonicalJson(parameters)}`;
 
     if (clientToken !== undefined) {
@@ -225,6 +230,7 @@ export class OosService {
       action: parameters['action'] === 'scan' ? 'scan' : 'install',
       rebootIfNeed: asBool(parameters['rebootIfNeed']) ?? false,
       settled: undefined,
+      tags,
     };
     this.executionsById.set(execution.executionId, execution);
     for (const instanceId of instanceIds) {
@@ -249,7 +255,14 @@ export class OosService {
       Status: p['Status'] || undefined,
       TemplateName: p['TemplateName'] || undefined,
       Mode: p['Mode'] || undefined,
+      StartDateAfter: p['StartDateAfter'] || undefined,
+      Tags: p['Tags'] || undefined,
     };
+    const startedAfter = filters.StartDateAfter === undefined ? undefined : Date.parse(filters.StartDateAfter);
+    if (startedAfter !== undefined && Number.isNaN(startedAfter))
+      throw invalidParameter('The parameter StartDateAfter is not a valid date.');
+    // Tags: honoured as a filter (every pair must be on the execution), or ignored (the reading switch).
+    const tagFilter = filters.Tags !== undefined && this.readings.executionTagsFilter === 'honoured' ? parseTags(filters.Tags) : undefined;
     const children = this.childViews(filters.ParentExecutionId, filters.ExecutionId, ctx.now);
     if (children !== undefined) {
       const matching = children.filter(
@@ -263,8 +276,11 @@ export class OosService {
     const all = this.sorted(true).filter((e) => {
       if (filters.ExecutionId !== undefined && e.executionId !== filters.ExecutionId) return false;
       if (filters.Status !== undefined && statusAt(e, ctx.now) !== filters.Status) return false;
-      if (filters.TemplateName !== undefined && e.templateName !== filters.TemplateName) return false;
+      // "All templates whose names contain the specified template name are queried" (the OOS model).
+      if (filters.TemplateName !== undefined && !e.templateName.includes(filters.TemplateName)) return false;
       if (filters.Mode !== undefined && e.mode !== filters.Mode) return false;
+      if (startedAfter !== undefined && e.createdAt < startedAfter) return false;
+      if (tagFilter && !Object.entries(tagFilter).every(([k, v]) => e.tags[k] === v)) return false;
       return true;
     });
     const page = paginate(all, maxResults, p['NextToken'], `ListExecutions:${JSON.stringify(filters)}`);
@@ -556,6 +572,7 @@ export class OosService {
       accessKeyId: e.accessKeyId,
       createdAt: e.createdAt,
       endedAt: e.settled?.endAt,
+      tags: { ...e.tags },
     };
   }
 
@@ -582,7 +599,7 @@ export class OosService {
       Description: e.description,
       RamRole: '',
       ResourceGroupId: '',
-      Tags: {},
+      Tags: { ...e.tags },
       Counters: counters(status),
     };
   }
@@ -684,6 +701,28 @@ function maxErrorsOf(rateControl: unknown, total: number): number {
   if (typeof v === 'number') return v;
   const percent = typeof v === 'string' ? COUNT_OR_PERCENT.exec(v)?.[1] : undefined;
   return percent === undefined ? 0 : Math.floor((Number(percent) * total) / 100);
+}
+
+/** StartExecution / ListExecutions `Tags`: a JSON string of a map of strings; absent or '' means none. */
+function parseTags(raw: string | undefined): Record<string, string> {
+  if (raw === undefined || raw === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw invalidParameter('The parameter Tags is not a valid JSON string.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw invalidParameter('The parameter Tags must be a JSON object.');
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    if (typeof v !== 'string') throw invalidParameter(`The value of tag ${k} must be a string.`);
+    if (k === '' || k.length > 128 || v.length > 128 || /^(aliyun|acs:)/i.test(k) || /^acs:/i.test(v) || /https?:\/\//i.test(k + v)) {
+      throw invalidParameter(`The tag ${k} is invalid: keys and values of at most 128 characters, no aliyun/acs: prefix, no http(s)://.`);
+    }
+    tags[k] = v;
+  }
+  return tags;
 }
 
 /** Parse and validate the Parameters JSON of ACS-ECS-BulkyApplyPatchBaseline. */

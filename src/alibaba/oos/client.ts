@@ -17,6 +17,7 @@ import type {
   Execution,
   ExecutionCounters,
   InstancePatchState,
+  ListedExecution,
   LogLine,
   OosApi,
   PatchCounts,
@@ -43,11 +44,17 @@ export function createOosClient(options: OosClientOptions): OosApi {
   let patchStatusForm: PatchStatusForm = PATCH_STATUS_FORMS[0];
 
   return {
-    async startExecution({ spec, clientToken }: StartRequest): Promise<Execution> {
+    async startExecution({ spec, clientToken, tags }: StartRequest): Promise<Execution> {
       const parameters = templateParameters(spec);
       const body = await call(
         'StartExecution',
-        { TemplateName: TEMPLATE_NAME, Mode: 'Automatic', SafetyCheck: 'Skip', ClientToken: clientToken },
+        {
+          TemplateName: TEMPLATE_NAME,
+          Mode: 'Automatic',
+          SafetyCheck: 'Skip',
+          ClientToken: clientToken,
+          ...(tags ? { Tags: JSON.stringify(tags) } : {}),
+        },
         { Parameters: JSON.stringify(parameters) },
       );
       const execution = toExecution('StartExecution', body, body.Execution);
@@ -73,6 +80,20 @@ export function createOosClient(options: OosClientOptions): OosApi {
         );
       }
       return toExecution('ListExecutions', body, found);
+    },
+
+    async listExecutions(filter, { maxPages }) {
+      const listed: ListedExecution[] = [];
+      const query: Record<string, unknown> = {};
+      if (filter.tags) query.Tags = JSON.stringify(filter.tags);
+      if (filter.templateName !== undefined) query.TemplateName = filter.templateName;
+      if (filter.startedAfter !== undefined) query.StartDateAfter = isoSeconds(filter.startedAfter);
+      const truncated = await pages('ListExecutions', query, 'Executions', maxPages, (item) => {
+        // An item without an ID or a status cannot be followed: skip it rather than fail the lookup.
+        if (typeof item.ExecutionId !== 'string' || typeof item.Status !== 'string') return;
+        listed.push({ ...toExecution('ListExecutions', {}, item), templateName: text(item.TemplateName), tags: toTags(item.Tags) });
+      });
+      return { items: listed, truncated };
     },
 
     async cancelExecution(executionId: string): Promise<{ requestId?: string }> {
@@ -277,6 +298,27 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   const counters = toCounters(e.Counters);
   if (counters) execution.counters = counters;
   return execution;
+}
+
+/** Execution `Tags`: a JSON map (a JSON string of one is read too); values that are not strings are left out. */
+function toTags(raw: unknown): Record<string, string> {
+  let value = raw;
+  if (typeof raw === 'string' && raw.startsWith('{')) {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return {};
+    }
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value as Body)) if (typeof v === 'string') tags[k] = v;
+  return tags;
+}
+
+/** OOS dates: ISO 8601 in UTC, whole seconds (2019-05-16T10:26:14Z). */
+function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** `Counters` such as `{"Total":2,"Success":1,"Failed":1}`; undefined unless Total is a count. */

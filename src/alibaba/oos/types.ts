@@ -88,6 +88,25 @@ export interface ExecutionSpec {
 export interface StartRequest {
   spec: ExecutionSpec;
   clientToken: string;
+  /** StartExecution `Tags` (sent as a JSON map): how the execution can be found again (execution/request-tags.ts). */
+  tags?: Readonly<Record<string, string>>;
+}
+
+/** ListExecutions filters. OOS may not honour `tags` (unconfirmed): callers match the tags in the answer themselves. */
+export interface ExecutionFilter {
+  /** Executions carrying every one of these tags. */
+  tags?: Readonly<Record<string, string>>;
+  /** OOS lists templates whose name contains this one: match the name in the answer too. */
+  templateName?: string;
+  /** Executions started at or after this time (epoch ms). */
+  startedAfter?: number;
+}
+
+/** An execution as ListExecutions lists it, with what identifies whose it is. */
+export interface ListedExecution extends Execution {
+  templateName: string;
+  /** The execution's tags; empty when it has none. */
+  tags: Record<string, string>;
 }
 
 /** One instance's child execution (template ACS::ECS::ApplyPatchBaseline) of a bulk execution. */
@@ -133,6 +152,8 @@ export interface PatchInfo {
 export interface OosApi {
   startExecution(request: StartRequest): Promise<Execution>;
   getExecution(executionId: string): Promise<Execution>;
+  /** Parent executions matching the filter, newest first, at most `maxPages` pages of 100. */
+  listExecutions(filter: ExecutionFilter, options: { maxPages: number }): Promise<Bounded<ListedExecution>>;
   /** Asks OOS to cancel; resolves with the request ID. */
   cancelExecution(executionId: string): Promise<{ requestId?: string }>;
   /** All states for these instances; batches of 100 and pages are handled inside. */

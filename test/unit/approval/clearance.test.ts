@@ -12,6 +12,7 @@ const scan: Settings = {
   pollIntervalSeconds: 1,
   failOnMissing: false,
   onUnavailable: 'fail',
+  onRerun: 'retry-failed',
   dryRun: false,
   cancelOnTimeout: true,
   cancelOnAbort: true,

@@ -17,6 +17,7 @@ function fakeOos(statuses: string[], cancel: () => Promise<{ requestId?: string 
   let i = 0;
   const api: OosApi = {
     startExecution: () => Promise.reject(new Error('not used')),
+    listExecutions: () => Promise.reject(new Error('not used')),
     getExecution: () => {
       calls.push('get');
       return Promise.resolve({ ...running, status: statuses[Math.min(i++, statuses.length - 1)] ?? 'Running' });

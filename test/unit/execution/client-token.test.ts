@@ -15,6 +15,7 @@ const install: Settings = {
   cancelOnAbort: true,
   rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
   onUnavailable: 'fail',
+  onRerun: 'retry-failed',
   dryRun: false,
   consoleSite: 'china',
 };

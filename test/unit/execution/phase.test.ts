@@ -39,6 +39,7 @@ function fakeOos(options: { refuseStart?: CloudError } = {}): OosApi & { started
       return Promise.resolve(execution(`exec-${started.length}`, 'Started'));
     },
     getExecution: (id) => Promise.resolve(execution(id, 'Success')),
+    listExecutions: () => Promise.resolve({ items: [], truncated: false }),
     cancelExecution: () => Promise.reject(new Error('nothing is cancelled here')),
     listInstancePatchStates: (ids) =>
       Promise.resolve(
@@ -139,7 +140,8 @@ describe('executionPhase', () => {
       job(fakeOos(), log, { runAttempt: 2 }),
     );
     expect(log.lines).toContain(`ClientToken: ${batches[0]?.clientToken}`);
-    expect(log.lines.join('\n')).toContain(`This is attempt 2 of run ${RUN_ID}: the ClientToken is the first attempt's`);
+    expect(log.lines.join('\n')).toContain(`This is attempt 2 of run ${RUN_ID}: looking for the executions earlier attempts started`);
+    expect(log.lines.join('\n')).toContain('retried with a new execution (on-rerun: retry-failed)');
   });
 
   it('a first batch that does not start throws NotStartedError, naming the ClientToken', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/alibaba/cloud-error.js';
 import { type OosFactory, retryingOos } from '../../../src/alibaba/connect.js';
-import type { Execution, InstancePatchState, OosApi } from '../../../src/alibaba/oos/types.js';
+import type { Bounded, Execution, InstancePatchState, ListedExecution, OosApi } from '../../../src/alibaba/oos/types.js';
 import { DEFAULT_RETRY_POLICY } from '../../../src/alibaba/retry.js';
 import {
   type ExecutionContext,
@@ -45,6 +45,8 @@ interface Script {
   start: Answer<Execution>[];
   /** ListExecutions' statuses (or errors), one per status read before any cancel; the last one repeats. */
   statuses: Answer<string>[];
+  /** ListExecutions' answer to a lookup by tag; default none found. */
+  found?: Answer<Bounded<ListedExecution>>;
   /** CancelExecution's answer; once accepted, the execution reads Cancelled. */
   cancel?: Answer<{ requestId?: string }>;
   states?: Answer<InstancePatchState[]>;
@@ -100,6 +102,10 @@ function fakeOos(script: Script, signal: AbortSignal, calls: Call[], execution: 
     listInstancePatchStates: () => {
       record('ListInstancePatchStates');
       return answer(script.states, 'ListInstancePatchStates');
+    },
+    listExecutions: () => {
+      record('ListExecutions (lookup)');
+      return answer(script.found ?? { items: [], truncated: false }, 'ListExecutions (lookup)');
     },
     listChildExecutions: unused('listChildExecutions'),
     listChildExecutionsByParent: unused('listChildExecutionsByParent'),

@@ -24,6 +24,7 @@ describe('parseInputs', () => {
       cancelOnAbort: true,
       rateControl: { maxConcurrency: 10, maxErrors: { count: 0 } },
       onUnavailable: 'fail',
+      onRerun: 'retry-failed',
       dryRun: false,
       consoleSite: 'china',
     });
@@ -89,6 +90,11 @@ describe('parseInputs', () => {
     expect(parseInputs(reader({ ...base, 'on-unavailable': 'fail' })).settings.onUnavailable).toBe('fail');
   });
 
+  it('reads on-rerun: retry-failed by default, or reuse', () => {
+    expect(parseInputs(reader({ ...base, 'on-rerun': 'reuse' })).settings.onRerun).toBe('reuse');
+    expect(parseInputs(reader({ ...base, 'on-rerun': 'retry-failed' })).settings.onRerun).toBe('retry-failed');
+  });
+
   it('reads comment-on-pr with the github-token it needs', () => {
     expect(parseInputs(reader(base)).settings.prComment).toBeUndefined();
     expect(parseInputs(reader({ ...base, 'comment-on-pr': 'true', 'github-token': 'ghs_x' })).settings.prComment).toEqual({
@@ -148,6 +154,7 @@ describe('parseInputs', () => {
     ['check-run-id', { ...base, 'check-run-id': '-5' }],
     ['on-unavailable', { ...base, 'on-unavailable': 'ignore' }],
     ['on-unavailable', { ...base, 'on-unavailable': 'Skip' }],
+    ['on-rerun', { ...base, 'on-rerun': 'retry' }],
     ['dry-run', { ...base, 'dry-run': 'yes' }],
     ['comment-on-pr', { ...base, 'comment-on-pr': 'on' }],
     ['github-token', { ...base, 'comment-on-pr': 'true' }],
