@@ -1,6 +1,6 @@
 import { requireEnv } from '../lib/env.js';
 import { ActionError } from '../lib/errors.js';
-import type { Logger } from '../lib/log.js';
+import { type Logger, untrusted } from '../lib/log.js';
 import type { SecretRegistry } from '../lib/secrets.js';
 import type { ApprovalSettings, Settings } from '../inputs/parse.js';
 import { createOctokit } from '../runner/octokit.js';
@@ -31,11 +31,12 @@ export async function clearForStart(settings: Settings, env: NodeJS.ProcessEnv, 
   const { log } = ctx;
   ctx.secrets.protect(wanted.githubToken);
   const api =
-    ctx.source ?? createApprovalSource({ octokit: createOctokit(wanted.githubToken), repository, onRetry: (m) => log.info(`  ${m}`) });
+    ctx.source ??
+    createApprovalSource({ octokit: createOctokit(wanted.githubToken), repository, onRetry: (m) => log.info(`  ${untrusted(m)}`) });
   log.info(`Approval: checking that a required reviewer of '${wanted.environment}' approved this job (run ${runId})`);
   const facts = await gather(api, wanted, repository, runId, oidcOffered(env));
   const decision = decide(facts);
-  for (const line of decision.passed) log.info(`  ${line}`);
+  for (const line of decision.passed) log.info(`  ${untrusted(line)}`);
   if (!decision.approved) throw new ActionError(decision.message);
   return clearInstall(settings, decision);
 }

@@ -52,6 +52,8 @@ export interface ExecutionDetails {
   snapshots: Record<string, SnapshotInfo>;
   /** Detail calls that failed, as one line each; the report says so instead of failing. */
   problems: string[];
+  /** Answers cut short (a listing that would not end, the details' deadline), as one line each. */
+  cut?: string[];
   limits: DetailLimits;
 }
 
@@ -88,6 +90,8 @@ export interface DetailCoverage {
   patchListsRead: number;
   /** Detail calls that failed (the result stands without them). */
   problems: string[];
+  /** Answers that were cut short: the details below them are incomplete. */
+  cut?: string[];
 }
 
 export interface ExecutionReport extends Execution {

@@ -15,7 +15,7 @@ const STATUS_LABELS: Readonly<Record<string, string>> = {
 export function renderDetails(report: PatchReport, sorted: readonly InstanceReport[]): Section | undefined {
   const detailed = sorted.filter((i) => i.failure || (i.patches && i.patches.items.length > 0));
   const coverage = report.details;
-  if (detailed.length === 0 && !(coverage && coverage.problems.length > 0)) return undefined;
+  if (detailed.length === 0 && !(coverage && (coverage.problems.length > 0 || (coverage.cut?.length ?? 0) > 0))) return undefined;
   const notes: string[] = [];
   if (coverage) {
     const failed = report.failedInstances.length;
@@ -28,6 +28,13 @@ export function renderDetails(report: PatchReport, sorted: readonly InstanceRepo
     }
     if (notes.length > 0)
       notes.push('These limits keep a large fleet from making thousands of API calls; the counts above cover every instance.');
+    if (coverage.cut && coverage.cut.length > 0) {
+      const shown = coverage.cut.slice(0, 5).map((p) => `- ${esc(p)}`);
+      const more = coverage.cut.length - shown.length;
+      notes.push(
+        `✂️ Some answers were cut short, so these details are incomplete:\n\n${shown.join('\n')}${more > 0 ? `\n- … and ${more} more` : ''}`,
+      );
+    }
     if (coverage.problems.length > 0) {
       const shown = coverage.problems.slice(0, 5).map((p) => `- ${esc(p)}`);
       const more = coverage.problems.length - shown.length;
@@ -56,7 +63,7 @@ function detailBlock(i: InstanceReport): string {
   const body: string[] = [];
   if (i.failure) {
     const f = i.failure;
-    body.push(`**Failed${f.task ? ` task \`${esc(f.task)}\`` : ''}**${f.message ? `: ${esc(f.message)}` : ''}`);
+    body.push(`**Failed${f.task ? ` task ${code(f.task)}` : ''}**${f.message ? `: ${esc(f.message)}` : ''}`);
     if (f.log.length > 0) {
       const cut = f.logTruncated ? ' (the log was longer than what was read)' : '';
       body.push(`Last ${f.log.length} log line${plural(f.log.length)}${cut}:\n\n<pre>\n${f.log.map(html).join('\n')}\n</pre>`);

@@ -1,5 +1,8 @@
+import { CloudError, endless } from '../cloud-error.js';
 import { defaultEcsEndpoint, type Endpoint } from '../endpoints.js';
-import { readPages, withNextToken } from '../../lib/paging.js';
+import { isInstanceId } from '../ids.js';
+import { pagesFor, readPages, withNextToken } from '../../lib/paging.js';
+import { MAX_TARGET_INSTANCES } from '../../inputs/names.js';
 import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
 import { presentFields, scalarText } from '../wire.js';
 import type { AgentStatus, EcsApi, InstanceInfo, SnapshotInfo, TagFilter } from './types.js';
@@ -17,20 +20,39 @@ export interface EcsClientOptions extends Omit<RpcOptions, 'version' | 'endpoint
 
 const VERSION = '2014-05-26';
 const BATCH = 100;
+/**
+ * DescribeSnapshots since an execution started: its children's snapshots (at most 1,000) and whatever else the
+ * account created in the region meanwhile. Past this many pages the listing is cut (and the summary says so).
+ */
+const MAX_SNAPSHOT_PAGES = 50;
 
 export function createEcsClient(options: EcsClientOptions): EcsApi {
   const region = options.region;
   const endpoint = options.endpoint ?? defaultEcsEndpoint(region);
   const call = createRpcCaller({ ...options, endpoint, version: VERSION });
 
-  /** Every page of DescribeInstances for these filters. */
-  async function describe(filters: Record<string, unknown>): Promise<InstanceInfo[]> {
+  /**
+   * Every page of DescribeInstances for these filters, for at most `expected` instances. A listing that does not
+   * end in the pages those take is cut: an error, unless it already found more than expected (the caller says so).
+   */
+  async function describe(filters: Record<string, unknown>, expected: number): Promise<InstanceInfo[]> {
     const found: InstanceInfo[] = [];
-    await readPages(async (nextToken) => {
+    const maxPages = pagesFor(expected, BATCH);
+    const cut = await readPages(async (nextToken) => {
       const body = await call('DescribeInstances', withNextToken({ MaxResults: BATCH, ...filters }, nextToken));
       for (const i of list(body, 'Instances', 'Instance')) {
         const instanceId = scalarText(i.InstanceId);
         if (!instanceId) continue;
+        if (!isInstanceId(instanceId)) {
+          const requestId = scalarText(body.RequestId) || undefined;
+          throw new CloudError(
+            'DescribeInstances',
+            'MalformedResponse',
+            'unexpected response: an InstanceId is not of the form i-<letters and digits>',
+            undefined,
+            requestId,
+          );
+        }
         found.push({
           instanceId,
           name: scalarText(i.InstanceName),
@@ -40,7 +62,8 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
         });
       }
       return scalarText(body.NextToken);
-    });
+    }, maxPages);
+    if (cut && new Set(found.map((i) => i.instanceId)).size <= expected) throw endless('DescribeInstances', maxPages);
     return found;
   }
 
@@ -48,13 +71,16 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
     async describeInstances(instanceIds) {
       const all: InstanceInfo[] = [];
       for (let i = 0; i < instanceIds.length; i += BATCH) {
-        all.push(...(await describe({ InstanceIds: JSON.stringify(instanceIds.slice(i, i + BATCH)) })));
+        const batch = instanceIds.slice(i, i + BATCH);
+        all.push(...(await describe({ InstanceIds: JSON.stringify(batch) }, batch.length)));
       }
       return all;
     },
 
     async describeInstancesByTags(tags: readonly TagFilter[]) {
-      return describe({ Tag: tags.map((t) => ({ Key: t.key, ...(t.value !== undefined ? { Value: t.value } : {}) })) });
+      // One more than a run takes, so that a larger fleet is reported as too large rather than cut.
+      const tagged = { Tag: tags.map((t) => ({ Key: t.key, ...(t.value !== undefined ? { Value: t.value } : {}) })) };
+      return describe(tagged, MAX_TARGET_INSTANCES + 1);
     },
 
     async describeCloudAssistantStatus(instanceIds) {
@@ -80,7 +106,7 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
       const found: SnapshotInfo[] = [];
       // ECS takes the filter in minutes (yyyy-MM-ddTHH:mmZ): round down so nothing created in that minute is missed.
       const minute = since.toISOString().slice(0, 16) + 'Z';
-      await readPages(async (nextToken) => {
+      const cut = await readPages(async (nextToken) => {
         const query = { SourceDiskType: 'System', Filter: [{ Key: 'CreationStartTime', Value: minute }], MaxResults: BATCH };
         const body = await call('DescribeSnapshots', withNextToken(query, nextToken));
         for (const s of list(body, 'Snapshots', 'Snapshot')) {
@@ -97,7 +123,8 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
           found.push(info);
         }
         return scalarText(body.NextToken);
-      });
+      }, MAX_SNAPSHOT_PAGES);
+      if (cut) throw endless('DescribeSnapshots', MAX_SNAPSHOT_PAGES);
       return found;
     },
   };

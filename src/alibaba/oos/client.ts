@@ -1,8 +1,9 @@
-import { CloudError } from '../cloud-error.js';
-import { readPages, withNextToken } from '../../lib/paging.js';
+import { CloudError, endless } from '../cloud-error.js';
+import { isExecutionId, isInstanceId } from '../ids.js';
+import { pagesFor, readPages, withNextToken } from '../../lib/paging.js';
 import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
 import { nonEmptyText, presentFields, text } from '../wire.js';
-import { TEMPLATE_NAME, templateParameters } from './template.js';
+import { MAX_INSTANCES_PER_EXECUTION, TEMPLATE_NAME, templateParameters } from './template.js';
 import type {
   ChildExecution,
   Execution,
@@ -23,6 +24,10 @@ const VERSION = '2019-06-01';
 const PATCH_STATE_BATCH = 100;
 /** The largest page the list operations take (ListTaskExecutions 20..100, ListExecutions 10..100). */
 const PAGE = 100;
+/** Tasks of one child execution (ACS::ECS::ApplyPatchBaseline runs a handful): far fewer than this. */
+const MAX_CHILD_TASKS = 100;
+/** Task executions of a parent: one per instance of its loop task, plus the template's own few tasks. */
+const MAX_PARENT_TASKS = MAX_INSTANCES_PER_EXECUTION + 20;
 
 export function createOosClient(options: OosClientOptions): OosApi {
   const call = createRpcCaller({ ...options, version: VERSION });
@@ -66,29 +71,37 @@ export function createOosClient(options: OosClientOptions): OosApi {
       const states: InstancePatchState[] = [];
       for (let i = 0; i < instanceIds.length; i += PATCH_STATE_BATCH) {
         const batch = instanceIds.slice(i, i + PATCH_STATE_BATCH);
-        await readPages(async (nextToken) => {
-          const query = { InstanceIds: JSON.stringify(batch), MaxResults: PATCH_STATE_BATCH };
-          const body = await call('ListInstancePatchStates', withNextToken(query, nextToken));
-          const items = body.InstancePatchStates;
-          if (!Array.isArray(items)) throw malformed('ListInstancePatchStates', body, 'InstancePatchStates is not an array');
-          for (const item of items) states.push(toPatchState(body, item));
-          return nonEmptyText(body.NextToken);
-        });
+        const cut = await readPages(
+          async (nextToken) => {
+            const query = { InstanceIds: JSON.stringify(batch), MaxResults: PATCH_STATE_BATCH };
+            const body = await call('ListInstancePatchStates', withNextToken(query, nextToken));
+            const items = body.InstancePatchStates;
+            if (!Array.isArray(items)) throw malformed('ListInstancePatchStates', body, 'InstancePatchStates is not an array');
+            for (const item of items) states.push(toPatchState(body, item));
+            return nonEmptyText(body.NextToken);
+          },
+          pagesFor(batch.length, PATCH_STATE_BATCH),
+        );
+        if (cut) throw endless('ListInstancePatchStates', pagesFor(batch.length, PATCH_STATE_BATCH));
       }
       return states;
     },
 
     async listChildExecutions(parentExecutionId: string): Promise<ChildExecution[]> {
       const children: ChildExecution[] = [];
-      await pages(
+      const maxPages = pagesFor(MAX_PARENT_TASKS, PAGE);
+      const cut = await pages(
         'ListTaskExecutions',
         { ExecutionId: parentExecutionId, IncludeChildTaskExecution: true },
         'TaskExecutions',
-        Infinity,
+        maxPages,
         (item) => {
           // The loop task's items: one per instance, naming the instance (LoopItem) and its child execution.
           const instanceId = loopItem(item.LoopItem);
           if (typeof item.ChildExecutionId !== 'string' || item.ChildExecutionId === '' || instanceId === undefined) return;
+          if (!isExecutionId(item.ChildExecutionId) || !isInstanceId(instanceId)) {
+            throw malformed('ListTaskExecutions', {}, 'a child execution or its instance has an ID of an unknown form');
+          }
           children.push({
             instanceId,
             executionId: item.ChildExecutionId,
@@ -98,12 +111,14 @@ export function createOosClient(options: OosClientOptions): OosApi {
           });
         },
       );
+      if (cut) throw endless('ListTaskExecutions', maxPages);
       return children;
     },
 
     async listTaskExecutions(executionId: string): Promise<TaskExecution[]> {
       const tasks: TaskExecution[] = [];
-      await pages('ListTaskExecutions', { ExecutionId: executionId }, 'TaskExecutions', Infinity, (item) => {
+      const maxPages = pagesFor(MAX_CHILD_TASKS, PAGE);
+      const cut = await pages('ListTaskExecutions', { ExecutionId: executionId }, 'TaskExecutions', maxPages, (item) => {
         tasks.push({
           taskExecutionId: text(item.TaskExecutionId),
           taskName: text(item.TaskName),
@@ -112,6 +127,7 @@ export function createOosClient(options: OosClientOptions): OosApi {
           statusMessage: text(item.StatusMessage),
         });
       });
+      if (cut) throw endless('ListTaskExecutions', maxPages);
       return tasks;
     },
 
@@ -178,6 +194,7 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   if (typeof e !== 'object' || e === null || typeof e.ExecutionId !== 'string' || typeof e.Status !== 'string') {
     throw malformed(operation, body, 'the execution has no ExecutionId or Status');
   }
+  if (!isExecutionId(e.ExecutionId)) throw malformed(operation, body, 'the ExecutionId is not of the form exec-<letters and digits>');
   const execution: Execution = {
     executionId: e.ExecutionId,
     status: e.Status,
@@ -218,6 +235,8 @@ function toPatchState(body: Body, raw: unknown): InstancePatchState {
   if (typeof s !== 'object' || s === null || typeof s.InstanceId !== 'string') {
     throw malformed('ListInstancePatchStates', body, 'a patch state has no InstanceId');
   }
+  if (!isInstanceId(s.InstanceId))
+    throw malformed('ListInstancePatchStates', body, 'an InstanceId is not of the form i-<letters and digits>');
   const counts = {} as PatchCounts;
   for (const [key, field] of Object.entries(COUNT_FIELDS) as Array<[keyof PatchCounts, string]>) {
     // Counts arrive as strings; a missing field means none.
