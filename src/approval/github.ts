@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import { systemClock } from '../lib/clock.js';
 import { withRetry } from '../lib/retry.js';
+import { getIdToken } from '../runner/id-token.js';
 import type { GithubEdgeOptions } from '../runner/octokit.js';
 import { secrets } from '../runner/secrets.js';
 import { APPROVAL_AUDIENCE, jobEnvironmentFromJwt } from './job-token.js';
@@ -15,6 +15,9 @@ export interface ApprovalSource {
   oidcJobEnvironment(): Promise<Lookup<JobEnvironment>>;
 }
 
+/** How the approval source gets the job's OIDC token; default: runner/id-token.ts (timeout and retries). */
+export type IdTokenFetch = (audience: string) => Promise<string>;
+
 /** The policy: 3 attempts, full jitter under 500 ms * 2^(n-1), only a failure that is 'unavailable'; 15 s per request. */
 const ATTEMPTS = 3;
 const BASE_DELAY_MS = 500;
@@ -25,7 +28,7 @@ type Failure = Extract<Lookup<never>, { ok: false }>;
 class Malformed extends Error {}
 
 /** Talks to GITHUB_API_URL through the octokit it is given, and to the runner's OIDC token service. */
-export function createApprovalSource(options: GithubEdgeOptions): ApprovalSource {
+export function createApprovalSource(options: GithubEdgeOptions & { idToken?: IdTokenFetch }): ApprovalSource {
   const { octokit } = options;
   const [owner = '', repo = ''] = options.repository.split('/');
   const clock = options.clock ?? systemClock;
@@ -43,7 +46,7 @@ export function createApprovalSource(options: GithubEdgeOptions): ApprovalSource
       const value = await withRetry(
         async (attempt) => {
           attempts = attempt;
-          return parse(await call(AbortSignal.timeout(REQUEST_TIMEOUT_MS)));
+          return parse(await call((options.timeoutSignal ?? AbortSignal.timeout)(REQUEST_TIMEOUT_MS)));
         },
         { clock, random },
         {
@@ -82,7 +85,7 @@ export function createApprovalSource(options: GithubEdgeOptions): ApprovalSource
     async oidcJobEnvironment() {
       // @actions/http-client already retries the token service's 5xx. core masks the token; the registry scrubs it.
       try {
-        const jwt = await core.getIDToken(APPROVAL_AUDIENCE);
+        const jwt = await (options.idToken ?? ((audience: string) => getIdToken(audience, { clock, random })))(APPROVAL_AUDIENCE);
         secrets.protect(jwt);
         return { ok: true, value: jobEnvironmentFromJwt(jwt) };
       } catch (err) {
