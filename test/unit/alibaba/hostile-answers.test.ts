@@ -105,11 +105,12 @@ describe('a NextToken that never ends (item 4)', () => {
       .on(
         'DescribeSnapshots',
         'every',
-        answer('endless', (info) => ({ Snapshots: { Snapshot: [] }, NextToken: `t-${info.requestId}` })),
+        // The same token again and again: the repeat ends it at once (fresh tokens would run to its 50-page cap).
+        answer('endless', () => ({ Snapshots: { Snapshot: [] }, NextToken: 'same-token' })),
       );
     expect((await failure(ecs.describeInstances(IDS))).code).toBe('EndlessPaging');
     expect(plan.callsOf('DescribeInstances')).toBe(1 + PAGE_SLACK);
     expect((await failure(ecs.describeSnapshotsSince(new Date()))).code).toBe('EndlessPaging');
-    expect(plan.callsOf('DescribeSnapshots')).toBeLessThanOrEqual(50);
+    expect(plan.callsOf('DescribeSnapshots')).toBe(2);
   });
 });
