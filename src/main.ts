@@ -77,7 +77,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
 }
 
-const log = (message: string): void => core.info(message);
+const log = (message: string): void => coreLogger.info(message);
 
 function ecsOptions(settings: Settings, credential: Credential): EcsClientOptions {
   return { region: settings.region, credential, ...(settings.ecsEndpoint ? { endpoint: settings.ecsEndpoint } : {}) };

@@ -59,6 +59,13 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'instance-ids-file', value: 'inventory.txt', why: 'together with instance-ids' },
   { input: 'instance-ids-file', value: '../../../etc/passwd', why: 'a path outside the workspace', with: NO_IDS },
   { input: 'instance-ids-file', value: 'no-such-inventory.txt', why: 'a file that does not exist', with: NO_IDS },
+  // Issue 13, item 9: the error names the line and what is wrong with it, never its content.
+  {
+    input: 'instance-ids-file',
+    value: 'test/fixtures/not-an-inventory.env',
+    why: 'a file of secrets (its line is not printed)',
+    with: NO_IDS,
+  },
   // tags
   { input: 'tags', value: 'env', why: 'not key=value', with: NO_IDS, e2e: true },
   { input: 'tags', value: '{"env": 1}', why: 'a JSON value that is not a string', with: NO_IDS },

@@ -1,28 +1,69 @@
+import { untrusted } from '../lib/log.js';
+import { SecretRegistry } from '../lib/secrets.js';
 import { nonEmptyText } from './wire.js';
 
-/** An error from an Alibaba Cloud API call, reduced to what a message and a retry decision need. */
+/**
+ * An error from an Alibaba Cloud API call, reduced to what a message and a retry decision need. Code, detail and
+ * request ID are the server's text: they are kept on one line with no workflow command in them (`untrusted`), so
+ * every message built from them (retry lines, the failure, the summary) is too.
+ */
 export class CloudError extends Error {
+  /** Alibaba's error code (`Throttling.User`), or a transport code (`ECONNRESET`), or `MalformedResponse`. */
+  readonly code: string;
+  /** Alibaba's message for the code, without the SDK's decorations. */
+  readonly detail: string;
+  readonly requestId?: string;
+
   constructor(
     /** The API operation, such as StartExecution. */
     readonly operation: string,
-    /** Alibaba's error code (`Throttling.User`), or a transport code (`ECONNRESET`), or `MalformedResponse`. */
-    readonly code: string,
-    /** Alibaba's message for the code, without the SDK's decorations. */
-    readonly detail: string,
+    code: string,
+    detail: string,
     readonly statusCode?: number,
-    readonly requestId?: string,
+    requestId?: string,
     /** RAM's explanation of a denial (`AuthAction`, `NoPermissionType`, ...), when the API sent one. */
     readonly accessDeniedDetail?: Readonly<Record<string, unknown>>,
   ) {
+    code = untrusted(code);
+    detail = untrusted(detail);
+    requestId = requestId === undefined ? undefined : untrusted(requestId);
     const where = requestId ? ` (request ID ${requestId})` : '';
     super(`${operation} failed: ${code}${statusCode ? ` (HTTP ${statusCode})` : ''}: ${detail}${where}`);
     this.name = 'CloudError';
+    this.code = code;
+    this.detail = detail;
+    if (requestId !== undefined) this.requestId = requestId;
   }
 
   /** How long the API asked the caller to wait before retrying (`x-acs-retry-after`, milliseconds as the SDK reads it). */
   retryAfterMs?: number;
   /** How many attempts were made before this error ended the call (set by the retry helper). */
   attempts = 1;
+}
+
+/**
+ * The error with every value in `secrets` scrubbed from its text: the boundary where a server's answer becomes
+ * text. A server (or a proxy) that echoes the request's headers or body would otherwise put the security token
+ * into the log, the summary, the report file and the pull request comment.
+ */
+export function withoutSecrets(err: CloudError, secrets: readonly (string | undefined)[]): CloudError {
+  const registry = new SecretRegistry(() => undefined);
+  for (const s of secrets) registry.protect(s);
+  const scrub = (t: string): string => registry.scrub(t);
+  const denied = err.accessDeniedDetail
+    ? Object.fromEntries(Object.entries(err.accessDeniedDetail).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v]))
+    : undefined;
+  const clean = new CloudError(
+    err.operation,
+    scrub(err.code),
+    scrub(err.detail),
+    err.statusCode,
+    err.requestId === undefined ? undefined : scrub(err.requestId),
+    denied,
+  );
+  if (err.retryAfterMs !== undefined) clean.retryAfterMs = err.retryAfterMs;
+  clean.attempts = err.attempts;
+  return clean;
 }
 
 /** Converts whatever the SDK threw into a CloudError; never copies request headers or credentials. */
@@ -72,4 +113,13 @@ function stripSdkDecoration(message: string): string {
 
 function obj(v: unknown): Record<string, unknown> | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** A listing that did not end within what its request can return: cut, and said so (never read forever). */
+export function endless(operation: string, maxPages: number): CloudError {
+  return new CloudError(
+    operation,
+    'EndlessPaging',
+    `the answer was cut: it did not end after ${maxPages} pages (NextToken never empty, or repeated), more than the request can return`,
+  );
 }

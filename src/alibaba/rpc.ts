@@ -1,7 +1,7 @@
 import type Credential from '@alicloud/credentials';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
-import { CloudError, toCloudError } from './cloud-error.js';
+import { CloudError, toCloudError, withoutSecrets } from './cloud-error.js';
 import type { Endpoint } from './endpoints.js';
 import { defaultExport } from './interop.js';
 import { CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS } from './timeouts.js';
@@ -70,10 +70,20 @@ export function createRpcCaller(options: RpcOptions): RpcCall {
     try {
       result = await client.callApi(params, request, runtime);
     } catch (err) {
-      throw toCloudError(action, err);
+      throw withoutSecrets(toCloudError(action, err), await secretsOf(options.credential));
     }
     return parseBody(action, result);
   };
+}
+
+/** The secret halves of the keys the call was signed with: an error's text must not carry them. */
+async function secretsOf(credential: Credential): Promise<string[]> {
+  try {
+    const c = await credential.getCredential();
+    return [c.accessKeySecret, c.securityToken].filter((v): v is string => typeof v === 'string');
+  } catch {
+    return [];
+  }
 }
 
 /** A JSON object, or a CloudError naming the request (from the body, else the x-acs-request-id header). */

@@ -3,7 +3,7 @@ import { defaultExport } from './interop.js';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudError, toCloudError } from './cloud-error.js';
+import { CloudError, toCloudError, withoutSecrets } from './cloud-error.js';
 import type { AccessKeys } from './credential.js';
 import type { OidcSignIn } from '../sign-in/method.js';
 import { ActionError } from '../lib/errors.js';
@@ -67,7 +67,7 @@ export async function assumeRoleWithOidc(method: OidcSignIn, deps: OidcDeps): Pr
     );
     keys = await credential.getCredential();
   } catch (err) {
-    throw stsError(err);
+    throw withoutSecrets(stsError(err), [idToken]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

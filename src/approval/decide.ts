@@ -28,9 +28,17 @@ export function decide(facts: ApprovalFacts): Decision {
 
 type Step<T> = { ok: true; value: T; log: string } | { ok: false; message: string };
 
-/** GitHub environment names are not case-sensitive. */
+/**
+ * GitHub environment names (and logins, and repository names) are not case-sensitive, in ASCII only: folding
+ * with toLowerCase would make the Kelvin sign `K` (U+212A) equal `k`, and an environment named with it pass for
+ * another one.
+ */
 export function sameEnvironment(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return foldAscii(a) === foldAscii(b);
+}
+
+export function foldAscii(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
 function q(name: string): string {
@@ -126,7 +134,11 @@ export function checkReviews(facts: ApprovalFacts, env: EnvironmentInfo): Step<A
   };
 }
 
-export function checkJob(job: JobEvidence, environment: string, facts: Pick<ApprovalFacts, 'repository'>): Step<string> {
+export function checkJob(
+  job: JobEvidence,
+  environment: string,
+  facts: Pick<ApprovalFacts, 'repository' | 'runId' | 'runAttempt'>,
+): Step<string> {
   if (job.source === 'none') {
     return {
       ok: false,
@@ -145,11 +157,39 @@ export function checkJob(job: JobEvidence, environment: string, facts: Pick<Appr
           `Re-run the job; or drop \`${Permission.IdToken}\` and let the gate read the job's check run (\`${Permission.Checks}\`).`,
       };
     }
-    return matchJob(job.claims.value.environment, environment, "its OIDC token's environment claim");
+    const claims = job.claims.value;
+    const mine =
+      claims.repository !== undefined &&
+      foldAscii(claims.repository) === foldAscii(facts.repository) &&
+      claims.runId === facts.runId &&
+      claims.runAttempt === facts.runAttempt;
+    if (!mine) {
+      return {
+        ok: false,
+        message:
+          `the job's OIDC token was not issued to this run: it names ${describeRun(claims.repository, claims.runId, claims.runAttempt)}, ` +
+          `this is ${describeRun(facts.repository, facts.runId, facts.runAttempt)}. Re-run the job.`,
+      };
+    }
+    return matchJob(claims.environment, environment, "its OIDC token's environment claim");
   }
   const path = `GET /repos/${facts.repository}/check-runs/${job.checkRunId}`;
   if (!job.checkRun.ok) return { ok: false, message: lookupAdvice(path, Permission.Checks, job.checkRun) };
+  const jobPath = `GET /repos/${facts.repository}/actions/jobs/${job.checkRunId}`;
+  if (!job.job.ok) return { ok: false, message: lookupAdvice(jobPath, Permission.Actions, job.job) };
+  if (job.job.value.runId !== facts.runId || job.job.value.runAttempt !== facts.runAttempt) {
+    return {
+      ok: false,
+      message:
+        `check run ${job.checkRunId} is a job of run ${job.job.value.runId} attempt ${job.job.value.runAttempt}, not of this run ` +
+        `(${facts.runId} attempt ${facts.runAttempt}): pass this job's own \`check-run-id: \${{ job.check_run_id }}\` (the default).`,
+    };
+  }
   return matchJob(job.checkRun.value.environment, environment, `the deployment of its check run ${job.checkRunId}`);
+}
+
+function describeRun(repository: string | undefined, runId: string | undefined, attempt: string | undefined): string {
+  return `${repository ?? '(no repository)'} run ${runId ?? '(none)'} attempt ${attempt ?? '(none)'}`;
 }
 
 function matchJob(actual: string | undefined, environment: string, source: string): Step<string> {
@@ -171,7 +211,7 @@ function matchJob(actual: string | undefined, environment: string, source: strin
 }
 
 function sameLogin(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
+  return foldAscii(a) === foldAscii(b);
 }
 
 function logins(reviews: readonly RunReview[]): string {

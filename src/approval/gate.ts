@@ -1,6 +1,6 @@
-import { requireEnv } from '../lib/env.js';
+import { requireEnv, runAttempt } from '../lib/env.js';
 import { ActionError } from '../lib/errors.js';
-import type { Logger } from '../lib/log.js';
+import { type Logger, untrusted } from '../lib/log.js';
 import type { SecretRegistry } from '../lib/secrets.js';
 import type { ApprovalSettings, Settings } from '../inputs/parse.js';
 import { createOctokit } from '../runner/octokit.js';
@@ -31,11 +31,12 @@ export async function clearForStart(settings: Settings, env: NodeJS.ProcessEnv, 
   const { log } = ctx;
   ctx.secrets.protect(wanted.githubToken);
   const api =
-    ctx.source ?? createApprovalSource({ octokit: createOctokit(wanted.githubToken), repository, onRetry: (m) => log.info(`  ${m}`) });
+    ctx.source ??
+    createApprovalSource({ octokit: createOctokit(wanted.githubToken), repository, onRetry: (m) => log.info(`  ${untrusted(m)}`) });
   log.info(`Approval: checking that a required reviewer of '${wanted.environment}' approved this job (run ${runId})`);
-  const facts = await gather(api, wanted, repository, runId, oidcOffered(env));
+  const facts = await gather(api, wanted, repository, runId, String(runAttempt(env)), oidcOffered(env));
   const decision = decide(facts);
-  for (const line of decision.passed) log.info(`  ${line}`);
+  for (const line of decision.passed) log.info(`  ${untrusted(line)}`);
   if (!decision.approved) throw new ActionError(decision.message);
   return clearInstall(settings, decision);
 }
@@ -45,6 +46,7 @@ async function gather(
   wanted: ApprovalSettings,
   repository: string,
   runId: string,
+  attempt: string,
   oidc: boolean,
 ): Promise<ApprovalFacts> {
   const checkRunId = wanted.checkRunId;
@@ -52,10 +54,15 @@ async function gather(
   const job: Promise<JobEvidence> = oidc
     ? api.oidcJobEnvironment().then((claims) => ({ source: 'oidc', claims }))
     : checkRunId !== undefined
-      ? api.checkRun(checkRunId).then((checkRun) => ({ source: 'check-run', checkRunId, checkRun }))
+      ? Promise.all([api.checkRun(checkRunId), api.job(checkRunId)]).then(([checkRun, job]) => ({
+          source: 'check-run',
+          checkRunId,
+          checkRun,
+          job,
+        }))
       : Promise.resolve({ source: 'none' });
   const [environment, reviews, evidence] = await Promise.all([api.environment(wanted.environment), api.runReviews(runId), job]);
-  return { repository, runId, required: wanted.environment, environment, reviews, job: evidence };
+  return { repository, runId, runAttempt: attempt, required: wanted.environment, environment, reviews, job: evidence };
 }
 
 /** The runner sets both only for a job with `id-token: write`. */

@@ -1,19 +1,24 @@
-import * as core from '@actions/core';
 import { systemClock } from '../lib/clock.js';
 import { withRetry } from '../lib/retry.js';
+import { getIdToken } from '../runner/id-token.js';
 import type { GithubEdgeOptions } from '../runner/octokit.js';
 import { secrets } from '../runner/secrets.js';
 import { APPROVAL_AUDIENCE, jobEnvironmentFromJwt } from './job-token.js';
-import type { EnvironmentInfo, JobEnvironment, Lookup, Problem, Reviewer, RunReview } from './types.js';
+import type { EnvironmentInfo, JobEnvironment, JobRun, Lookup, Problem, Reviewer, RunReview } from './types.js';
 
 /** The facts the gate reads, each as a Lookup: these never throw. The only module that knows GitHub wire names. */
 export interface ApprovalSource {
   environment(name: string): Promise<Lookup<EnvironmentInfo>>;
   runReviews(runId: string): Promise<Lookup<RunReview[]>>;
   checkRun(checkRunId: number): Promise<Lookup<JobEnvironment>>;
+  /** The run and attempt of a job (its ID is its check run's ID). */
+  job(jobId: number): Promise<Lookup<JobRun>>;
   /** From the job's OIDC token; only call when the runner offers one (ACTIONS_ID_TOKEN_REQUEST_URL). */
   oidcJobEnvironment(): Promise<Lookup<JobEnvironment>>;
 }
+
+/** How the approval source gets the job's OIDC token; default: runner/id-token.ts (timeout and retries). */
+export type IdTokenFetch = (audience: string) => Promise<string>;
 
 /** The policy: 3 attempts, full jitter under 500 ms * 2^(n-1), only a failure that is 'unavailable'; 15 s per request. */
 const ATTEMPTS = 3;
@@ -25,7 +30,7 @@ type Failure = Extract<Lookup<never>, { ok: false }>;
 class Malformed extends Error {}
 
 /** Talks to GITHUB_API_URL through the octokit it is given, and to the runner's OIDC token service. */
-export function createApprovalSource(options: GithubEdgeOptions): ApprovalSource {
+export function createApprovalSource(options: GithubEdgeOptions & { idToken?: IdTokenFetch }): ApprovalSource {
   const { octokit } = options;
   const [owner = '', repo = ''] = options.repository.split('/');
   const clock = options.clock ?? systemClock;
@@ -43,7 +48,7 @@ export function createApprovalSource(options: GithubEdgeOptions): ApprovalSource
       const value = await withRetry(
         async (attempt) => {
           attempts = attempt;
-          return parse(await call(AbortSignal.timeout(REQUEST_TIMEOUT_MS)));
+          return parse(await call((options.timeoutSignal ?? AbortSignal.timeout)(REQUEST_TIMEOUT_MS)));
         },
         { clock, random },
         {
@@ -79,10 +84,16 @@ export function createApprovalSource(options: GithubEdgeOptions): ApprovalSource
         async (signal) => (await octokit.rest.checks.get({ owner, repo, check_run_id: checkRunId, request: { signal } })).data,
         parseCheckRun,
       ),
+    job: (jobId) =>
+      fetchFact(
+        `GET job ${jobId}`,
+        async (signal) => (await octokit.rest.actions.getJobForWorkflowRun({ owner, repo, job_id: jobId, request: { signal } })).data,
+        parseJob,
+      ),
     async oidcJobEnvironment() {
       // @actions/http-client already retries the token service's 5xx. core masks the token; the registry scrubs it.
       try {
-        const jwt = await core.getIDToken(APPROVAL_AUDIENCE);
+        const jwt = await (options.idToken ?? ((audience: string) => getIdToken(audience, { clock, random })))(APPROVAL_AUDIENCE);
         secrets.protect(jwt);
         return { ok: true, value: jobEnvironmentFromJwt(jwt) };
       } catch (err) {
@@ -162,6 +173,15 @@ export function parseReviews(data: unknown): RunReview[] {
       environments: (environments as unknown[]).map((e) => text(record(e, 'an environment').name, 'an environment name')),
     };
   });
+}
+
+export function parseJob(data: unknown): JobRun {
+  const body = record(data, 'the job');
+  const count = (v: unknown, what: string): string => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new Malformed(`${what} is not a positive integer`);
+    return String(v);
+  };
+  return { runId: count(body.run_id, "the job's run_id"), runAttempt: count(body.run_attempt, "the job's run_attempt") };
 }
 
 export function parseCheckRun(data: unknown): JobEnvironment {

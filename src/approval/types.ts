@@ -29,15 +29,27 @@ export interface RunReview {
   environments: string[];
 }
 
-/** The environment the current job runs in, as one source tells it; absent when the source names none. */
+/**
+ * The environment the current job runs in, as one source tells it; absent when the source names none. The OIDC
+ * token also says which run it was issued to (repository, run_id, run_attempt claims): the gate checks them.
+ */
 export interface JobEnvironment {
   environment?: string;
+  repository?: string;
+  runId?: string;
+  runAttempt?: string;
+}
+
+/** The workflow run and attempt a job belongs to (GET /repos/{o}/{r}/actions/jobs/{job_id}). */
+export interface JobRun {
+  runId: string;
+  runAttempt: string;
 }
 
 /** How the gate learns which environment the current job runs in. */
 export type JobEvidence =
   | { source: 'oidc'; claims: Lookup<JobEnvironment> }
-  | { source: 'check-run'; checkRunId: number; checkRun: Lookup<JobEnvironment> }
+  | { source: 'check-run'; checkRunId: number; checkRun: Lookup<JobEnvironment>; job: Lookup<JobRun> }
   | { source: 'none' };
 
 /** Everything the decision needs, fetched beforehand. */
@@ -45,6 +57,8 @@ export interface ApprovalFacts {
   /** owner/repo */
   repository: string;
   runId: string;
+  /** GITHUB_RUN_ATTEMPT, as a decimal string. */
+  runAttempt: string;
   /** The approval-environment input. */
   required: string;
   environment: Lookup<EnvironmentInfo>;

@@ -1,3 +1,4 @@
+import { CloudError } from '../alibaba/cloud-error.js';
 import type { EcsApi } from '../alibaba/ecs/types.js';
 import type { Execution, InstancePatchState, OosApi, PatchInfo } from '../alibaba/oos/types.js';
 import { needsAttention } from '../report/counts.js';
@@ -34,7 +35,12 @@ export interface DetailRequest {
   states: readonly InstancePatchState[];
   /** Look for snapshots (install with create-snapshot). */
   snapshots: boolean;
+  /** No detail call starts after `at` (epoch ms on `now`): what is left is listed as cut. */
+  deadline?: { now: () => number; at: number };
 }
+
+/** How long the details of one execution may take: past it, the rest is skipped and the summary says so. */
+export const DETAILS_BUDGET_MS = 120_000;
 
 export async function collectDetails(
   oos: OosApi,
@@ -53,10 +59,19 @@ export async function collectDetails(
     limits,
     childSource: 'none',
   };
+  const { deadline } = request;
   const attempt = async <T>(what: string, call: () => Promise<T>): Promise<T | undefined> => {
+    if (deadline && deadline.now() >= deadline.at) {
+      (details.cut ??= []).push(`${what}: not read, the details ran out of time`);
+      return undefined;
+    }
     try {
       return await call();
     } catch (err) {
+      if (err instanceof CloudError && err.code === 'EndlessPaging') {
+        (details.cut ??= []).push(`${what}: ${err.message}`);
+        return undefined;
+      }
       details.problems.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }

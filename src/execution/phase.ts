@@ -3,12 +3,12 @@ import { MAX_INSTANCES_PER_EXECUTION, maxErrorsValue } from '../alibaba/oos/temp
 import type { OosApi } from '../alibaba/oos/types.js';
 import { type Clearance, clearedSettings } from '../approval/clearance.js';
 import type { Settings } from '../inputs/parse.js';
-import type { Logger } from '../lib/log.js';
+import { type Logger, untrusted } from '../lib/log.js';
 import type { PlanReport } from '../preflight/plan.js';
 import { describeTags } from '../preflight/tags.js';
 import type { DetailLimits, ExecutionDetails, PatchReport } from '../report/model.js';
 import { type Batch, reportBatches, runBatches } from './batches.js';
-import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits } from './details.js';
+import { collectDetails, DEFAULT_DETAIL_LIMITS, DETAILS_BUDGET_MS, remainingLimits } from './details.js';
 import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, runExecution } from './run-execution.js';
 
 /** What the execution phase works with besides the clearance and the plan: clients, time, the job, the step. */
@@ -59,7 +59,9 @@ export async function executionPhase(
       const outcome = await runExecution(request, ctx);
       // Details only for an execution that ended and was reported: nothing to add to a stop or a failure to read.
       if (outcome.timedOut || outcome.problem !== undefined) return outcome;
-      const details = await readDetails(job.oos(job.cancellation.signal), job.ecs, request, outcome, limits, job.log);
+      const details = await readDetails(job.oos(job.cancellation.signal), job.ecs, request, outcome, limits, job.log, () =>
+        job.clock.now(),
+      );
       limits = remainingLimits(limits, details);
       return { ...outcome, details };
     },
@@ -80,6 +82,7 @@ async function readDetails(
   outcome: ExecutionOutcome,
   limits: DetailLimits,
   log: Logger,
+  now: () => number,
 ): Promise<ExecutionDetails> {
   const details = await collectDetails(
     oos,
@@ -89,9 +92,11 @@ async function readDetails(
       instanceIds: request.instanceIds,
       states: outcome.states,
       snapshots: request.spec.install?.createSnapshot === true,
+      deadline: { now, at: now() + DETAILS_BUDGET_MS },
     },
     limits,
   );
+  if (details.cut) log.warning(`Some details were cut short (the result stands): ${details.cut.slice(0, 3).join('; ')}`);
   if (details.problems.length > 0) {
     log.warning(`Some details could not be read (the result stands): ${details.problems.slice(0, 3).join('; ')}`);
   }
@@ -108,9 +113,9 @@ function logPlan(
   const { log } = job;
   const n = plan.targets.length;
   const source = settings.tags
-    ? ` carrying ${describeTags(settings.tags)}`
+    ? ` carrying ${untrusted(describeTags(settings.tags))}`
     : settings.instanceIdsFile !== undefined
-      ? ` listed in ${settings.instanceIdsFile}`
+      ? ` listed in ${untrusted(settings.instanceIdsFile)}`
       : '';
   log.info(`Plan: ${plan.action} on ${n} instance${n === 1 ? '' : 's'}${source} in ${plan.region}`);
   if (plan.install) {

@@ -32,7 +32,7 @@ import { waitForExecution } from './poll.js';
 import { type ConsoleSite, consoleUrl } from '../alibaba/oos/console.js';
 import { isRetryable } from '../alibaba/retry.js';
 import { CLOCK_SLACK_MS, describeStart } from './start-message.js';
-import type { Logger } from '../lib/log.js';
+import { type Logger, untrusted } from '../lib/log.js';
 import type { StepState } from '../runner/step-state.js';
 
 /** One execution of the template: what to start and how long to wait for it. */
@@ -277,7 +277,10 @@ async function waitOrStop(request: ExecutionRequest, ctx: ExecutionContext, star
 }
 
 function logStatus(e: Execution, log: Logger): void {
-  const message = e.statusMessage ? ` (${e.statusMessage})` : '';
+  const message = e.statusMessage ? ` (${untrusted(e.statusMessage)})` : '';
   if (isKnownStatus(e.status)) log.info(`Execution ${e.executionId}: ${e.status}${message}`);
-  else log.warning(`Execution ${e.executionId} reports an unknown status ${JSON.stringify(e.status)}${message}: treated as still running.`);
+  else
+    log.warning(
+      `Execution ${e.executionId} reports an unknown status ${untrusted(JSON.stringify(e.status))}${message}: treated as still running.`,
+    );
 }

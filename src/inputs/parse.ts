@@ -224,13 +224,28 @@ export function parseInstanceIdsFile(text: string, name: string = Inputs.Instanc
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] ?? '').replace(/#.*$/, '').trim();
     if (line === '') continue;
-    if (!INSTANCE_ID.test(line)) throw new InputError(name, `line ${i + 1}: ${notAnInstanceId(line)}; expected one ID per line`);
+    // Never the line itself: the path may lead (through a symbolic link) to a file of secrets.
+    if (!INSTANCE_ID.test(line)) {
+      throw new InputError(
+        name,
+        `line ${i + 1} is not an instance ID: it ${whatIsWrong(line)}; expected one ID per line, i- followed by lower-case letters and digits (# starts a comment)`,
+      );
+    }
     ids.push(line);
   }
   const unique = [...new Set(ids)];
   if (unique.length === 0) throw new InputError(name, 'the file lists no instance IDs; expected one ID per line (# starts a comment)');
   checkCount(name, unique.length);
   return unique;
+}
+
+/** What is wrong with a line of the instance file, without quoting any of it. */
+function whatIsWrong(line: string): string {
+  if (!line.startsWith('i-')) return `does not start with i- (${line.length} characters)`;
+  if (/\s/.test(line)) return 'has a space inside (one ID per line)';
+  if (/[A-Z]/.test(line)) return 'has upper-case letters';
+  if (line.length === 2) return 'has nothing after i-';
+  return 'has characters other than lower-case letters and digits after i-';
 }
 
 function notAnInstanceId(value: string): string {

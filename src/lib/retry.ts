@@ -113,3 +113,41 @@ function abandonOnAbort<T>(pending: Promise<T>, ctx: RetryContext): Promise<T> {
     else signal.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** The reason a request-level timeout aborts with: classified like a request that got no answer. */
+export class RequestTimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what}: no answer in ${Math.round(ms / 1000)} s`);
+    this.name = 'TimeoutError';
+  }
+}
+
+/**
+ * Settles with `pending`, or rejects with the signal's reason once it aborts (a timeout): for a call that takes no
+ * signal of its own (core.getIDToken). The call itself is not stopped, only no longer waited for.
+ */
+export function raceSignal<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+/** A signal that aborts with RequestTimeoutError after `ms` of real time: the default request timeout of a GitHub edge. */
+export function timeoutAfter(what: string, ms: number): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new RequestTimeoutError(what, ms)), ms);
+  timer.unref?.();
+  return controller.signal;
+}

@@ -5,45 +5,71 @@ import { type CommentApi, statusOf } from './comment.js';
 
 /** Pages of 100 comments read at most while looking for ours. */
 const MAX_PAGES = 30;
-/** A create or an update that got no answer or a 5xx: 3 attempts, full jitter under 1000 ms * 2^(n-1). */
+/** Every request: 3 attempts, full jitter under 1000 ms * 2^(n-1), 15 s each. */
 const ATTEMPTS = 3;
 const BASE_DELAY_MS = 1000;
+const REQUEST_TIMEOUT_MS = 15_000;
 
-/** CommentApi on GitHub's issue comments: the only place that knows their wire names. */
+/**
+ * Who writes comments with a workflow's GITHUB_TOKEN (and answers GET /user with 403: an installation token
+ * has no user). A personal token's comments are its user's, which GET /user names.
+ */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+/**
+ * CommentApi on GitHub's issue comments: the only place that knows their wire names. Every request runs under a
+ * timeout and the shared retry loop (lib/retry.ts): no answer, or a 5xx, is retried; a 4xx is not.
+ */
 export function createCommentApi(options: GithubEdgeOptions): CommentApi {
   const { octokit } = options;
   const [owner = '', repo = ''] = options.repository.split('/');
   const ctx = { clock: options.clock ?? systemClock, random: options.random ?? Math.random };
+  const timeout = (): AbortSignal => (options.timeoutSignal ?? AbortSignal.timeout)(REQUEST_TIMEOUT_MS);
   const policy: RetryPolicy = {
     attempts: options.attempts ?? ATTEMPTS,
     baseMs: options.baseDelayMs ?? BASE_DELAY_MS,
     capMs: Infinity,
-    // Retries only what may pass next time: no answer, or a 5xx.
+    // Retries only what may pass next time: no answer (a timeout included), or a 5xx.
     classify: (err) => {
       const status = statusOf(err);
       return { retry: status === undefined || status >= 500 };
     },
   };
+  const request = <T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> => withRetry(() => call(timeout()), ctx, policy);
+
+  let identity: Promise<string> | undefined;
+  /** The login this token comments as: GET /user for a user's token; GITHUB_TOKEN (no user) is github-actions[bot]. */
+  const ownLogin = (): Promise<string> =>
+    (identity ??= request((signal) => octokit.rest.users.getAuthenticated({ request: { signal } })).then(
+      ({ data }) => data.login,
+      (err: unknown) => {
+        const status = statusOf(err);
+        if (status === 403 || status === 401 || status === 404) return ACTIONS_BOT_LOGIN;
+        throw err;
+      },
+    ));
+
   return {
     async find(pr, marker) {
-      let pages = 0;
-      const iterator = octokit.paginate.iterator(octokit.rest.issues.listComments, { owner, repo, issue_number: pr, per_page: 100 });
-      for await (const page of iterator) {
-        const found = page.data.find((c) => (c.body ?? '').startsWith(marker));
+      const me = await ownLogin();
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const { data } = await request((signal) =>
+          octokit.rest.issues.listComments({ owner, repo, issue_number: pr, per_page: 100, page, request: { signal } }),
+        );
+        // Only our own comment: anyone can post one that starts with the marker, and we would overwrite it.
+        const found = data.find((c) => (c.body ?? '').startsWith(marker) && c.user?.login === me);
         if (found) return found.id;
-        if (++pages >= MAX_PAGES) break;
+        if (data.length < 100) break;
       }
       return undefined;
     },
     create: (pr, body) =>
-      withRetry(async () => (await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body })).data.id, ctx, policy),
-    update: (commentId, body) =>
-      withRetry(
-        async () => {
-          await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body });
-        },
-        ctx,
-        policy,
+      request(
+        async (signal) => (await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body, request: { signal } })).data.id,
       ),
+    update: (commentId, body) =>
+      request(async (signal) => {
+        await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body, request: { signal } });
+      }),
   };
 }

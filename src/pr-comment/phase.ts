@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Settings } from '../inputs/parse.js';
 import type { Logger } from '../lib/log.js';
 import { createOctokit } from '../runner/octokit.js';
+import { secrets } from '../runner/secrets.js';
 import {
   type CommentApi,
   commentAdvice,
@@ -24,6 +25,7 @@ export async function commentOnPr(
   render: Render,
   log: Pick<Logger, 'info' | 'warning'>,
   api?: CommentApi,
+  scrub: (text: string) => string = (text) => secrets.scrub(text),
 ): Promise<void> {
   if (!settings.prComment) return;
   const pr = pullRequestNumber(env.GITHUB_EVENT_NAME, await readEvent(env.GITHUB_EVENT_PATH));
@@ -42,7 +44,8 @@ export async function commentOnPr(
       api ?? createCommentApi({ octokit: createOctokit(settings.prComment.githubToken), repository }),
       pr,
       marker,
-      commentBody(marker, render, runUrl),
+      // The writer's last line: whatever a server echoed, no known secret is posted.
+      scrub(commentBody(marker, render, runUrl)),
     );
     log.info(`comment-on-pr: ${done.action} comment ${done.id} on pull request #${pr}.`);
   } catch (err) {

@@ -1,7 +1,7 @@
 import { splitIntoBatches } from '../execution/batches.js';
 import type { EcsApi } from '../alibaba/ecs/types.js';
 import type { Settings } from '../inputs/parse.js';
-import type { Logger } from '../lib/log.js';
+import { type Logger, untrusted } from '../lib/log.js';
 import type { PlanReport } from './plan.js';
 import { chooseTargets, describeChecks, runPreflight } from './checks.js';
 import { VERDICT_LABELS } from '../summary/parts.js';
@@ -22,7 +22,7 @@ export async function preflightPhase(
   const n = preflight.checks.length;
   log.startGroup(`Pre-flight: ${preflight.ready.length} of ${n} instance(s) ready`);
   for (const c of preflight.checks) {
-    log.info(`${c.instanceId}: ${VERDICT_LABELS[c.verdict]}${c.reason ? ` (${c.reason})` : ''}`);
+    log.info(`${c.instanceId}: ${VERDICT_LABELS[c.verdict]}${c.reason ? ` (${untrusted(c.reason)})` : ''}`);
   }
   log.endGroup();
   const sent = decision.blocked ? settings.instanceIds : decision.targets;

@@ -109,6 +109,7 @@ function attachDetails(report: PatchReport, all: readonly ExecutionDetails[]): v
     coverage.failuresRead += Object.keys(d.failures).length;
     coverage.patchListsRead += Object.keys(d.patches).length;
     coverage.problems.push(...d.problems);
+    if (d.cut && d.cut.length > 0) (coverage.cut ??= []).push(...d.cut);
   }
   report.details = coverage;
 }

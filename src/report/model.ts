@@ -61,6 +61,8 @@ export interface ExecutionDetails {
   snapshots: Record<string, SnapshotInfo>;
   /** Detail calls that failed, as one line each; the report says so instead of failing. */
   problems: string[];
+  /** Answers cut short (a listing that would not end, the details' deadline), as one line each. */
+  cut?: string[];
   limits: DetailLimits;
 }
 
@@ -99,6 +101,8 @@ export interface DetailCoverage {
   problems: string[];
   /** Executions for which OOS named no child execution: their failed instances are counted from patch states. */
   childrenUnnamed?: string[];
+  /** Answers that were cut short: the details below them are incomplete. */
+  cut?: string[];
 }
 
 export interface ExecutionReport extends Execution {

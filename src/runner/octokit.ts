@@ -24,4 +24,6 @@ export interface GithubEdgeOptions {
   random?: () => number;
   /** A retry, as one line for the log. */
   onRetry?: (message: string) => void;
+  /** The signal that ends one request (passed to octokit as `request.signal`); default: aborts after the edge's timeout. */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }

@@ -1,9 +1,10 @@
 import * as core from '@actions/core';
-import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isExecutionId } from '../alibaba/ids.js';
+import { ActionError } from '../lib/errors.js';
 import { failureAnnotations } from '../report/annotations.js';
-import { writeJsonFile } from './json-file.js';
+import { writeReportFile as writeFileIn } from './json-file.js';
+import { secrets } from './secrets.js';
 import { notStartedOutputs, planOutputs, reportOutputs } from '../report/outputs.js';
 import type { PlanReport } from '../preflight/plan.js';
 import { renderPlanSummary } from '../summary/plan-summary.js';
@@ -12,8 +13,12 @@ import { renderNotStarted, renderSummary } from '../summary/run-summary.js';
 
 /** Writes the report file, sets every output and writes the job summary. Returns the report file's path. */
 export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv): Promise<string> {
-  const file = await writeReportFile(env, `patch-report-${report.execution.executionId}.json`, report);
-  for (const [name, value] of Object.entries(reportOutputs(report, file))) core.setOutput(name, value);
+  const id = report.execution.executionId;
+  // The OOS client checked it already; the file name and the execution-id output depend on it, so again here.
+  if (!isExecutionId(id))
+    throw new ActionError(`The execution ID ${JSON.stringify(String(id).slice(0, 80))} is not of the form exec-<letters and digits>.`);
+  const file = await writeReportFile(env, `patch-report-${id}.json`, report);
+  for (const [name, value] of Object.entries(reportOutputs(report, file))) setOutput(name, value);
   for (const a of failureAnnotations(report)) core.error(a.message, { title: a.title });
   await writeSummary(renderSummary(report), env);
   return file;
@@ -22,7 +27,7 @@ export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv)
 /** The same for a run that stopped before StartExecution (dry run, or pre-flight blocking it). */
 export async function publishPlan(plan: PlanReport, env: NodeJS.ProcessEnv): Promise<string> {
   const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, plan);
-  for (const [name, value] of Object.entries(planOutputs(plan, file))) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(planOutputs(plan, file))) setOutput(name, value);
   await writeSummary(renderPlanSummary(plan), env);
   return file;
 }
@@ -30,22 +35,25 @@ export async function publishPlan(plan: PlanReport, env: NodeJS.ProcessEnv): Pro
 /** The same when StartExecution gave back no execution: the plan, and why nothing is known to have started. */
 export async function publishNotStarted(plan: PlanReport, problem: string, env: NodeJS.ProcessEnv): Promise<string> {
   const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, { ...plan, problem });
-  for (const [name, value] of Object.entries(notStartedOutputs(plan, file))) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(notStartedOutputs(plan, file))) setOutput(name, value);
   await writeSummary(renderNotStarted(plan, problem), env);
   return file;
 }
 
-async function writeReportFile(env: NodeJS.ProcessEnv, name: string, content: unknown): Promise<string> {
-  const dir = env.RUNNER_TEMP || tmpdir();
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, name);
-  await writeJsonFile(file, content);
-  return file;
+/** Into RUNNER_TEMP, created afresh, every known secret scrubbed as the last step. */
+function writeReportFile(env: NodeJS.ProcessEnv, name: string, content: unknown): Promise<string> {
+  return writeFileIn(env.RUNNER_TEMP || tmpdir(), name, content, (text) => secrets.scrub(text));
+}
+
+/** An output: every known secret scrubbed, on one line (a later `run:` may interpolate it). */
+function setOutput(name: string, value: string): void {
+  core.setOutput(name, secrets.scrub(value).replace(/[\r\n]+/g, ' '));
 }
 
 async function writeSummary(markdown: string, env: NodeJS.ProcessEnv): Promise<void> {
   if (env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(markdown).write();
+    // The writer's last line: whatever a server echoed, no known secret reaches the job summary.
+    await core.summary.addRaw(secrets.scrub(markdown)).write();
   } else {
     core.info('GITHUB_STEP_SUMMARY is not set: no job summary written.');
   }

@@ -6,6 +6,7 @@ import type { InputReader } from '../inputs/parse.js';
 import { assumeRoleWithOidc, RenewingCredentials, type TemporaryKeys } from '../alibaba/sts-oidc.js';
 import { type CloudRetryContext, withCloudRetry } from '../alibaba/retry.js';
 import type { SecretRegistry } from '../lib/secrets.js';
+import { getIdToken } from '../runner/id-token.js';
 
 export interface SignedIn {
   credential: Credential;
@@ -52,7 +53,7 @@ export async function signIn(
   };
   const exchange = async (): Promise<TemporaryKeys> => {
     const keys = await assumeRoleWithOidc(method, {
-      getIdToken: (audience) => core.getIDToken(audience),
+      getIdToken: (audience) => getIdToken(audience),
       protect: (value) => secrets.protect(value),
       ...(env.RUNNER_TEMP ? { tempDir: env.RUNNER_TEMP } : {}),
     });

@@ -17,7 +17,8 @@ export function renderDetails(report: PatchReport, sorted: readonly InstanceRepo
   const detailed = sorted.filter((i) => i.failure || (i.patches && i.patches.items.length > 0));
   const coverage = report.details;
   const unnamed = coverage?.childrenUnnamed ?? [];
-  if (detailed.length === 0 && !(coverage && (coverage.problems.length > 0 || unnamed.length > 0))) return undefined;
+  const cut = coverage?.cut ?? [];
+  if (detailed.length === 0 && !(coverage && (coverage.problems.length > 0 || unnamed.length > 0 || cut.length > 0))) return undefined;
   const notes: string[] = [];
   if (coverage) {
     const failed = report.failedInstances.length;
@@ -34,6 +35,13 @@ export function renderDetails(report: PatchReport, sorted: readonly InstanceRepo
       notes.push(
         `ℹ️ OOS named no child execution for ${unnamed.length} execution${plural(unnamed.length)} (neither ListTaskExecutions nor ListExecutions ` +
           '`ParentExecutionId`): failed instances are counted from their patch states (failed patches), without failure logs.',
+      );
+    }
+    if (cut.length > 0) {
+      const shown = cut.slice(0, 5).map((p) => `- ${esc(p)}`);
+      const more = cut.length - shown.length;
+      notes.push(
+        `✂️ Some answers were cut short, so these details are incomplete:\n\n${shown.join('\n')}${more > 0 ? `\n- … and ${more} more` : ''}`,
       );
     }
     if (coverage.problems.length > 0) {
@@ -65,7 +73,7 @@ function detailBlock(i: InstanceReport): string {
   const body: string[] = [];
   if (i.failure) {
     const f = i.failure;
-    body.push(`**Failed${f.task ? ` task \`${esc(f.task)}\`` : ''}**${f.message ? `: ${esc(f.message)}` : ''}`);
+    body.push(`**Failed${f.task ? ` task ${code(f.task)}` : ''}**${f.message ? `: ${esc(f.message)}` : ''}`);
     if (f.log.length > 0) {
       const cut = f.logTruncated ? ' (the log was longer than what was read)' : '';
       body.push(`Last ${f.log.length} log line${plural(f.log.length)}${cut}:\n\n<pre>\n${f.log.map(html).join('\n')}\n</pre>`);

@@ -1,10 +1,27 @@
 /**
- * Escapes a string for a Markdown table cell or an HTML context in the job summary: HTML special
- * characters, the table separator, Markdown emphasis and link characters, and line breaks.
- * `core.summary` escapes nothing, and every string from the cloud must go through here.
+ * Escaping for every string from the cloud or GitHub, by the context it lands in. `core.summary` escapes nothing,
+ * the same Markdown is posted as the pull request comment, and every string from the cloud must go through here:
+ *   - `escapeCell`: Markdown text (a table cell, a list item, a paragraph);
+ *   - `escapeHtml`: raw HTML (`<summary>`, `<pre>`, `<code>` inside an HTML block);
+ *   - `codeSpan`: a Markdown code span.
+ * Each also keeps the text from mentioning anyone or linking an issue in a pull request comment (`@user`, `#12`,
+ * `owner/repo#12`): a zero-width joiner after `@` and `#` breaks GitHub's autolinking and stays invisible.
+ */
+
+/** After `@` and `#`: GitHub no longer reads a mention or an issue reference, and the reader sees no change. */
+const ZWJ = '\u200d';
+const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+
+function noMentions(text: string): string {
+  return text.replace(/([@#])/g, `$1${ZWJ}`);
+}
+
+/**
+ * Escapes a string for a Markdown table cell or Markdown text: HTML special characters, the table separator,
+ * Markdown emphasis and link characters, and line breaks (a line break would end the row or start a block).
  */
 export function escapeCell(text: string): string {
-  return text
+  return noMentions(text)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -12,15 +29,35 @@ export function escapeCell(text: string): string {
     .replace(/'/g, '&#39;')
     .replace(/\|/g, '&#124;')
     .replace(/([\\`*_[\]()!~])/g, '\\$1')
-    .replace(/\r?\n|\r/g, ' ');
+    .replace(LINE_BREAK, ' ');
 }
 
 /**
  * Escapes a string for raw HTML in the summary (`<summary>`, `<pre>`, `<code>`): there Markdown is not
- * interpreted, so only the HTML special characters are replaced and line breaks are kept.
+ * interpreted, so the HTML special characters (and `[`, `]`, should a renderer read a link there anyway) are
+ * replaced, and a line break becomes `&#10;`: still a line break
+ * inside `<pre>`, but never a blank line, which would end the HTML block and let the rest render as Markdown.
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return noMentions(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/\[/g, '&#91;')
+    .replace(/\]/g, '&#93;')
+    .replace(LINE_BREAK, '&#10;');
+}
+
+/**
+ * `text` as code, safe in a table cell and in a pull request comment. Plain text (IDs, tokens) becomes a Markdown
+ * code span; anything else `<code>` with escaped content, since a backslash does not escape inside a code span
+ * (a backtick in the text would end it and let the rest render as Markdown).
+ */
+export function codeSpan(text: string): string {
+  if (/^[A-Za-z0-9._:/=+-]*$/.test(text)) return `\`${text}\``;
+  return `<code>${escapeCell(text)}</code>`;
 }
 
 /** A Markdown table from a header row and body rows; cells must already be escaped. */

@@ -1,6 +1,6 @@
 /** Pieces shared by the job summary of a run and of a plan (dry run, pre-flight stop). Every cloud string is escaped here. */
 import type { Section } from './budget.js';
-import { escapeCell as esc, table } from './markdown.js';
+import { codeSpan, escapeCell as esc, table } from './markdown.js';
 import { maxErrorsValue } from '../alibaba/oos/template.js';
 import type { RateControl, TargetTag } from '../alibaba/oos/types.js';
 import type { InstanceCheck, Verdict } from '../preflight/checks.js';
@@ -49,7 +49,7 @@ export function planTable(p: PlanFacts): string {
     rows.push(['Executions', `${p.batches} batches of at most 1000 instances, one after another`]);
     if (p.clientTokens) rows.push(['ClientTokens', p.clientTokens.map((t) => code(t)).join(' ')]);
   } else {
-    rows.push(['ClientToken', `\`${esc(p.clientToken)}\``]);
+    rows.push(['ClientToken', code(p.clientToken)]);
   }
   return `### Plan\n\n${table(['', ''], rows)}`;
 }
@@ -77,8 +77,9 @@ export function row(cells: readonly string[]): string {
   return `| ${cells.join(' | ')} |`;
 }
 
+/** A code span (summary/markdown.ts `codeSpan`): its text is shown as is, never read as Markdown or a mention. */
 export function code(text: string): string {
-  return `\`${esc(text)}\``;
+  return codeSpan(text);
 }
 
 export function yesNo(v: boolean): string {

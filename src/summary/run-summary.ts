@@ -156,7 +156,7 @@ function batches(r: PatchReport): string {
       String(b.instanceCount),
       b.errors === undefined ? '' : String(b.errors),
       e?.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds),
-      `\`${esc(b.clientToken)}\``,
+      code(b.clientToken),
     ];
   });
   return `### Executions\n\n${r.batches.length} batches of at most 1000 instances, one after another.\n\n${table(BATCH_COLUMNS, rows)}`;

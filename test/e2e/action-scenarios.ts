@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Emulator, installResult, type Readings, sampleFleet, scanResult } from '../emulator/index.js';
 import { errorsOf } from './harness.js';
-import { runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
+import { APPROVAL, approvedWorld, runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
 
 type Counts = ReturnType<typeof scanResult>;
 
@@ -142,7 +142,14 @@ export function describeActionScenarios(variant: Partial<Readings> = {}): void {
   describe('idempotency', () => {
     it('the same run and inputs twice make one execution: the re-run finds it by its tags and reports it', async () => {
       const first = await runAgainst(emulator, { action: 'install' });
-      const second = await runAgainst(emulator, { action: 'install' }, { env: { GITHUB_RUN_ATTEMPT: '2' } });
+      // A re-run is attempt 2: its job's OIDC token and check run say so (the gate checks both against the runner).
+      const rerun = await approvedWorld({
+        oidc: { claims: { environment: APPROVAL.environment, run_attempt: '2' } },
+        github: { jobs: { [APPROVAL.checkRunId]: { runId: Number(APPROVAL.runId), runAttempt: 2 } } },
+      });
+      const second = await runAgainst(emulator, { action: 'install' }, { env: { GITHUB_RUN_ATTEMPT: '2' }, approval: rerun }).finally(() =>
+        rerun.close(),
+      );
       expect(first.code).toBe(0);
       expect(second.code).toBe(0);
       expect(emulator.startExecutionCalls()).toHaveLength(1);

@@ -124,6 +124,34 @@ const scenarios: Scenario[] = [
     leavesRunning: true,
     expect: { code: 1, status: 'Running', executionStatus: 'Running', error: ['Left it running (cancel-on-abort is false)'] },
   },
+  // ---- A hostile endpoint (issue 13) -------------------------------------------------------------------
+  {
+    name: 'hostile endpoint: workflow commands in an error code and in every StatusMessage',
+    setup: ({ plan }) =>
+      void plan.on('ListExecutions', 1, throttle({ code: 'Throttling.User\n::add-mask::Success' })).on(
+        'ListExecutions',
+        'every',
+        rewrite('commands in StatusMessage', (p) => ({
+          ...p,
+          Executions: (p.Executions as Array<Record<string, unknown>>).map((e) => ({
+            ...e,
+            StatusMessage: 'boom\n::stop-commands::x\r\n::add-mask::Success',
+          })),
+        })),
+      ),
+    expect: {
+      code: 0,
+      status: 'Success',
+      executionStatus: 'Success',
+      log: ['stop-commands', 'ListExecutions attempt 1 of 8 failed: Throttling.User'],
+    },
+    more: (_c, r) => {
+      // No line the runner would read as a command came from the server: the action's own are ::set-output-free.
+      const forged = r.stdout.split(/\r\n|\r|\n/).filter((l) => /^\s*::(stop-commands|add-mask::Success)/.test(l));
+      expect(forged).toEqual([]);
+      expect(r.outputs['execution-id']).toMatch(/^exec-[a-z0-9]+$/);
+    },
+  },
   // ---- Combinations --------------------------------------------------------------------------------------
   {
     name: 'every operation fails first: lost start, throttled start, reset and gateway-page polls, garbled and throttled states',

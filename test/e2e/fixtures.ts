@@ -44,6 +44,8 @@ export async function approvedWorld(options: { github?: GithubFakeOptions; oidc?
       [APPROVAL.runId]: [{ user: APPROVAL.reviewer, state: 'approved', environments: [APPROVAL.environment], comment: APPROVAL.comment }],
     },
     checkRuns: { [APPROVAL.checkRunId]: { environment: APPROVAL.environment } },
+    // The check run's job is this run's (attempt 1, as the harness sets GITHUB_RUN_ATTEMPT).
+    jobs: { [APPROVAL.checkRunId]: { runId: Number(APPROVAL.runId), runAttempt: 1 } },
     ...options.github,
   });
   const oidc = await startOidcFake({ claims: { environment: APPROVAL.environment }, ...options.oidc });

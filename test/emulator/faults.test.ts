@@ -1,7 +1,7 @@
 /** The fault plan itself: which call of which operation gets which fault (the e2e suite relies on it). */
 import { describe, expect, it } from 'vitest';
 import type { InterceptInfo, InterceptResult } from './index.js';
-import { type Fault, faultPlan, reset, serverError, throttle } from './faults.js';
+import { answer, echoToken, type Fault, faultPlan, reset, serverError, throttle } from './faults.js';
 
 /** A stand-in for the emulator: records the interceptor and calls it as the server would. */
 function target() {
@@ -87,5 +87,31 @@ describe('faultPlan', () => {
     const plan = faultPlan(t).on('X', 'every', reset());
     plan.remove();
     expect(await t.call('X')).toBeUndefined();
+  });
+});
+
+describe('the hostile faults (issue 13)', () => {
+  it('echo-token: an error whose message and request ID carry the request security token', async () => {
+    let interceptor: ((info: InterceptInfo) => InterceptResult | Promise<InterceptResult>) | undefined;
+    faultPlan({ addInterceptor: (i) => ((interceptor = i), () => undefined) }).on('ListExecutions', 'every', echoToken());
+    const out = await interceptor?.({
+      requestId: 'R-1',
+      version: '2019-06-01',
+      action: 'ListExecutions',
+      params: {},
+      identity: { accessKeyId: 'STS.x', securityToken: 'CAIS-tok' },
+    });
+    expect(out).toMatchObject({ status: 400, body: { Code: 'InvalidParameter', RequestId: 'x-acs-security-token: CAIS-tok' } });
+    expect(JSON.stringify(out)).toContain('headers were x-acs-security-token: CAIS-tok');
+  });
+
+  it("answer: the API does not act; the body is the fault's", async () => {
+    const t = target();
+    faultPlan(t).on(
+      'ListInstancePatchStates',
+      'every',
+      answer('endless', (info) => ({ NextToken: `t-${info.requestId}` })),
+    );
+    expect(await t.call('ListInstancePatchStates')).toEqual({ status: 200, body: { RequestId: 'R-1', NextToken: 't-R-1' } });
   });
 });

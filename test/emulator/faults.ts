@@ -26,7 +26,11 @@ export type Fault =
   /** The API acts, but what comes back is a 200 whose body is not JSON. */
   | { kind: 'garble' }
   /** The API acts, and its JSON answer is replaced by `rewrite(payload)` (unknown status, missing fields, ...). */
-  | { kind: 'rewrite'; label: string; rewrite: (payload: Record<string, unknown>) => unknown };
+  | { kind: 'rewrite'; label: string; rewrite: (payload: Record<string, unknown>) => unknown }
+  /** A hostile server or proxy: an error whose Message and RequestId echo the request's `x-acs-security-token`. */
+  | { kind: 'echo-token' }
+  /** The API does not act: a 200 whose JSON body is `answer(info)` (a compromised endpoint's own answer). */
+  | { kind: 'answer'; label: string; answer: (info: InterceptInfo) => Record<string, unknown> };
 
 export const throttle = (options: { code?: string; status?: number; retryAfterMs?: number } = {}): Fault => ({
   kind: 'throttle',
@@ -50,6 +54,13 @@ export const rewrite = (label: string, fn: (payload: Record<string, unknown>) =>
   kind: 'rewrite',
   label,
   rewrite: fn,
+});
+
+export const echoToken = (): Fault => ({ kind: 'echo-token' });
+export const answer = (label: string, fn: (info: InterceptInfo) => Record<string, unknown>): Fault => ({
+  kind: 'answer',
+  label,
+  answer: fn,
 });
 
 /** Which calls of an operation a rule covers: one (1-based), a list, a range, or every call. */
@@ -151,5 +162,11 @@ function respond(fault: Fault, info: InterceptInfo): InterceptResult {
       return { after: { rewrite: () => '<html><body>Service temporarily unavailable</body></html>', status: 200 } };
     case 'rewrite':
       return { after: { rewrite: fault.rewrite } };
+    case 'echo-token': {
+      const echoed = `x-acs-security-token: ${info.identity?.securityToken ?? '(none)'}`;
+      return { status: 400, body: { ...errorBody(info, 'InvalidParameter', `bad request; headers were ${echoed}`), RequestId: echoed } };
+    }
+    case 'answer':
+      return { status: 200, body: { RequestId: info.requestId, ...fault.answer(info) } };
   }
 }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Route = 'environment' | 'approvals' | 'check-run' | 'issue-comments' | 'issue-comment';
+export type Route = 'environment' | 'approvals' | 'check-run' | 'job' | 'issue-comments' | 'issue-comment' | 'user';
 
 /** An issue comment as the fake stores it. */
 export interface CommentRecord {
@@ -44,8 +44,21 @@ export interface CheckRunSpec {
   environment?: string;
 }
 
+/** A workflow job (GET /repos/{o}/{r}/actions/jobs/{id}; its ID is its check run's ID). */
+export interface JobSpec {
+  runId: number;
+  runAttempt: number;
+}
+
 export interface GithubFakeOptions {
   repository?: string;
+  /**
+   * Whose token the fake accepts: absent, a workflow's GITHUB_TOKEN (comments by github-actions[bot], GET /user
+   * refused with 403 as for any installation token); a login, a personal token of that user.
+   */
+  tokenUser?: string;
+  /** Jobs by ID. */
+  jobs?: Record<string, JobSpec>;
   environments?: Record<string, EnvironmentSpec>;
   /** Reviews per workflow run ID. */
   reviews?: Record<string, ReviewSpec[]>;
@@ -70,6 +83,8 @@ export interface FailureSpec {
   method?: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Never answer (the connection stays open until the client gives up). */
+  hold?: boolean;
 }
 
 export interface GithubFake {
@@ -84,6 +99,11 @@ export interface GithubFake {
   setEnvironment(name: string, spec: EnvironmentSpec | undefined): void;
   setReviews(runId: string, reviews: ReviewSpec[]): void;
   setCheckRun(id: string, spec: CheckRunSpec | undefined): void;
+  setJob(id: string, spec: JobSpec | undefined): void;
+  /** Requests the fake holds without answering (FailureSpec.hold), so far. */
+  readonly held: number;
+  /** Resolves when the fake next holds a request without answering. */
+  whenHeld(): Promise<void>;
   /** The comments of a pull request (an issue), oldest first. */
   comments(pr: number): CommentRecord[];
   /** Adds a comment as if someone had written it; returns its ID. */
@@ -98,6 +118,8 @@ const ROUTES: [Route, RegExp][] = [
   ['environment', /^\/repos\/([^/]+\/[^/]+)\/environments\/([^/]+)$/],
   ['approvals', /^\/repos\/([^/]+\/[^/]+)\/actions\/runs\/(\d+)\/approvals$/],
   ['check-run', /^\/repos\/([^/]+\/[^/]+)\/check-runs\/(\d+)$/],
+  ['job', /^\/repos\/([^/]+\/[^/]+)\/actions\/jobs\/(\d+)$/],
+  ['user', /^\/user()()$/],
   ['issue-comments', /^\/repos\/([^/]+\/[^/]+)\/issues\/(\d+)\/comments$/],
   ['issue-comment', /^\/repos\/([^/]+\/[^/]+)\/issues\/comments\/(\d+)$/],
 ];
@@ -106,6 +128,8 @@ const METHODS: Record<Route, readonly string[]> = {
   environment: ['GET'],
   approvals: ['GET'],
   'check-run': ['GET'],
+  job: ['GET'],
+  user: ['GET'],
   'issue-comments': ['GET', 'POST'],
   'issue-comment': ['PATCH'],
 };
@@ -116,6 +140,10 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   const environments = new Map(Object.entries(options.environments ?? {}));
   const reviews = new Map(Object.entries(options.reviews ?? {}));
   const checkRuns = new Map(Object.entries(options.checkRuns ?? {}));
+  const jobs = new Map(Object.entries(options.jobs ?? {}));
+  const author = options.tokenUser ?? ACTIONS_BOT;
+  let held = 0;
+  let onHeld: Array<() => void> = [];
   const failures = new Map<Route, FailureSpec>();
   const requests: RecordedRequest[] = [];
   const comments = new Map<number, CommentRecord[]>();
@@ -132,7 +160,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
   function respond(
     req: IncomingMessage,
     rawBody: string,
-  ): { status: number; body: unknown; headers?: Record<string, string>; route?: Route } {
+  ): { status: number; body: unknown; headers?: Record<string, string>; route?: Route; hold?: boolean } {
     const requestUrl = new URL(req.url ?? '/', 'http://localhost');
     const path = requestUrl.pathname;
     const match = ROUTES.map(([route, re]) => [route, re.exec(path)] as const).find(([, m]) => m);
@@ -145,6 +173,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     const failure = failures.get(route);
     if (failure && (failure.method === undefined || failure.method === req.method)) {
       if (failure.times !== undefined && --failure.times <= 0) failures.delete(route);
+      if (failure.hold) return { route, status: 0, body: undefined, hold: true };
       return {
         route,
         status: failure.status,
@@ -152,7 +181,23 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
         ...(failure.headers ? { headers: failure.headers } : {}),
       };
     }
+    if (route === 'user') {
+      if (options.tokenUser === undefined) {
+        return { route, status: 403, body: { message: 'Resource not accessible by integration', status: '403' } };
+      }
+      return { route, status: 200, body: user(options.tokenUser) };
+    }
     if (repo !== repository) return { route, ...notFound() };
+    if (route === 'job') {
+      const job = jobs.get(key);
+      return job
+        ? {
+            route,
+            status: 200,
+            body: { id: Number(key), run_id: job.runId, run_attempt: job.runAttempt, status: 'in_progress', name: 'patch' },
+          }
+        : { route, ...notFound() };
+    }
     if (route === 'environment') {
       const name = decodeURIComponent(key);
       const found = [...environments.entries()].find(([n]) => n.toLowerCase() === name.toLowerCase());
@@ -206,7 +251,7 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     }
     if (route === 'issue-comments') {
       const pr = Number(key);
-      const id = addComment(pr, text);
+      const id = addComment(pr, text, author);
       const created = (comments.get(pr) ?? []).find((c) => c.id === id);
       return { status: 201, body: created ? commentBody(url, repository, pr, created) : {} };
     }
@@ -228,6 +273,21 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
 
   function reply(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
     const out = respond(req, rawBody);
+    if (out.hold) {
+      held += 1;
+      const waiting = onHeld;
+      onHeld = [];
+      for (const resolve of waiting) resolve();
+      requests.push({
+        method: req.method ?? '',
+        path: new URL(req.url ?? '/', 'http://localhost').pathname,
+        route: out.route,
+        authorization: req.headers.authorization,
+        status: 0,
+        time: Date.now(),
+      });
+      return;
+    }
     requests.push({
       method: req.method ?? '',
       path: new URL(req.url ?? '/', 'http://localhost').pathname,
@@ -259,6 +319,11 @@ export async function startGithubFake(options: GithubFakeOptions = {}): Promise<
     setEnvironment: (name, spec) => (spec ? environments.set(name, spec) : environments.delete(name)),
     setReviews: (runId, list) => reviews.set(runId, list),
     setCheckRun: (id, spec) => (spec ? checkRuns.set(id, spec) : checkRuns.delete(id)),
+    setJob: (id, spec) => (spec ? jobs.set(id, spec) : jobs.delete(id)),
+    get held() {
+      return held;
+    },
+    whenHeld: () => new Promise<void>((resolve) => onHeld.push(resolve)),
     comments: (pr) => (comments.get(pr) ?? []).map((c) => ({ ...c })),
     addComment,
     close: () =>

@@ -1,5 +1,8 @@
+import { CloudError, endless } from '../cloud-error.js';
 import { defaultEcsEndpoint, type Endpoint } from '../endpoints.js';
-import { readPages, withNextToken } from '../../lib/paging.js';
+import { isInstanceId } from '../ids.js';
+import { pagesFor, readPages, withNextToken } from '../../lib/paging.js';
+import { MAX_TARGET_INSTANCES } from '../../inputs/names.js';
 import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
 import { presentFields, scalarText } from '../wire.js';
 import type { AgentStatus, EcsApi, InstanceInfo, SnapshotInfo, TagFilter } from './types.js';
@@ -17,20 +20,30 @@ export interface EcsClientOptions extends Omit<RpcOptions, 'version' | 'endpoint
 
 const VERSION = '2014-05-26';
 const BATCH = 100;
+/**
+ * DescribeSnapshots since an execution started: its children's snapshots (at most 1,000) and whatever else the
+ * account created in the region meanwhile. Past this many pages the listing is cut (and the summary says so).
+ */
+const MAX_SNAPSHOT_PAGES = 50;
 
 export function createEcsClient(options: EcsClientOptions): EcsApi {
   const region = options.region;
   const endpoint = options.endpoint ?? defaultEcsEndpoint(region);
   const call = createRpcCaller({ ...options, endpoint, version: VERSION });
 
-  /** Every page of DescribeInstances for these filters. */
-  async function describe(filters: Record<string, unknown>): Promise<InstanceInfo[]> {
+  /**
+   * Every page of DescribeInstances for these filters, for at most `expected` instances. A listing that does not
+   * end in the pages those take is cut: an error, unless it already found more than expected (the caller says so).
+   */
+  async function describe(filters: Record<string, unknown>, expected: number): Promise<InstanceInfo[]> {
     const found: InstanceInfo[] = [];
-    await readPages(async (nextToken) => {
+    const maxPages = pagesFor(expected, BATCH);
+    const cut = await readPages(async (nextToken) => {
       const body = await call('DescribeInstances', withNextToken({ MaxResults: BATCH, ...filters }, nextToken));
       for (const i of list(body, 'Instances', 'Instance')) {
         const instanceId = scalarText(i.InstanceId);
         if (!instanceId) continue;
+        if (!isInstanceId(instanceId)) throw notAnInstanceId('DescribeInstances', body);
         found.push({
           instanceId,
           name: scalarText(i.InstanceName),
@@ -40,7 +53,8 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
         });
       }
       return scalarText(body.NextToken);
-    });
+    }, maxPages);
+    if (cut && new Set(found.map((i) => i.instanceId)).size <= expected) throw endless('DescribeInstances', maxPages);
     return found;
   }
 
@@ -48,7 +62,8 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
     async describeInstances(instanceIds) {
       const all: InstanceInfo[] = [];
       for (let i = 0; i < instanceIds.length; i += BATCH) {
-        all.push(...(await describe({ InstanceIds: JSON.stringify(instanceIds.slice(i, i + BATCH)) })));
+        const batch = instanceIds.slice(i, i + BATCH);
+        all.push(...(await describe({ InstanceIds: JSON.stringify(batch) }, batch.length)));
       }
       return all;
     },
@@ -56,7 +71,9 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
     async listTaggedInstanceIds(tag: TagFilter) {
       const ids = new Set<string>();
       const query = { ResourceType: 'instance', Tag: [{ Key: tag.key, ...(tag.value !== undefined ? { Value: tag.value } : {}) }] };
-      await readPages(async (nextToken) => {
+      // ListTagResources' page size is undocumented (the emulator's is 50): assume no fewer than 10 rows a page.
+      const maxPages = pagesFor(MAX_TARGET_INSTANCES + 1, 10);
+      const cut = await readPages(async (nextToken) => {
         const body = await call('ListTagResources', withNextToken(query, nextToken));
         // A row per resource and tag: keep the instances whose row is this tag (whatever else the answer holds).
         for (const r of list(body, 'TagResources', 'TagResource')) {
@@ -64,10 +81,13 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
           const type = scalarText(r.ResourceType);
           if (!id || (type !== '' && type !== 'instance') || scalarText(r.TagKey) !== tag.key) continue;
           if (tag.value !== undefined && scalarText(r.TagValue) !== tag.value) continue;
+          if (!isInstanceId(id)) throw notAnInstanceId('ListTagResources', body);
           ids.add(id);
         }
         return scalarText(body.NextToken);
-      });
+      }, maxPages);
+      // More instances than a run takes is reported as too many by the caller, not as cut.
+      if (cut && ids.size <= MAX_TARGET_INSTANCES) throw endless('ListTagResources', maxPages);
       return [...ids];
     },
 
@@ -94,7 +114,7 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
       const found: SnapshotInfo[] = [];
       // ECS takes the filter in minutes (yyyy-MM-ddTHH:mmZ): round down so nothing created in that minute is missed.
       const minute = since.toISOString().slice(0, 16) + 'Z';
-      await readPages(async (nextToken) => {
+      const cut = await readPages(async (nextToken) => {
         const query = { SourceDiskType: 'System', Filter: [{ Key: 'CreationStartTime', Value: minute }], MaxResults: BATCH };
         const body = await call('DescribeSnapshots', withNextToken(query, nextToken));
         for (const s of list(body, 'Snapshots', 'Snapshot')) {
@@ -111,7 +131,8 @@ export function createEcsClient(options: EcsClientOptions): EcsApi {
           found.push(info);
         }
         return scalarText(body.NextToken);
-      });
+      }, MAX_SNAPSHOT_PAGES);
+      if (cut) throw endless('DescribeSnapshots', MAX_SNAPSHOT_PAGES);
       return found;
     },
   };
@@ -122,4 +143,16 @@ function list(body: Body, outer: string, inner: string): Body[] {
   const wrapper = body[outer];
   const items = typeof wrapper === 'object' && wrapper !== null ? (wrapper as Body)[inner] : undefined;
   return Array.isArray(items) ? items.filter((x): x is Body => typeof x === 'object' && x !== null) : [];
+}
+
+/** An answer naming an instance ID that is not of the form ECS gives them: malformed, never a name to use. */
+function notAnInstanceId(action: string, body: Body): CloudError {
+  const requestId = scalarText(body.RequestId) || undefined;
+  return new CloudError(
+    action,
+    'MalformedResponse',
+    'unexpected response: an InstanceId is not of the form i-<letters and digits>',
+    undefined,
+    requestId,
+  );
 }

@@ -1,5 +1,6 @@
-import { CloudError } from '../cloud-error.js';
-import { readPages, withNextToken } from '../../lib/paging.js';
+import { CloudError, endless } from '../cloud-error.js';
+import { isExecutionId, isInstanceId } from '../ids.js';
+import { pagesFor, readPages, withNextToken } from '../../lib/paging.js';
 import { type Body, createRpcCaller, type RpcOptions } from '../rpc.js';
 import { nonEmptyText, presentFields, text } from '../wire.js';
 import {
@@ -11,7 +12,7 @@ import {
   patchStatusValues,
   sameParameters,
 } from './readings.js';
-import { TEMPLATE_NAME, templateParameters } from './template.js';
+import { MAX_INSTANCES_PER_EXECUTION, TEMPLATE_NAME, templateParameters } from './template.js';
 import type {
   ChildExecution,
   Execution,
@@ -32,6 +33,12 @@ export type OosClientOptions = Omit<RpcOptions, 'version'>;
 
 const VERSION = '2019-06-01';
 const PATCH_STATE_BATCH = 100;
+/** The largest page the list operations take (ListTaskExecutions 20..100, ListExecutions 10..100). */
+const PAGE = 100;
+/** Tasks of one child execution (ACS::ECS::ApplyPatchBaseline runs a handful): far fewer than this. */
+const MAX_CHILD_TASKS = 100;
+/** Task executions of a parent: one per instance of its loop task, plus the template's own few tasks. */
+const MAX_PARENT_TASKS = MAX_INSTANCES_PER_EXECUTION + 20;
 
 /**
  * What grows with the fleet travels in the signed form body, never in the URL: StartExecution `Parameters` (about
@@ -105,8 +112,11 @@ export function createOosClient(options: OosClientOptions): OosApi {
     async listInstancePatchStates(instanceIds: readonly string[]): Promise<InstancePatchState[]> {
       const states: InstancePatchState[] = [];
       for (let i = 0; i < instanceIds.length; i += PATCH_STATE_BATCH) {
-        const form = { InstanceIds: JSON.stringify(instanceIds.slice(i, i + PATCH_STATE_BATCH)) };
-        await readPages(async (nextToken) => {
+        const batch = instanceIds.slice(i, i + PATCH_STATE_BATCH);
+        const form = { InstanceIds: JSON.stringify(batch) };
+        // Pages of 50 at the least (the smaller MaxResults reading), whatever the size asked for.
+        const maxPages = pagesFor(batch.length, 50);
+        const cut = await readPages(async (nextToken) => {
           const body = await pageSizes.read('ListInstancePatchStates', (size) =>
             call('ListInstancePatchStates', withNextToken({ MaxResults: size }, nextToken), form),
           );
@@ -114,22 +124,27 @@ export function createOosClient(options: OosClientOptions): OosApi {
           if (!Array.isArray(items)) throw malformed('ListInstancePatchStates', body, 'InstancePatchStates is not an array');
           for (const item of items) states.push(toPatchState(body, item));
           return nonEmptyText(body.NextToken);
-        });
+        }, maxPages);
+        if (cut) throw endless('ListInstancePatchStates', maxPages);
       }
       return states;
     },
 
     async listChildExecutions(parentExecutionId: string): Promise<ChildExecution[]> {
       const children: ChildExecution[] = [];
-      await pages(
+      const maxPages = pagesFor(MAX_PARENT_TASKS, PAGE);
+      const cut = await pages(
         'ListTaskExecutions',
         { ExecutionId: parentExecutionId, IncludeChildTaskExecution: true },
         'TaskExecutions',
-        Infinity,
+        maxPages,
         (item) => {
           // The loop task's items: one per instance, naming the instance (LoopItem) and its child execution.
           const instanceId = loopItem(item.LoopItem);
           if (typeof item.ChildExecutionId !== 'string' || item.ChildExecutionId === '' || instanceId === undefined) return;
+          if (!isExecutionId(item.ChildExecutionId) || !isInstanceId(instanceId)) {
+            throw malformed('ListTaskExecutions', {}, 'a child execution or its instance has an ID of an unknown form');
+          }
           children.push({
             instanceId,
             executionId: item.ChildExecutionId,
@@ -139,15 +154,21 @@ export function createOosClient(options: OosClientOptions): OosApi {
           });
         },
       );
+      if (cut) throw endless('ListTaskExecutions', maxPages);
       return children;
     },
 
     async listChildExecutionsByParent(parentExecutionId: string): Promise<ChildExecution[]> {
       const children: ChildExecution[] = [];
-      await pages('ListExecutions', { ParentExecutionId: parentExecutionId }, 'Executions', Infinity, (item) => {
+      // One child per loop item, in pages of 50 at the least (ListExecutions takes MaxResults 10..100).
+      const maxPages = pagesFor(MAX_INSTANCES_PER_EXECUTION, 50);
+      const cut = await pages('ListExecutions', { ParentExecutionId: parentExecutionId }, 'Executions', maxPages, (item) => {
         // The child names its instance only in its own template parameters.
         const instanceId = childInstanceId(item.Parameters);
         if (typeof item.ExecutionId !== 'string' || item.ExecutionId === '' || instanceId === undefined) return;
+        if (!isExecutionId(item.ExecutionId) || !isInstanceId(instanceId)) {
+          throw malformed('ListExecutions', {}, 'a child execution or its instance has an ID of an unknown form');
+        }
         children.push({
           instanceId,
           executionId: item.ExecutionId,
@@ -156,12 +177,14 @@ export function createOosClient(options: OosClientOptions): OosApi {
           ...presentFields({ startDate: item.StartDate, endDate: item.EndDate }),
         });
       });
+      if (cut) throw endless('ListExecutions', maxPages);
       return children;
     },
 
     async listTaskExecutions(executionId: string): Promise<TaskExecution[]> {
       const tasks: TaskExecution[] = [];
-      await pages('ListTaskExecutions', { ExecutionId: executionId }, 'TaskExecutions', Infinity, (item) => {
+      const maxPages = pagesFor(MAX_CHILD_TASKS, PAGE);
+      const cut = await pages('ListTaskExecutions', { ExecutionId: executionId }, 'TaskExecutions', maxPages, (item) => {
         tasks.push({
           taskExecutionId: text(item.TaskExecutionId),
           taskName: text(item.TaskName),
@@ -170,6 +193,7 @@ export function createOosClient(options: OosClientOptions): OosApi {
           statusMessage: text(item.StatusMessage),
         });
       });
+      if (cut) throw endless('ListTaskExecutions', maxPages);
       return tasks;
     },
 
@@ -287,6 +311,7 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
   if (typeof e !== 'object' || e === null || typeof e.ExecutionId !== 'string' || typeof e.Status !== 'string') {
     throw malformed(operation, body, 'the execution has no ExecutionId or Status');
   }
+  if (!isExecutionId(e.ExecutionId)) throw malformed(operation, body, 'the ExecutionId is not of the form exec-<letters and digits>');
   const execution: Execution = {
     executionId: e.ExecutionId,
     status: e.Status,
@@ -348,6 +373,8 @@ function toPatchState(body: Body, raw: unknown): InstancePatchState {
   if (typeof s !== 'object' || s === null || typeof s.InstanceId !== 'string') {
     throw malformed('ListInstancePatchStates', body, 'a patch state has no InstanceId');
   }
+  if (!isInstanceId(s.InstanceId))
+    throw malformed('ListInstancePatchStates', body, 'an InstanceId is not of the form i-<letters and digits>');
   const counts = {} as PatchCounts;
   for (const [key, field] of Object.entries(COUNT_FIELDS) as Array<[keyof PatchCounts, string]>) {
     // Counts arrive as strings; a missing field means none.

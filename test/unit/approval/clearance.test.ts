@@ -28,10 +28,11 @@ const install: Settings = {
 const facts: ApprovalFacts = {
   repository: 'o/r',
   runId: '1',
+  runAttempt: '1',
   required: 'production',
   environment: { ok: true, value: { name: 'production', requiredReviewers: { reviewers: [{ type: 'User', name: 'a' }] } } },
   reviews: { ok: true, value: [{ state: 'approved', login: 'a', comment: '', environments: ['production'] }] },
-  job: { source: 'oidc', claims: { ok: true, value: { environment: 'production' } } },
+  job: { source: 'oidc', claims: { ok: true, value: { environment: 'production', repository: 'o/r', runId: '1', runAttempt: '1' } } },
 };
 type Approved = Extract<Decision, { approved: true }>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, describeReviewers } from '../../../src/approval/decide.js';
-import type { ApprovalFacts, JobEvidence, Lookup, RunReview } from '../../../src/approval/types.js';
+import { decide, describeReviewers, sameEnvironment } from '../../../src/approval/decide.js';
+import type { ApprovalFacts, EnvironmentInfo, JobEvidence, Lookup, RunReview } from '../../../src/approval/types.js';
 
 const ok = <T>(value: T): Lookup<T> => ({ ok: true, value });
 const approval = (over: Partial<RunReview> = {}): RunReview => ({
@@ -11,14 +11,19 @@ const approval = (over: Partial<RunReview> = {}): RunReview => ({
   ...over,
 });
 
+/** The claims of this run's OIDC token besides the environment (the gate checks them, issue 13 item 6c). */
+const THIS_RUN = { repository: 'octo/repo', runId: '42', runAttempt: '1' };
+const THIS_JOB = ok({ runId: '42', runAttempt: '1' });
+
 function facts(over: Partial<ApprovalFacts> = {}): ApprovalFacts {
   return {
     repository: 'octo/repo',
     runId: '42',
+    runAttempt: '1',
     required: 'production',
     environment: ok({ name: 'production', requiredReviewers: { reviewers: [{ type: 'User', name: 'alice' }] } }),
     reviews: ok([approval()]),
-    job: { source: 'oidc', claims: ok({ environment: 'production' }) },
+    job: { source: 'oidc', claims: ok({ environment: 'production', ...THIS_RUN }) },
     ...over,
   };
 }
@@ -74,7 +79,7 @@ describe('decide', () => {
   });
 
   it('compares environment names without case, as GitHub does', () => {
-    const d = decide(facts({ required: 'PRODUCTION', job: { source: 'oidc', claims: ok({ environment: 'Production' }) } }));
+    const d = decide(facts({ required: 'PRODUCTION', job: { source: 'oidc', claims: ok({ environment: 'Production', ...THIS_RUN }) } }));
     expect(d.approved).toBe(true);
   });
 
@@ -152,8 +157,12 @@ describe('decide', () => {
   });
 
   const jobs: [string, JobEvidence, string][] = [
-    ['an OIDC claim for another environment', { source: 'oidc', claims: ok({ environment: 'staging' }) }, "runs in environment 'staging'"],
-    ['an OIDC token without the claim', { source: 'oidc', claims: ok({}) }, 'runs in no environment'],
+    [
+      'an OIDC claim for another environment',
+      { source: 'oidc', claims: ok({ environment: 'staging', ...THIS_RUN }) },
+      "runs in environment 'staging'",
+    ],
+    ['an OIDC token without the claim', { source: 'oidc', claims: ok({ ...THIS_RUN }) }, 'runs in no environment'],
     [
       'an unreadable OIDC token',
       { source: 'oidc', claims: { ok: false, problem: 'unavailable', detail: 'x' } },
@@ -161,13 +170,13 @@ describe('decide', () => {
     ],
     [
       'a check run in another environment',
-      { source: 'check-run', checkRunId: 7, checkRun: ok({ environment: 'dev' }) },
+      { source: 'check-run', checkRunId: 7, checkRun: ok({ environment: 'dev' }), job: THIS_JOB },
       "'dev' (the deployment of its check run 7)",
     ],
-    ['a check run without a deployment', { source: 'check-run', checkRunId: 7, checkRun: ok({}) }, 'deployment: false'],
+    ['a check run without a deployment', { source: 'check-run', checkRunId: 7, checkRun: ok({}), job: THIS_JOB }, 'deployment: false'],
     [
       'a check run the token cannot read',
-      { source: 'check-run', checkRunId: 7, checkRun: { ok: false, problem: 'forbidden', status: 403, detail: 'no' } },
+      { source: 'check-run', checkRunId: 7, checkRun: { ok: false, problem: 'forbidden', status: 403, detail: 'no' }, job: THIS_JOB },
       "GET /repos/octo/repo/check-runs/7 returned 403: no. The job's token needs `checks: read`",
     ],
     ['no way to tell', { source: 'none' }, 'cannot tell which environment this job runs in'],
@@ -178,8 +187,66 @@ describe('decide', () => {
     expect(r.message).toContain(text);
   });
 
+  it.each([
+    [
+      'a check run of another run',
+      { source: 'check-run', checkRunId: 7, checkRun: ok({ environment: 'production' }), job: ok({ runId: '41', runAttempt: '1' }) },
+      'check run 7 is a job of run 41 attempt 1, not of this run',
+    ],
+    [
+      'a check run of another attempt',
+      { source: 'check-run', checkRunId: 7, checkRun: ok({ environment: 'production' }), job: ok({ runId: '42', runAttempt: '2' }) },
+      'not of this run (42 attempt 1)',
+    ],
+    [
+      'a check run whose job cannot be read',
+      {
+        source: 'check-run',
+        checkRunId: 7,
+        checkRun: ok({ environment: 'production' }),
+        job: { ok: false, problem: 'forbidden', status: 403, detail: 'no' },
+      },
+      'GET /repos/octo/repo/actions/jobs/7 returned 403',
+    ],
+    [
+      'an OIDC token of another run',
+      { source: 'oidc', claims: ok({ environment: 'production', ...THIS_RUN, runId: '41' }) },
+      'not issued to this run',
+    ],
+    [
+      'an OIDC token of another attempt',
+      { source: 'oidc', claims: ok({ environment: 'production', ...THIS_RUN, runAttempt: '2' }) },
+      'not issued to this run',
+    ],
+    [
+      'an OIDC token of another repository',
+      { source: 'oidc', claims: ok({ environment: 'production', ...THIS_RUN, repository: 'evil/repo' }) },
+      'evil/repo run 42',
+    ],
+    ['an OIDC token without run claims', { source: 'oidc', claims: ok({ environment: 'production' }) }, '(no repository) run (none)'],
+  ] as Array<[string, JobEvidence, string]>)('refuses %s (issue 13, item 6)', (_, job, text) => {
+    const r = refusal(facts({ job }));
+    expect(r.check).toBe('job');
+    expect(r.message).toContain(text);
+  });
+
+  it('folds ASCII only: a Kelvin sign is not a k (issue 13, item 6b)', () => {
+    const env = ok<EnvironmentInfo>({ name: 'k8s', requiredReviewers: { reviewers: [{ type: 'User', name: 'alice' }] } });
+    const r = refusal(
+      facts({
+        required: 'k8s',
+        environment: env,
+        reviews: ok([approval({ environments: ['k8s'] })]),
+        job: { source: 'oidc', claims: ok({ environment: '\u212a8s', ...THIS_RUN }) },
+      }),
+    );
+    expect(r.check).toBe('job');
+    expect(sameEnvironment('\u212a8s', 'k8s')).toBe(false);
+    expect(sameEnvironment('K8S', 'k8s')).toBe(true);
+  });
+
   it('approves through the check run when it names the environment', () => {
-    const d = decide(facts({ job: { source: 'check-run', checkRunId: 7, checkRun: ok({ environment: 'production' }) } }));
+    const d = decide(facts({ job: { source: 'check-run', checkRunId: 7, checkRun: ok({ environment: 'production' }), job: THIS_JOB } }));
     expect(d.approved && d.record.jobBinding).toBe('the deployment of its check run 7');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clearedSettings } from '../../../src/approval/clearance.js';
 import { clearForStart } from '../../../src/approval/gate.js';
 import { type ApprovalSource, classify } from '../../../src/approval/github.js';
-import type { EnvironmentInfo, JobEnvironment, Lookup, RunReview } from '../../../src/approval/types.js';
+import type { EnvironmentInfo, JobEnvironment, JobRun, Lookup, RunReview } from '../../../src/approval/types.js';
 import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
 import { ActionError } from '../../../src/lib/errors.js';
 import { SecretRegistry } from '../../../src/lib/secrets.js';
@@ -32,7 +32,7 @@ const ENV: NodeJS.ProcessEnv = {
 const NO_OIDC: NodeJS.ProcessEnv = { ...ENV, ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' };
 
 type Failure = Extract<Lookup<never>, { ok: false }>;
-type Fact = 'environment' | 'approvals' | 'check-run' | 'oidc';
+type Fact = 'environment' | 'approvals' | 'check-run' | 'job' | 'oidc';
 
 /** A failed request, classified as the real source classifies what octokit throws. */
 function answered(status: number, message: string, headers: Record<string, string> = {}): Failure {
@@ -48,6 +48,8 @@ interface GithubFacts {
   environments: Record<string, EnvironmentInfo>;
   reviews: Record<string, RunReview[]>;
   checkRuns: Record<number, JobEnvironment>;
+  /** The run and attempt of each job (by ID, the check run's). */
+  jobs: Record<number, JobRun>;
   /** The environment claim of the job's OIDC token. */
   oidc: JobEnvironment;
   /** Requests that fail instead, and how. */
@@ -70,7 +72,8 @@ function approvedFacts(): GithubFacts {
     },
     reviews: { [RUN_ID]: [{ state: 'approved', login: REVIEWER, comment: COMMENT, environments: ['production'] }] },
     checkRuns: { [CHECK_RUN_ID]: { environment: 'production' } },
-    oidc: { environment: 'production' },
+    jobs: { [CHECK_RUN_ID]: { runId: RUN_ID, runAttempt: '1' } },
+    oidc: { environment: 'production', repository: REPOSITORY, runId: RUN_ID, runAttempt: '1' },
     failures: {},
   };
 }
@@ -96,6 +99,7 @@ function fakeSource(facts: GithubFacts): ApprovalSource & { asked: string[] } {
       ),
     runReviews: (runId) => lookup('approvals', `approvals ${runId}`, () => facts.reviews[runId] ?? []),
     checkRun: (id) => lookup('check-run', `check-run ${id}`, () => facts.checkRuns[id]),
+    job: (id) => lookup('job', `job ${id}`, () => facts.jobs[id]),
     oidcJobEnvironment: () => lookup('oidc', 'oidc', () => facts.oidc),
   };
 }
@@ -296,12 +300,12 @@ describe('clearForStart: refused when GitHub does not answer as it should', () =
 
 describe('clearForStart: refused by the job', () => {
   it("when the job's OIDC claim names another environment", async () => {
-    const g = gate((f) => (f.oidc = { environment: 'staging' }));
+    const g = gate((f) => (f.oidc = { ...f.oidc, environment: 'staging' }));
     await expectRefused(g, clear(g), "this job runs in environment 'staging' (its OIDC token's environment claim), not 'production'");
   });
 
   it("when the job's OIDC token has no environment claim", async () => {
-    const g = gate((f) => (f.oidc = {}));
+    const g = gate((f) => delete f.oidc.environment);
     await expectRefused(
       g,
       clear(g),
@@ -315,6 +319,26 @@ describe('clearForStart: refused by the job', () => {
     await expectRefused(g, clear(g), "the job's OIDC token could not be read");
     // A failed OIDC claim refuses: it does not fall back to the check run.
     expect(g.source.asked).not.toContain(`check-run ${CHECK_RUN_ID}`);
+  });
+
+  it('when the check run is a production job of another run (issue 13, item 6a)', async () => {
+    const g = gate((f) => (f.jobs[CHECK_RUN_ID] = { runId: '999', runAttempt: '1' }));
+    await expectRefused(
+      g,
+      clear(g, {}, NO_OIDC),
+      `check run ${CHECK_RUN_ID} is a job of run 999 attempt 1, not of this run (${RUN_ID} attempt 1)`,
+    );
+    expect(g.source.asked).toContain(`job ${CHECK_RUN_ID}`);
+  });
+
+  it("when the check run is this run's job in an earlier attempt (issue 13, item 6a)", async () => {
+    const g = gate((f) => (f.jobs[CHECK_RUN_ID] = { runId: RUN_ID, runAttempt: '1' }));
+    await expectRefused(g, clear(g, {}, { ...NO_OIDC, GITHUB_RUN_ATTEMPT: '2' }), 'not of this run (1001 attempt 2)');
+  });
+
+  it("when the job's OIDC token was issued to another run (issue 13, item 6c)", async () => {
+    const g = gate((f) => (f.oidc = { ...f.oidc, runId: '999' }));
+    await expectRefused(g, clear(g), "the job's OIDC token was not issued to this run");
   });
 
   it("when the job's check run has another environment", async () => {

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { classify, createApprovalSource, parseCheckRun, parseEnvironment, parseReviews } from '../../../src/approval/github.js';
 import type { Clock } from '../../../src/lib/clock.js';
 import { createOctokit } from '../../../src/runner/octokit.js';
+import { RequestTimeoutError } from '../../../src/lib/retry.js';
+import { getIdToken } from '../../../src/runner/id-token.js';
+import { virtualClock } from '../../fakes/runtime.js';
 import { type GithubFake, startGithubFake } from '../../fakes/github.js';
 
 let github: GithubFake | undefined;
@@ -163,5 +166,41 @@ describe('parsers', () => {
   it('reads a check run with a null deployment as none', () => {
     expect(parseCheckRun({ id: 1, deployment: null })).toEqual({});
     expect(() => parseCheckRun({ deployment: { environment: 3 } })).toThrow(/not a string/);
+  });
+});
+
+describe('the OIDC token under a timeout (issue 13, item 5)', () => {
+  it('reports a token service that never answers as unavailable, instead of hanging', async () => {
+    const github = await startGithubFake();
+    let asked = 0;
+    const source = createApprovalSource({
+      octokit: createOctokit(github.token, github.url),
+      repository: github.repository,
+      idToken: (audience) =>
+        getIdToken(audience, {
+          fetch: () => {
+            asked += 1;
+            return new Promise<string>(() => undefined);
+          },
+          timeoutSignal: (ms) => AbortSignal.abort(new RequestTimeoutError('the GitHub OIDC token service', ms)),
+          clock: virtualClock(0),
+        }),
+    });
+    const claims = await source.oidcJobEnvironment();
+    await github.close();
+    expect(claims).toMatchObject({ ok: false, problem: 'unavailable' });
+    expect(claims.ok ? '' : claims.detail).toContain('no answer in 15 s');
+    expect(asked).toBe(3);
+  });
+});
+
+describe('the job of a check run (issue 13, item 6a)', () => {
+  it('reads its run and attempt from GET /actions/jobs/{id}', async () => {
+    const fake = await startGithubFake({ jobs: { '5001': { runId: 1001, runAttempt: 2 } } });
+    const source = createApprovalSource({ octokit: createOctokit(fake.token, fake.url), repository: fake.repository });
+    const [mine, unknown] = await Promise.all([source.job(5001), source.job(5002)]);
+    await fake.close();
+    expect(mine).toEqual({ ok: true, value: { runId: '1001', runAttempt: '2' } });
+    expect(unknown).toMatchObject({ ok: false, problem: 'not-found', status: 404 });
   });
 });

@@ -1,5 +1,6 @@
 /** src/details.ts and the OOS/ECS client calls it makes, against the emulator (real SDK clients over HTTP). */
 import { afterEach, describe, expect, it } from 'vitest';
+import { CloudError } from '../../../src/alibaba/cloud-error.js';
 import { toCredential } from '../../../src/alibaba/credential.js';
 import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits, sortPatches } from '../../../src/execution/details.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
@@ -257,5 +258,58 @@ describe('remainingLimits', () => {
       failedChildren: 0,
       patchInstances: 0,
     });
+  });
+});
+
+describe('collectDetails against endless answers (issue 13, item 4)', () => {
+  const execution = { executionId: 'exec-abc', status: 'Failed', statusMessage: '', startDate: '2026-11-29T10:00:00Z' };
+  const unused = () => Promise.reject(new Error('not called'));
+  const states = [
+    {
+      instanceId: 'i-a',
+      counts: { installed: 0, installedOther: 0, installedPendingReboot: 0, installedRejected: 0, missing: 2, failed: 0 },
+    },
+  ];
+
+  it('lists a listing that would not end as cut, not as a failure', async () => {
+    const oos = {
+      listChildExecutions: () => Promise.reject(new CloudError('ListTaskExecutions', 'EndlessPaging', 'the answer was cut')),
+      listChildExecutionsByParent: () => Promise.resolve([]),
+      listInstancePatches: () => Promise.resolve({ items: [], truncated: false }),
+    } as unknown as OosApi;
+    const details = await collectDetails(oos, { describeSnapshotsSince: unused } as never, {
+      execution,
+      instanceIds: ['i-a'],
+      states,
+      snapshots: false,
+    });
+    expect(details.cut).toEqual([expect.stringMatching(/^child executions \(task-executions\): .*EndlessPaging/)]);
+    expect(details.problems).toEqual([]);
+  });
+
+  it('starts no detail call past its deadline, and says what it left out', async () => {
+    let calls = 0;
+    let now = 1000;
+    const count =
+      <T>(value: T) =>
+      () => {
+        calls += 1;
+        now += 60_000;
+        return Promise.resolve(value);
+      };
+    const oos = { listChildExecutions: count([]), listInstancePatches: count({ items: [], truncated: false }) } as unknown as OosApi;
+    const details = await collectDetails(oos, { describeSnapshotsSince: unused } as never, {
+      execution,
+      instanceIds: ['i-a'],
+      states,
+      snapshots: false,
+      deadline: { now: () => now, at: 1000 + 30_000 },
+    });
+    expect(calls).toBe(1);
+    // ListTaskExecutions named no child and used up the time: the fallback through ListExecutions is not started either.
+    expect(details.cut).toEqual([
+      'child executions (list-executions): not read, the details ran out of time',
+      'patches of i-a: not read, the details ran out of time',
+    ]);
   });
 });

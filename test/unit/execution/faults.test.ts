@@ -15,7 +15,8 @@ import type { ExecutionSpec } from '../../../src/alibaba/oos/types.js';
 import { type ExecutionContext, type ExecutionOutcome, type ExecutionRequest, runExecution } from '../../../src/execution/run-execution.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
 import { DEFAULT_CREDENTIALS, type Emulator, sampleFleet, startEmulator, type Timings } from '../../emulator/index.js';
-import { type FaultPlan, faultPlan, garble, loseResponse, reset, rewrite, serverError, throttle } from '../../emulator/faults.js';
+import { answer, type FaultPlan, faultPlan, garble, loseResponse, reset, rewrite, serverError, throttle } from '../../emulator/faults.js';
+import { PAGE_SLACK } from '../../../src/lib/paging.js';
 import { FakeProcess, recordingLogger, recordingState, virtualClock } from '../../fakes/runtime.js';
 
 const REGION = 'cn-hangzhou';
@@ -119,6 +120,11 @@ interface Scenario {
 /** What the run came to, for the checks that depend on it. */
 interface Played {
   outcome: ExecutionOutcome;
+}
+
+/** Log lines the runner would read as workflow commands (a line that starts with `::` after spaces). */
+function commandLines(lines: readonly string[]): string[] {
+  return lines.flatMap((l) => l.split(/\r\n|\r|\n/)).filter((l) => /^\s*(::|##\[)/.test(l.replace(/^(info|warning|group): /, '')));
 }
 
 const requestIdOf = (n: number) => (r: Rig) => r.plan.injected[n]?.requestId ?? 'no fault was injected';
@@ -311,6 +317,38 @@ const scenarios: Scenario[] = [
       expect(plan.callsOf('ListInstancePatchStates'), 'a malformed answer is not retried').toBe(1);
       expect(outcome.states).toEqual([]);
     },
+  },
+  // ---- A hostile endpoint (issue 13) ---------------------------------------------------------------------
+  {
+    name: 'hostile: a StatusMessage with workflow commands in it',
+    setup: ({ plan }) =>
+      void plan.on(
+        'ListExecutions',
+        'every',
+        rewrite('commands in StatusMessage', (p) => ({
+          ...p,
+          Executions: (p.Executions as Body[]).map((e) => ({ ...e, StatusMessage: 'boom\n::stop-commands::x\n::add-mask::Success' })),
+        })),
+      ),
+    expect: { result: 'ended', executionStatus: 'Success', log: ['stop-commands'] },
+    more: ({ log }) => expect(commandLines(log.lines)).toEqual([]),
+  },
+  {
+    name: 'hostile: an error code and request ID with workflow commands in them',
+    setup: ({ plan }) => void plan.on('ListExecutions', [1, 2], throttle({ code: 'Throttling.User\n::stop-commands::x' })),
+    expect: { result: 'ended', executionStatus: 'Success', log: ['ListExecutions attempt 2 of 8 failed: Throttling.User'] },
+    more: ({ log }) => expect(commandLines(log.lines)).toEqual([]),
+  },
+  {
+    name: 'hostile: patch states whose NextToken never ends',
+    setup: ({ plan }) =>
+      void plan.on(
+        'ListInstancePatchStates',
+        'every',
+        answer('endless NextToken', (info) => ({ InstancePatchStates: [], NextToken: `t-${info.requestId}` })),
+      ),
+    expect: { result: 'problem', executionStatus: 'Success', problem: ['EndlessPaging', 'the answer was cut'] },
+    more: ({ plan }) => expect(plan.callsOf('ListInstancePatchStates'), 'a cut listing is not retried').toBe(1 + PAGE_SLACK),
   },
   // ---- Job cancellation (the runner's signals, sent to the job cancellation in process) ---------------------
   {

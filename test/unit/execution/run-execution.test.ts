@@ -52,6 +52,8 @@ interface Script {
   states?: Answer<InstancePatchState[]>;
   /** Called as each status read is answered (1, 2, ...): the test cancels the job from here. */
   onStatusRead?: (n: number) => void;
+  /** The StatusMessage of every status read. */
+  statusMessage?: string;
 }
 
 interface Call {
@@ -89,7 +91,7 @@ function fakeOos(script: Script, signal: AbortSignal, calls: Call[], execution: 
       return answer(pick(script.statuses, execution.reads - 1), 'ListExecutions').then((status) => ({
         executionId: id,
         status,
-        statusMessage: '',
+        statusMessage: script.statusMessage ?? '',
         requestId: `R-GET-${execution.reads}`,
       }));
     },
@@ -370,5 +372,31 @@ describe('runExecution: after the end', () => {
     expect(problem).toContain(`Execution ${ID} ended Success, but its patch states could not be read`);
     expect(problem).toContain('grant oos:ListInstancePatchStates');
     expect(w.state.calls).toEqual([`saveExecutionId ${ID}`, 'markSettled']);
+  });
+});
+
+/** The lines the runner would read as workflow commands: a line that starts (after spaces) with `::` or `##[`. */
+function commandLines(lines: readonly string[]): string[] {
+  return lines.flatMap((l) => l.split(/\r\n|\r|\n/)).filter((l) => /^\s*(::|##\[)/.test(l.replace(/^(info|warning|group): /, '')));
+}
+
+describe('runExecution: hostile text from OOS (issue 13, item 1)', () => {
+  const injection = 'boom\n::stop-commands::x\r\n::add-mask::Success';
+
+  it('logs a StatusMessage on one line, with no workflow command in it', async () => {
+    const w = world({ start: [started()], statuses: ['Running', 'Success'], states: INSTANCES.map(state), statusMessage: injection });
+    await runExecution(request, w.ctx);
+    const status = w.log.lines.filter((l) => l.includes('Execution exec-7f3a: Running'));
+    expect(status).toHaveLength(1);
+    expect(status[0]).toContain('stop-commands');
+    expect(commandLines(w.log.lines)).toEqual([]);
+  });
+
+  it('logs the error code and request ID of a retried call on one line', async () => {
+    const hostile = new CloudError('StartExecution', 'ServiceUnavailable', 'try later', 503, `R-1\n::stop-commands::x`);
+    const w = world({ start: [hostile, started()], statuses: ['Success'], states: INSTANCES.map(state) });
+    await runExecution(request, w.ctx);
+    expect(w.log.lines.some((l) => l.includes('StartExecution attempt 1 of'))).toBe(true);
+    expect(commandLines(w.log.lines)).toEqual([]);
   });
 });

@@ -201,7 +201,24 @@ describe('parseInstanceIdsFile', () => {
     expect(parseInstanceIdsFile(text)).toEqual(['i-a', 'i-b']);
   });
   it('names the line of a bad entry', () => {
-    expect(() => parseInstanceIdsFile('i-a\ni-b i-c\n')).toThrow(/'instance-ids-file': line 2: "i-b i-c" is not an instance ID/);
+    expect(() => parseInstanceIdsFile('i-a\ni-b i-c\n')).toThrow(
+      /'instance-ids-file': line 2 is not an instance ID: it has a space inside/,
+    );
+  });
+  it.each([
+    ['AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'does not start with i- (LEN characters)'],
+    ['i-Secret0123456789', 'has upper-case letters'],
+    ['i-secret=0123456789', 'has characters other than lower-case letters and digits after i-'],
+  ])('names the line and what is wrong, never its content (issue 13, item 9): %s', (line, what) => {
+    let message = '';
+    try {
+      parseInstanceIdsFile(`i-a\n${line}\n`);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain(`line 2 is not an instance ID: it ${what.replace('LEN', String(line.length))}`);
+    expect(message).not.toContain(line);
+    expect(message).not.toContain(line.slice(3, 13));
   });
   it('rejects a file without IDs', () => {
     expect(() => parseInstanceIdsFile('# nothing yet\n')).toThrow(/lists no instance IDs/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readPages, withNextToken } from '../../../src/lib/paging.js';
+import { PAGE_SLACK, pagesFor, readPages, withNextToken } from '../../../src/lib/paging.js';
 
 /** Pages whose NextTokens are given in turn; records the token each read was asked with. */
 function pages(
@@ -18,13 +18,13 @@ function pages(
 describe('readPages', () => {
   it('reads every page, the first without a token and each later one with the token before it', async () => {
     const read = pages('t1', 't2', undefined);
-    await expect(readPages(read)).resolves.toBe(false);
+    await expect(readPages(read, 10)).resolves.toBe(false);
     expect(read.asked).toEqual([undefined, 't1', 't2']);
   });
 
   it('takes an empty NextToken as the last page', async () => {
     const read = pages('t1', '', 't3');
-    await expect(readPages(read)).resolves.toBe(false);
+    await expect(readPages(read, 10)).resolves.toBe(false);
     expect(read.asked).toHaveLength(2);
   });
 
@@ -40,11 +40,27 @@ describe('readPages', () => {
     expect(read.asked).toHaveLength(2);
   });
 
+  it('stops on a NextToken it has seen before, and says the listing was cut (issue 13, item 4)', async () => {
+    const read = pages('t1', 't2', 't1', 't2', undefined);
+    await expect(readPages(read, 100)).resolves.toBe(true);
+    expect(read.asked).toEqual([undefined, 't1', 't2']);
+  });
+
+  it('refuses an unbounded page limit', async () => {
+    await expect(readPages(pages(undefined), Infinity)).rejects.toThrow(/finite page limit/);
+  });
+
+  it('pagesFor: the pages a request can take, plus slack', () => {
+    expect(pagesFor(100, 100)).toBe(1 + PAGE_SLACK);
+    expect(pagesFor(101, 100)).toBe(2 + PAGE_SLACK);
+    expect(pagesFor(0, 100)).toBe(PAGE_SLACK);
+  });
+
   it('passes a failed page on', async () => {
     const boom = new Error('page 2 failed');
     let calls = 0;
     const read = (): Promise<string | undefined> => (++calls === 2 ? Promise.reject(boom) : Promise.resolve(`t${calls}`));
-    await expect(readPages(read)).rejects.toBe(boom);
+    await expect(readPages(read, 10)).rejects.toBe(boom);
     expect(calls).toBe(2);
   });
 });

@@ -4,6 +4,7 @@ import type { Clock } from '../../../src/lib/clock.js';
 import { type CommentScope, commentMarker, upsertComment } from '../../../src/pr-comment/comment.js';
 import { createCommentApi } from '../../../src/pr-comment/github.js';
 import { createOctokit } from '../../../src/runner/octokit.js';
+import { RequestTimeoutError } from '../../../src/lib/retry.js';
 import { ACTIONS_BOT, type GithubFake, startGithubFake } from '../../fakes/github.js';
 
 const scope: CommentScope = { workflow: 'Patch', job: 'scan', region: 'cn-hangzhou', action: 'scan', source: 'instance-ids' };
@@ -76,6 +77,59 @@ describe('upsertComment with the real octokit', () => {
     github.failWith('issue-comments', { status: 403, method: 'POST' });
     await expect(upsertComment(api, 2, 'm', 'm body')).rejects.toMatchObject({ status: 403 });
     expect(posts().filter((r) => r.status === 403)).toHaveLength(1);
+    expect(sleeps.sleeps).toHaveLength(2);
+  });
+});
+
+describe('the comment is ours alone (issue 13, item 8)', () => {
+  it("never updates someone else's comment that starts with the marker", async () => {
+    const github = await fake();
+    const pr = 7;
+    const marker = commentMarker(scope);
+    const theirs = github.addComment(pr, `${marker}\n[Click to approve](https://evil.example)`, 'mallory');
+    const api = createCommentApi({ octokit: createOctokit(github.token, github.url), repository: github.repository });
+    const done = await upsertComment(api, pr, marker, `${marker}\nours`);
+    expect(done.action).toBe('created');
+    expect(done.id).not.toBe(theirs);
+    const byId = new Map(github.comments(pr).map((c) => [c.id, c]));
+    expect(byId.get(theirs)?.body).toContain('evil.example');
+    expect(byId.get(done.id)?.user).toBe(ACTIONS_BOT);
+  });
+
+  it("with a personal token, reuses that user's comment (GET /user), not the bot's", async () => {
+    const f = await startGithubFake({ tokenUser: 'release-bot-user' });
+    fakes.push(f);
+    const pr = 8;
+    const marker = commentMarker(scope);
+    f.addComment(pr, `${marker}\nby the workflow token`, ACTIONS_BOT);
+    const api = createCommentApi({ octokit: createOctokit(f.token, f.url), repository: f.repository });
+    const first = await upsertComment(api, pr, marker, `${marker}\nfirst`);
+    expect(first.action).toBe('created');
+    expect(await upsertComment(api, pr, marker, `${marker}\nsecond`)).toEqual({ action: 'updated', id: first.id });
+    expect(f.comments(pr).find((c) => c.id === first.id)).toMatchObject({ user: 'release-bot-user', body: `${marker}\nsecond` });
+  });
+});
+
+describe('every GitHub call has a timeout (issue 13, item 5)', () => {
+  it('gives up on a server that never answers, after the retry policy, instead of hanging', async () => {
+    const github = await fake();
+    github.failWith('issue-comments', { status: 0, hold: true });
+    const sleeps = clock();
+    // A request's timeout fires when the fake holds it: the virtual equivalent of 15 s without an answer.
+    const timeoutSignal = (): AbortSignal => {
+      const c = new AbortController();
+      void github.whenHeld().then(() => c.abort(new RequestTimeoutError('GitHub', 15_000)));
+      return c.signal;
+    };
+    const api = createCommentApi({
+      octokit: createOctokit(github.token, github.url),
+      repository: github.repository,
+      clock: sleeps,
+      random: () => 0.5,
+      timeoutSignal,
+    });
+    await expect(upsertComment(api, 9, commentMarker(scope), 'body')).rejects.toThrow();
+    expect(github.held).toBe(3);
     expect(sleeps.sleeps).toHaveLength(2);
   });
 });

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, realpath, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeJsonFile } from '../../../src/runner/json-file.js';
+import { writeJsonFile, writeReportFile } from '../../../src/runner/json-file.js';
 
 async function written(value: unknown): Promise<string> {
   const file = join(await mkdtemp(join(tmpdir(), 'patch-json-')), 'out.json');
@@ -45,5 +45,38 @@ describe('writeJsonFile', () => {
 
   it('fails when the file cannot be written', async () => {
     await expect(writeJsonFile(join(tmpdir(), 'no-such-dir-for-patch-json', 'x.json'), { a: 1 })).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('writeReportFile (issue 13, items 2 and 3)', () => {
+  it('refuses a name that leaves the directory, and writes nothing outside it', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'runner-temp-'));
+    const dir = join(root, 'temp');
+    for (const id of ['x/../../../../tmp/elsewhere/PWNED', '../PWNED', 'exec-1\n::stop-commands::x']) {
+      await expect(writeReportFile(dir, `patch-report-${id}.json`, { id })).rejects.toThrow(/not a plain file name/);
+    }
+    // Nothing was written anywhere: not even the directory was made.
+    await expect(readdir(root)).resolves.toEqual([]);
+  });
+
+  it('creates a new file, never writing through what is there (wx): a second file of the name gets -2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-temp-'));
+    const elsewhere = join(await mkdtemp(join(tmpdir(), 'elsewhere-')), 'target');
+    await writeFile(elsewhere, 'untouched');
+    await symlink(elsewhere, join(dir, 'patch-report-exec-abc.json'));
+    const file = await writeReportFile(dir, 'patch-report-exec-abc.json', { a: 1 });
+    expect(file).toBe(join(await realpath(dir), 'patch-report-exec-abc-2.json'));
+    await expect(readFile(elsewhere, 'utf8')).resolves.toBe('untouched');
+  });
+
+  it('scrubs every chunk as the last step', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'runner-temp-'));
+    const secret = 'CAIS-secret-token-0123456789';
+    const file = await writeReportFile(dir, 'patch-plan-x.json', { problem: `echoed ${secret}`, list: [secret] }, (t) =>
+      t.split(secret).join('***'),
+    );
+    const text = await readFile(file, 'utf8');
+    expect(text).not.toContain(secret);
+    expect(JSON.parse(text)).toEqual({ problem: 'echoed ***', list: ['***'] });
   });
 });

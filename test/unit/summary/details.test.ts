@@ -199,3 +199,30 @@ describe('combineReports with details', () => {
     expect(combined.details?.patchListsRead).toBe((a.details?.patchListsRead ?? 0) + (b.details?.patchListsRead ?? 0));
   });
 });
+
+describe('hostile names from the cloud (issue 13, item 7)', () => {
+  const HOSTILE = 'web-1\n\n[Click to approve](https://evil.example/approve) @admin #12\n\n<b>x</b>';
+
+  it('cannot end the <details> block, render a link, mention anyone or reference an issue', () => {
+    const report = fleetReport(3);
+    for (const i of report.instances) i.name = HOSTILE;
+    const failed = report.instances.find((i) => i.failure);
+    if (failed?.failure) failed.failure.task = 'run`Patch` [Click](https://evil.example)';
+    const md = renderSummary(report);
+    // Each <details><summary> line stays one line: a blank line inside would end the HTML block.
+    const summaries = md.split('\n').filter((l) => l.startsWith('<details><summary>❌'));
+    expect(summaries.length).toBeGreaterThan(0);
+    for (const s of summaries) expect(s).toMatch(/<\/summary>$/);
+    // No Markdown link survives anywhere, and no mention or issue reference is left for GitHub to link.
+    expect(md).not.toMatch(/\]\(https:\/\/evil/);
+    expect(md).not.toMatch(/@admin/);
+    expect(md).not.toMatch(/#12\b/);
+    expect(md).toContain('@\u200dadmin');
+  });
+
+  it('says when answers were cut short', () => {
+    const report = fleetReport(3);
+    if (report.details) report.details.cut = ['child executions: ListTaskExecutions failed: EndlessPaging: the answer was cut'];
+    expect(renderSummary(report)).toMatch(/✂️ Some answers were cut short[\s\S]*EndlessPaging/);
+  });
+});
