@@ -35,8 +35,8 @@ export interface DetailRequest {
 }
 
 export async function collectDetails(
-  oos: OosApi,
-  ecs: EcsApi,
+  oos: Pick<OosApi, 'listChildExecutions' | 'listTaskExecutions' | 'listExecutionLogs' | 'listInstancePatches'>,
+  ecs: Pick<EcsApi, 'describeSnapshotsSince'>,
   request: DetailRequest,
   limits: DetailLimits = DEFAULT_DETAIL_LIMITS,
 ): Promise<ExecutionDetails> {

@@ -94,7 +94,7 @@ async function readDetails(
 }
 
 /** The plan as the log shows it before the first StartExecution. */
-function logPlan(
+export function logPlan(
   plan: PlanReport,
   settings: Settings,
   batches: readonly Batch[],

@@ -85,8 +85,11 @@ export async function runExecution(request: ExecutionRequest, ctx: ExecutionCont
   }
 }
 
+/** What starting an execution needs of the context. */
+export type StartDeps = Pick<ExecutionContext, 'oos' | 'cancellation' | 'state' | 'log' | 'stepStartedAt' | 'runAttempt' | 'signedIn'>;
+
 /** StartExecution, retried with the same ClientToken; says whether the execution is new or an earlier attempt's. */
-async function start(request: ExecutionRequest, ctx: ExecutionContext): Promise<Execution> {
+export async function start(request: Pick<ExecutionRequest, 'spec' | 'clientToken'>, ctx: StartDeps): Promise<Execution> {
   let attempts = 0;
   try {
     const oos = ctx.oos(ctx.cancellation.signal, (n) => (attempts = n));

@@ -67,7 +67,7 @@ export function outcomeOf(i: InstanceReport): Outcome {
 }
 
 /** Worst first: by outcome, then by failed and missing patches, then in the order given. */
-export function worstFirst(instances: readonly InstanceReport[]): InstanceReport[] {
+export function worstFirst<T extends InstanceReport>(instances: readonly T[]): T[] {
   const weight = (i: InstanceReport): number => (i.state ? i.state.counts.failed * 1e6 + i.state.counts.missing : 0);
   return instances
     .map((i, n) => ({ i, n, rank: OUTCOME_ORDER.indexOf(outcomeOf(i)) }))

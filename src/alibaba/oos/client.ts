@@ -9,7 +9,8 @@ import type {
   ExecutionCounters,
   InstancePatchState,
   LogLine,
-  OosApi,
+  ExecutionDescription,
+  OosClient,
   PatchCounts,
   PatchInfo,
   StartRequest,
@@ -24,7 +25,7 @@ const PATCH_STATE_BATCH = 100;
 /** The largest page the list operations take (ListTaskExecutions 20..100, ListExecutions 10..100). */
 const PAGE = 100;
 
-export function createOosClient(options: OosClientOptions): OosApi {
+export function createOosClient(options: OosClientOptions): OosClient {
   const call = createRpcCaller({ ...options, version: VERSION });
 
   return {
@@ -40,20 +41,17 @@ export function createOosClient(options: OosClientOptions): OosApi {
     },
 
     async getExecution(executionId: string): Promise<Execution> {
-      const body = await call('ListExecutions', { ExecutionId: executionId });
-      const list = body.Executions;
-      if (!Array.isArray(list)) throw malformed('ListExecutions', body, 'Executions is not an array');
-      const found: unknown = (list as unknown[]).find((e) => (e as Body | null)?.ExecutionId === executionId);
-      if (found === undefined) {
-        throw new CloudError(
-          'ListExecutions',
-          'EntityNotExists.Execution',
-          `execution ${executionId} was not found`,
-          undefined,
-          requestIdOf(body),
-        );
-      }
+      const { body, found } = await listExecution(executionId);
       return toExecution('ListExecutions', body, found);
+    },
+
+    async describeExecution(executionId: string): Promise<ExecutionDescription> {
+      const { body, found } = await listExecution(executionId);
+      return {
+        execution: toExecution('ListExecutions', body, found),
+        templateName: text(found.TemplateName),
+        parameters: parametersOf(found.Parameters),
+      };
     },
 
     async cancelExecution(executionId: string): Promise<{ requestId?: string }> {
@@ -141,6 +139,24 @@ export function createOosClient(options: OosClientOptions): OosApi {
     },
   };
 
+  /** The ListExecutions item of one execution; EntityNotExists.Execution when OOS does not list it. */
+  async function listExecution(executionId: string): Promise<{ body: Body; found: Body }> {
+    const body = await call('ListExecutions', { ExecutionId: executionId });
+    const list = body.Executions;
+    if (!Array.isArray(list)) throw malformed('ListExecutions', body, 'Executions is not an array');
+    const found: unknown = (list as unknown[]).find((e) => (e as Body | null)?.ExecutionId === executionId);
+    if (typeof found !== 'object' || found === null) {
+      throw new CloudError(
+        'ListExecutions',
+        'EntityNotExists.Execution',
+        `execution ${executionId} was not found`,
+        undefined,
+        requestIdOf(body),
+      );
+    }
+    return { body, found: found as Body };
+  }
+
   /** Reads up to `maxPages` pages of a list operation, item by item; true when pages were left unread. */
   async function pages(
     action: string,
@@ -157,6 +173,19 @@ export function createOosClient(options: OosClientOptions): OosApi {
       return nonEmptyText(body.NextToken);
     }, maxPages);
   }
+}
+
+/** Execution `Parameters`: an object (ListExecutions' model) or a JSON string (StartExecution's); {} otherwise. */
+export function parametersOf(raw: unknown): Record<string, unknown> {
+  let value = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch {
+      return {};
+    }
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** The loop item of a child task: the instance ID, as a bare string or JSON-encoded. */
