@@ -7,14 +7,14 @@ import { writeJsonFile } from './json-file.js';
 import { detachedOutputs, mergedOutputs, notStartedOutputs, planOutputs, reportOutputs } from '../report/outputs.js';
 import type { PlanReport } from '../preflight/plan.js';
 import { renderPlanSummary } from '../summary/plan-summary.js';
-import { type DetachedStart, type MergedReport, type PatchReport, type PatchReportFile, REPORT_SCHEMA_VERSION } from '../report/model.js';
+import type { DetachedStart, MergedReport, PatchReport } from '../report/model.js';
+import { planFileContent, reportFileContent } from '../report/report-file.js';
 import { renderDetached, renderMergedSummary } from '../summary/fleet-summary.js';
 import { renderNotStarted, renderSummary } from '../summary/run-summary.js';
 
 /** Writes the report file, sets every output and writes the job summary. Returns the report file's path. */
 export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv): Promise<string> {
-  const content: PatchReportFile = { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'report', ...report };
-  const file = await writeReportFile(env, `patch-report-${report.execution.executionId}.json`, content);
+  const file = await writeReportFile(env, `patch-report-${report.execution.executionId}.json`, reportFileContent(report));
   for (const [name, value] of Object.entries(reportOutputs(report, file))) core.setOutput(name, value);
   for (const a of failureAnnotations(report)) core.error(a.message, { title: a.title });
   await writeSummary(renderSummary(report), env);
@@ -23,7 +23,7 @@ export async function publishReport(report: PatchReport, env: NodeJS.ProcessEnv)
 
 /** The same for a run that stopped before StartExecution (dry run, or pre-flight blocking it). */
 export async function publishPlan(plan: PlanReport, env: NodeJS.ProcessEnv): Promise<string> {
-  const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, { schemaVersion: REPORT_SCHEMA_VERSION, ...plan });
+  const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, planFileContent(plan));
   for (const [name, value] of Object.entries(planOutputs(plan, file))) core.setOutput(name, value);
   await writeSummary(renderPlanSummary(plan), env);
   return file;
@@ -31,11 +31,7 @@ export async function publishPlan(plan: PlanReport, env: NodeJS.ProcessEnv): Pro
 
 /** The same when StartExecution gave back no execution: the plan, and why nothing is known to have started. */
 export async function publishNotStarted(plan: PlanReport, problem: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    ...plan,
-    problem,
-  });
+  const file = await writeReportFile(env, `patch-plan-${plan.clientToken}.json`, planFileContent(plan, problem));
   for (const [name, value] of Object.entries(notStartedOutputs(plan, file))) core.setOutput(name, value);
   await writeSummary(renderNotStarted(plan, problem), env);
   return file;

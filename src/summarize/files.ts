@@ -4,7 +4,7 @@ import { MAX_REPORT_FILES } from '../inputs/flows.js';
 import { Inputs } from '../inputs/names.js';
 import { show } from '../inputs/parse.js';
 import { InputError } from '../lib/errors.js';
-import { checkReportFile } from '../report/file-check.js';
+import { checkReportFile } from '../report/report-file.js';
 import type { ReadReport } from './merge.js';
 
 /** A report of 10,000 instances is about 12 MB; anything far larger is not a report of this action. */

@@ -1,6 +1,20 @@
 import { show } from '../inputs/parse.js';
 import { ActionError } from '../lib/errors.js';
-import { type PatchReportFile, REPORT_SCHEMA_VERSION } from './model.js';
+import type { PlanReport } from '../preflight/plan.js';
+import { type PatchReport, type PatchReportFile, REPORT_SCHEMA_VERSION } from './model.js';
+
+/** What the report file of a run holds: the report, after the schema version and the kind. */
+export function reportFileContent(report: PatchReport): PatchReportFile {
+  return { schemaVersion: REPORT_SCHEMA_VERSION, kind: 'report', ...report };
+}
+
+/** What a plan file holds (dry run, blocked, not started): the plan after the schema version, and why it did not start. */
+export function planFileContent(
+  plan: PlanReport,
+  problem?: string,
+): { schemaVersion: typeof REPORT_SCHEMA_VERSION } & PlanReport & { problem?: string } {
+  return { schemaVersion: REPORT_SCHEMA_VERSION, ...plan, ...(problem !== undefined ? { problem } : {}) };
+}
 
 /**
  * A parsed report file, checked against what docs/report.schema.json requires of `kind: report` before anything
