@@ -80,7 +80,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'wait', value: 'false', why: 'more instances than one execution takes', with: { 'instance-ids': ids(1001) } },
   { input: 'wait', value: 'false', why: 'with action: report, which waits', with: REPORT },
   { input: 'execution-id', value: 'exec-abc', why: 'set for a scan' },
-  { input: 'execution-id', value: '', why: 'missing for a report', with: REPORT, e2e: true },
+  { input: 'execution-id', value: '', why: 'missing for a report', with: REPORT },
   { input: 'execution-id', value: 'i-bp1demo000001', why: 'an instance ID', with: REPORT },
   { input: 'execution-id', value: '["exec-a", 7]', why: 'a JSON list with a number', with: REPORT },
   { input: 'execution-id', value: '["exec-a"', why: 'broken JSON', with: REPORT },

@@ -18,16 +18,7 @@ describe('bad inputs, end to end (dist/)', () => {
   // Every row of the table runs in process (test/unit/inputs/bad-inputs.test.ts); these few prove the wiring of each
   // family of inputs in the built action: the targets, an install-only knob, the approval gate's, and sign-in's.
   it('runs a row of each family of inputs', () => {
-    const families = [
-      'region',
-      'instance-ids',
-      'tags',
-      'execution-id',
-      'reboot-if-need',
-      'approval-environment',
-      'role-to-assume',
-      'access-key-secret',
-    ];
+    const families = ['region', 'instance-ids', 'tags', 'reboot-if-need', 'approval-environment', 'role-to-assume', 'access-key-secret'];
     expect(rows.map((r) => r.input)).toEqual(families);
   });
 
