@@ -30,8 +30,8 @@ import { reportFileContent } from '../../../src/report/report-file.js';
 const REGION = 'cn-hangzhou';
 const IDS = Object.keys(sampleFleet());
 const RUN_ID = '9001';
-/** Executions stay Running for 10 virtual minutes. */
-const RUNNING_MS = 10 * 60_000;
+/** Executions stay Running for 2 virtual minutes. */
+const RUNNING_MS = 2 * 60_000;
 
 const open: Emulator[] = [];
 afterEach(async () => {
