@@ -139,10 +139,11 @@ function batches(r: PatchReport): string {
       String(b.instanceCount),
       b.errors === undefined ? '' : String(b.errors),
       e?.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds),
-      `\`${esc(b.clientToken)}\``,
+      b.clientToken === '' ? '' : `\`${esc(b.clientToken)}\``,
     ];
   });
-  return `### Executions\n\n${r.batches.length} batches of at most 1000 instances, one after another.\n\n${table(BATCH_COLUMNS, rows)}`;
+  const how = r.clientToken === '' ? 'executions attached by action: report' : 'batches of at most 1000 instances, one after another';
+  return `### Executions\n\n${r.batches.length} ${how}.\n\n${table(BATCH_COLUMNS, rows)}`;
 }
 
 function instances(r: PatchReport): Section {

@@ -26,6 +26,7 @@ import { CHILD_TEMPLATE, childExecutionId, DEFAULT_CREDENTIALS, type Emulator, s
 import { FakeProcess, recordingLogger, recordingState, virtualClock } from '../../fakes/runtime.js';
 import { schemaErrors } from '../../fakes/report-schema.js';
 import { reportFileContent } from '../../../src/report/report-file.js';
+import { renderSummary } from '../../../src/summary/run-summary.js';
 
 const REGION = 'cn-hangzhou';
 const IDS = Object.keys(sampleFleet());
@@ -228,6 +229,9 @@ describe('action: report', () => {
     const report = await attachPhase(reportSettings(JSON.stringify([a.execution.executionId, b.executionId])), r.attachJob());
     expect(report.batches.map((x) => x.execution?.executionId)).toEqual([a.execution.executionId, b.executionId]);
     expect(report.instances).toHaveLength(IDS.length + 2);
+    const md = renderSummary(report);
+    expect(md).toContain('2 executions attached by action: report.');
+    expect(md).toContain('| Executions | 2, attached by action: report |');
   });
 
   it('fails clearly for an execution of another template', async () => {
