@@ -40,7 +40,9 @@ describe('wait: false, then action: report in a later job (dist/)', () => {
 
     const post = await runAgainst(emulator, { wait: 'false' }, { state: main.savedState });
     expect(post.code).toBe(0);
-    expect(post.stdout).toContain('nothing to clean up');
+    expect(post.stdout).toContain(
+      `Post: the main step saw execution ${id} through, or left it running on purpose (wait: false); nothing to clean up.`,
+    );
     expect(emulator.executions()[0]?.status).toMatch(/^(Started|Running)$/);
 
     skew = 11 * 60_000; // the execution has ended by the time the later job runs
