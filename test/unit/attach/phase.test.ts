@@ -3,7 +3,11 @@
  * real OOS and ECS clients against the emulator on a virtual clock, wired as main.ts wires them (retryingOos for a
  * run, connectReadOnlyOos's narrowing for a report).
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readInstanceIdsFile } from '../../../src/inputs/instance-ids-file.js';
 import { retryingOos } from '../../../src/alibaba/connect.js';
 import { toCredential } from '../../../src/alibaba/credential.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
@@ -150,6 +154,23 @@ describe('wait: false', () => {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toMatch(/^Input 'wait': false needs the instances to fit one execution .* max-concurrency holds/);
     expect(r.emulator.startExecutionCalls()).toHaveLength(0);
+  });
+});
+
+describe('wait: false with an inventory file', () => {
+  it('refuses more than one execution of instances before any request', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'detach-'));
+    try {
+      await writeFile(join(root, 'fleet.txt'), Array.from({ length: 1001 }, (_, i) => `i-f${i}`).join('\n'));
+      const settings = parseInputs(
+        (n) => ({ region: REGION, 'instance-ids-file': 'fleet.txt', action: 'scan', wait: 'false' })[n] ?? '',
+      ).settings;
+      await expect(readInstanceIdsFile(settings, { GITHUB_WORKSPACE: root })).rejects.toThrow(
+        "Input 'wait': false needs the instances to fit one execution (at most 1000), got 1001",
+      );
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 
