@@ -32,6 +32,16 @@ const CLIENTS = {
   message:
     'src/report/ and src/summary/ are pure: take only types and pure helpers from other folders (such as alibaba/oos/types), never a client of Alibaba Cloud or GitHub; the phase makes the call and passes the answer in.',
 };
+const READ_ONLY = {
+  regex:
+    '^(\\.\\./)+(alibaba/(rpc|connect|credential|sts-oidc|(.+/)?client)|execution/(run-execution|cancel-execution|detach|phase|batches))(\\.js)?$',
+  message:
+    'src/attach/ (action: report) is read only by construction: it works on the ReadOnlyOos it is given (alibaba/oos/read-only.ts), never on a client or the code that starts or cancels executions; main.ts connects it.',
+};
+const NO_CLOUD = {
+  regex: '^(\\.\\./)+(alibaba/(rpc|connect|credential|sts-oidc|(.+/)?client)|sign-in/|approval/github|pr-comment/github)',
+  message: 'src/summarize/ (action: summarize) makes no cloud call and needs no credentials: it reads report files only.',
+};
 const OTHER_FOLDERS = {
   regex: '^(\\.\\./)+(?!lib/)[^./]',
   message:
@@ -60,6 +70,8 @@ const layering = [
     rules: restrict(ALIBABA_SDK, GITHUB_TOOLKIT, IO_MODULES, RUNNER, CLIENTS),
   },
   { name: 'layering/lib', files: ['src/lib/**/*.ts'], rules: restrict(ALIBABA_SDK, GITHUB_TOOLKIT, OTHER_FOLDERS) },
+  { name: 'layering/attach', files: ['src/attach/**/*.ts'], rules: restrict(ALIBABA_SDK, GITHUB_TOOLKIT, READ_ONLY) },
+  { name: 'layering/summarize', files: ['src/summarize/**/*.ts'], rules: restrict(ALIBABA_SDK, GITHUB_TOOLKIT, NO_CLOUD) },
 ];
 
 export default tseslint.config(

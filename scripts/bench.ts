@@ -11,14 +11,19 @@
  * - execution duration: the emulator's own start and end of each execution;
  * - detection lag: the first status request (ListExecutions by ExecutionId) at or after an execution ended,
  *   minus its end.
- * Options: --quick (no 10,000 and no long execution), --sizes=10,1000, --long-seconds=130.
+ * A second table: action: summarize merging 10 report files of 1,000 instances each (written by the action's own
+ * report code into a workspace), spawn to exit and peak RSS, taken the same way.
+ * Options: --quick (no 10,000 and no long execution), --sizes=10,1000, --long-seconds=130, --only=summarize.
  */
-import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Emulator, type InstanceSpec, startEmulator } from '../test/emulator/index.js';
 import { approvedWorld, runAgainst } from '../test/e2e/fixtures.js';
-import type { RunResult } from '../test/e2e/harness.js';
+import { runAction, type RunResult } from '../test/e2e/harness.js';
+import { buildReport } from '../src/report/build.js';
+import { reportFileContent } from '../src/report/report-file.js';
+import { writeJsonFile } from '../src/runner/json-file.js';
 
 interface Scenario {
   label: string;
@@ -227,16 +232,98 @@ function table(results: Measured[]): string {
   return [line(header), line(header.map(() => '---')), ...rows.map(([name, f]) => line([name, ...results.map(f)]))].join('\n');
 }
 
+/** Report files merged by the summarize row, and instances in each. */
+const SUMMARIZE_FILES = 10;
+const SUMMARIZE_INSTANCES = 1000;
+
+interface SummarizeMeasured {
+  code: number | null;
+  wallMs: number;
+  peakRssMb: number;
+  inputBytes: number;
+  reportBytes: number;
+  summaryBytes: number;
+}
+
+/** action: summarize of SUMMARIZE_FILES report files of SUMMARIZE_INSTANCES instances, as a region matrix leaves them. */
+async function measureSummarize(probe: string): Promise<SummarizeMeasured> {
+  const workspace = await mkdtemp(join(tmpdir(), 'patch-bench-summarize-'));
+  const probeFile = join(workspace, 'probe.json');
+  let inputBytes = 0;
+  for (let f = 0; f < SUMMARIZE_FILES; f++) {
+    const fleet = fleetOf(SUMMARIZE_INSTANCES);
+    const ids = Object.keys(fleet).map((id) => `${id}r${f}`);
+    const report = buildReport({
+      action: 'scan',
+      region: `bench-region-${f}`,
+      clientToken: `patch-bench-${f}`,
+      instanceIds: ids,
+      execution: { executionId: `exec-bench${f}`, status: 'Success', statusMessage: '', startDate: '2026-11-30T00:00:00Z' },
+      states: ids.map((instanceId, i) => ({
+        instanceId,
+        baselineId: 'pb-bench',
+        operationType: 'Scan',
+        operationStartTime: '2026-11-30T00:01:00Z',
+        operationEndTime: '2026-11-30T00:02:00Z',
+        counts: {
+          installed: 100 + (i % 17),
+          installedOther: 0,
+          installedPendingReboot: i % 8 === 0 ? 1 : 0,
+          installedRejected: 0,
+          missing: i % 4,
+          failed: i % 97 === 0 ? 1 : 0,
+        },
+      })),
+    });
+    const file = join(workspace, 'reports', `region-${f}`, 'patch-report.json');
+    await mkdir(join(workspace, 'reports', `region-${f}`), { recursive: true });
+    await writeJsonFile(file, reportFileContent(report));
+    inputBytes += (await stat(file)).size;
+  }
+  const spawned: number[] = [];
+  const result = await runAction({
+    inputs: { action: 'summarize', 'report-files': 'reports/**/*.json' },
+    env: { GITHUB_WORKSPACE: workspace, NODE_OPTIONS: `--import=${probe}`, BENCH_PROBE_FILE: probeFile },
+    onSpawn: () => spawned.push(Date.now()),
+    timeoutMs: 5 * 60_000,
+  });
+  const probed = JSON.parse(await readFile(probeFile, 'utf8')) as { exitAt: number; maxRssKb: number };
+  return {
+    code: result.code,
+    wallMs: probed.exitAt - (spawned[0] ?? NaN),
+    peakRssMb: probed.maxRssKb / 1024,
+    inputBytes,
+    reportBytes: (await stat(result.outputs['report-file'] ?? '')).size,
+    summaryBytes: Buffer.byteLength(result.summary),
+  };
+}
+
+function summarizeTable(m: SummarizeMeasured): string {
+  const label = `summarize ${SUMMARIZE_FILES} × ${SUMMARIZE_INSTANCES.toLocaleString('en-US')}`;
+  return [
+    `| | ${label} |`,
+    '| --- | --- |',
+    `| exit code | ${m.code} |`,
+    `| report files read | ${kb(m.inputBytes)} |`,
+    `| **wall time, spawn to exit** | **${s(m.wallMs)}** |`,
+    `| **peak RSS** | **${m.peakRssMb.toFixed(0)} MB** |`,
+    `| merged report file | ${kb(m.reportBytes)} |`,
+    `| job summary | ${kb(m.summaryBytes)} |`,
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   // Other work on the machine skews every time below: say how busy it was before the bench began.
   const load = loadavg();
+  const only = args.get('only');
   const scenarios: Scenario[] = [];
-  for (const size of sizes) {
+  for (const size of only === 'summarize' ? [] : sizes) {
     for (const action of ['scan', 'install'] as const) {
       scenarios.push({ label: `${size.toLocaleString('en-US')} ${action}`, size, action, executionMs: EXECUTION_MS });
     }
   }
-  if (!quick) scenarios.push({ label: `10 scan, ${longSeconds} s execution`, size: 10, action: 'scan', executionMs: longSeconds * 1000 });
+  if (!quick && only !== 'summarize')
+    scenarios.push({ label: `10 scan, ${longSeconds} s execution`, size: 10, action: 'scan', executionMs: longSeconds * 1000 });
   const dir = await mkdtemp(join(tmpdir(), 'patch-bench-probe-'));
   const probe = join(dir, 'probe.mjs');
   await writeFile(probe, process.env.BENCH_PROBE ? await readFile(process.env.BENCH_PROBE, 'utf8') : PROBE);
@@ -253,8 +340,12 @@ async function main(): Promise<void> {
       `each execution ${EXECUTION_MS / 1000} s unless noted; Node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? 'CPU'}, ` +
       `load average before the bench ${load.map((l) => l.toFixed(1)).join(' ')}\n\n`,
   );
-  process.stdout.write(`${table(results)}\n`);
-  if (results.some((m) => m.code !== 0)) process.exitCode = 1;
+  if (results.length > 0) process.stdout.write(`${table(results)}\n`);
+  process.stderr.write(`bench: summarize ${SUMMARIZE_FILES} reports ...`);
+  const merged = await measureSummarize(probe);
+  process.stderr.write(` exit ${merged.code}, ${s(merged.wallMs)}\n`);
+  process.stdout.write(`\n${summarizeTable(merged)}\n`);
+  if (results.some((m) => m.code !== 0) || merged.code !== 0) process.exitCode = 1;
 }
 
 main().catch((err: unknown) => {

@@ -27,7 +27,9 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     return;
   }
   if (settled) {
-    core.info(`Post: the main step saw execution ${executionId} through; nothing to clean up.`);
+    core.info(
+      `Post: the main step saw execution ${executionId} through, or left it running on purpose (wait: false); nothing to clean up.`,
+    );
     return;
   }
   let url = executionId;

@@ -26,6 +26,8 @@ export const FREE_FORM_INPUTS: readonly string[] = ['audience'];
 const ids = (n: number): string => Array.from({ length: n }, (_, i) => `i-${i.toString(36)}`).join(',');
 const tags = (n: number): string => Array.from({ length: n }, (_, i) => `k${i}=v`).join('\n');
 const NO_IDS = { 'instance-ids': '' };
+const REPORT = { ...NO_IDS, action: 'report', 'execution-id': 'exec-bp1demo0001' };
+const SUMMARIZE = { ...NO_IDS, region: '', action: 'summarize', 'report-files': 'reports/*.json' };
 
 export const BAD_INPUTS: readonly BadInput[] = [
   // region
@@ -79,6 +81,25 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'action', value: 'remove', why: 'an unknown action' },
   { input: 'action', value: 'ѕcan', why: 'a Cyrillic look-alike ѕ' },
   { input: 'action', value: 'scan;install', why: 'two actions' },
+  { input: 'action', value: 'Report', why: 'wrong case' },
+  // wait: false (one execution only), report and summarize (each action's own inputs, and none of the others')
+  { input: 'wait', value: 'no', why: 'no is not a boolean' },
+  { input: 'wait', value: 'false', why: 'more instances than one execution takes', with: { 'instance-ids': ids(1001) } },
+  { input: 'wait', value: 'false', why: 'with action: report, which waits', with: REPORT },
+  { input: 'execution-id', value: 'exec-abc', why: 'set for a scan' },
+  { input: 'execution-id', value: '', why: 'missing for a report', with: REPORT },
+  { input: 'execution-id', value: 'i-bp1demo000001', why: 'an instance ID', with: REPORT },
+  { input: 'execution-id', value: '["exec-a", 7]', why: 'a JSON list with a number', with: REPORT },
+  { input: 'execution-id', value: '["exec-a"', why: 'broken JSON', with: REPORT },
+  { input: 'execution-id', value: JSON.stringify(Array.from({ length: 11 }, (_, i) => `exec-${i}`)), why: 'more than 10', with: REPORT },
+  { input: 'instance-ids', value: 'i-bp1demo000001', why: 'set for a report (its instances come from the execution)', with: REPORT },
+  { input: 'region', value: '', why: 'missing for a report', with: REPORT },
+  { input: 'report-files', value: 'reports/*.json', why: 'set for a scan' },
+  { input: 'report-files', value: '', why: 'missing for summarize', with: SUMMARIZE },
+  { input: 'report-files', value: '../other/report.json', why: 'a path outside the workspace', with: SUMMARIZE },
+  { input: 'report-files', value: '/etc/passwd', why: 'an absolute path', with: SUMMARIZE },
+  { input: 'report-files', value: 'reports/\u0000.json', why: 'a control character', with: SUMMARIZE },
+  { input: 'approval-environment', value: 'production', why: 'set for summarize', with: SUMMARIZE },
   // install-only inputs (checked for a scan too: a typo is a typo)
   { input: 'reboot-if-need', value: 'yes', why: 'yes is not a boolean', with: { action: 'install' }, e2e: true },
   { input: 'reboot-if-need', value: 'tRuE', why: 'mixed case' },

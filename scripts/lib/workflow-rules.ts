@@ -130,8 +130,9 @@ function checkThisActionStep(ctx: Context, jobName: string, job: YAMLMap, step: 
   }
   // An install changes production machines: the job must be gated by an environment with required reviewers.
   const mode = given.get('action');
-  const scanOnly = isScalar(mode) && mode.value === 'scan';
-  if (scanOnly) return;
+  // scan, report (read only: it attaches to executions) and summarize (reads files) never install.
+  const installFree = isScalar(mode) && ['scan', 'report', 'summarize'].includes(String(mode.value));
+  if (installFree) return;
   const environment = job.get('environment', true);
   const envName = isMap(environment) ? environment.get('name', true) : environment;
   if (environment === undefined)

@@ -3,7 +3,8 @@ import { systemClock } from '../lib/clock.js';
 import { defaultOosEndpoint } from './endpoints.js';
 import type { Settings } from '../inputs/parse.js';
 import { createOosClient } from './oos/client.js';
-import type { OosApi } from './oos/types.js';
+import { readOnly } from './oos/read-only.js';
+import type { OosApi, ReadOnlyOos } from './oos/types.js';
 import { type CloudRetryContext, retrying } from './retry.js';
 
 /**
@@ -44,4 +45,19 @@ export function retryingOos(
 ): OosFactory {
   return (signal, onAttempt) =>
     retrying(clientFor(signal), { ...ctx, signal, ...(onAttempt ? { onAttempt } : {}) }, { startExecution: { graceMs: START_GRACE_MS } });
+}
+
+/** The read-only OOS of `action: report`, every call retried and observing `signal`: no Start/CancelExecution on it. */
+export function connectReadOnlyOos(
+  settings: Pick<Settings, 'region' | 'oosEndpoint'>,
+  credential: Credential,
+  signal: AbortSignal,
+  log: (m: string) => void,
+): ReadOnlyOos {
+  const client = createOosClient({
+    region: settings.region,
+    endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
+    credential,
+  });
+  return readOnly(retrying(readOnly(client), { clock: systemClock, random: Math.random, log, signal }));
 }

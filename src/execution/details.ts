@@ -43,8 +43,11 @@ export interface DetailRequest {
 export const DETAILS_BUDGET_MS = 120_000;
 
 export async function collectDetails(
-  oos: OosApi,
-  ecs: EcsApi,
+  oos: Pick<
+    OosApi,
+    'listChildExecutions' | 'listChildExecutionsByParent' | 'listTaskExecutions' | 'listExecutionLogs' | 'listInstancePatches'
+  >,
+  ecs: Pick<EcsApi, 'describeSnapshotsSince'>,
   request: DetailRequest,
   limits: DetailLimits = DEFAULT_DETAIL_LIMITS,
 ): Promise<ExecutionDetails> {

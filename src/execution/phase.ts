@@ -34,24 +34,7 @@ export async function executionPhase(
 ): Promise<PatchReport> {
   const settings = clearance.settings;
   logPlan(plan, settings, batches, job);
-  const { oos, cancellation, clock, log, state, runAttempt, signedIn } = job;
-  const ctx: ExecutionContext = {
-    oos,
-    cancellation,
-    clock,
-    log,
-    state,
-    runAttempt,
-    region: settings.region,
-    consoleSite: settings.consoleSite,
-    waitTimeoutMinutes: settings.waitTimeoutMinutes,
-    cancelOnTimeout: settings.cancelOnTimeout,
-    cancelOnAbort: settings.cancelOnAbort,
-    stepStartedAt: job.startedAt,
-    origin: { repository: job.repository ?? '', runId: job.runId },
-    onRerun: settings.onRerun,
-    ...(signedIn ? { signedIn } : {}),
-  };
+  const ctx = executionContext(settings, job);
   let limits: DetailLimits = DEFAULT_DETAIL_LIMITS;
   const ran = await runBatches(batches, settings, {
     clear: (instanceIds) => clearedSettings(clearance, instanceIds),
@@ -104,7 +87,7 @@ async function readDetails(
 }
 
 /** The plan as the log shows it before the first StartExecution. */
-function logPlan(
+export function logPlan(
   plan: PlanReport,
   settings: Settings,
   batches: readonly Batch[],
@@ -138,4 +121,26 @@ function logPlan(
         (settings.onRerun === 'reuse' ? 'reported (on-rerun: reuse).' : 'retried with a new execution (on-rerun: retry-failed).'),
     );
   }
+}
+
+/** What every execution of the job shares, from the cleared settings: also what `wait: false` starts with. */
+export function executionContext(settings: Settings, job: PatchJob): ExecutionContext {
+  const { oos, cancellation, clock, log, state, runAttempt, signedIn } = job;
+  return {
+    oos,
+    cancellation,
+    clock,
+    log,
+    state,
+    runAttempt,
+    region: settings.region,
+    consoleSite: settings.consoleSite,
+    waitTimeoutMinutes: settings.waitTimeoutMinutes,
+    cancelOnTimeout: settings.cancelOnTimeout,
+    cancelOnAbort: settings.cancelOnAbort,
+    stepStartedAt: job.startedAt,
+    origin: { repository: job.repository ?? '', runId: job.runId },
+    onRerun: settings.onRerun,
+    ...(signedIn ? { signedIn } : {}),
+  };
 }

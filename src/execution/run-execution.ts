@@ -123,13 +123,16 @@ export async function runExecution(request: ExecutionRequest, ctx: ExecutionCont
   }
 }
 
-type Started = Pick<ExecutionOutcome, 'execution' | 'lookup' | 'earlier'>;
+export type Started = Pick<ExecutionOutcome, 'execution' | 'lookup' | 'earlier'>;
 
 /**
  * The execution to follow. On attempt 1: StartExecution. On a later attempt (with an origin): the request's executions
  * found by tag decide (rerun.ts) between following one and starting, with the base token or the attempt's own.
  */
-async function startOrFind(request: ExecutionRequest, ctx: ExecutionContext): Promise<Started> {
+export async function startOrFind(
+  request: Pick<ExecutionRequest, 'spec' | 'clientToken' | 'tokenSource'>,
+  ctx: ExecutionContext,
+): Promise<Started> {
   const tags = ctx.origin
     ? executionTags(request.clientToken, request.spec.action, { ...ctx.origin, runAttempt: ctx.runAttempt })
     : undefined;
@@ -171,7 +174,7 @@ async function startOrFind(request: ExecutionRequest, ctx: ExecutionContext): Pr
  * every answer was lost (OOS may hold an execution nobody saw), looks for it by its tags before giving up.
  */
 async function start(
-  request: ExecutionRequest,
+  request: Pick<ExecutionRequest, 'spec' | 'clientToken'>,
   ctx: ExecutionContext,
   clientToken: string,
   tags: ExecutionTags | undefined,
@@ -192,7 +195,7 @@ async function start(
 }
 
 /** After a start whose answers were all lost: this attempt's execution of the request, found by its tags, or NotStartedError. */
-async function findLostStart(request: ExecutionRequest, ctx: ExecutionContext, message: string): Promise<Started> {
+async function findLostStart(request: Pick<ExecutionRequest, 'clientToken'>, ctx: ExecutionContext, message: string): Promise<Started> {
   const query: RequestQuery = { clientToken: request.clientToken };
   const found = await lookUp(ctx, query, ctx.stepStartedAt - CLOCK_SLACK_MS);
   if (found instanceof CloudError || found instanceof CancelledError) {

@@ -2,7 +2,8 @@ import { realpath, stat, readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { Inputs, MAX_TARGET_INSTANCES } from './names.js';
 import { InputError } from '../lib/errors.js';
-import { parseInstanceIdsFile, show, type Settings } from './parse.js';
+import { parseInstanceIdsFile, show, type Settings, tooManyToDetach } from './parse.js';
+import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
 
 /** An inventory of 10,000 IDs is about 250 KB; anything far larger is not an inventory. */
 const MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -31,7 +32,10 @@ export async function readInstanceIdsFile(settings: Settings, env: NodeJS.Proces
   if (info.size > MAX_FILE_BYTES) {
     throw new InputError(name, `${show(given)} is ${info.size} bytes; an inventory of ${MAX_TARGET_INSTANCES} IDs needs far less`);
   }
-  return { ...settings, instanceIds: parseInstanceIdsFile(await readFile(file, 'utf8')) };
+  const instanceIds = parseInstanceIdsFile(await readFile(file, 'utf8'));
+  // wait: false takes one execution: say so now, before any request (tags can only be counted after one).
+  if (settings.detach && instanceIds.length > MAX_INSTANCES_PER_EXECUTION) throw tooManyToDetach(instanceIds.length);
+  return { ...settings, instanceIds };
 }
 
 function isInside(root: string, file: string): boolean {

@@ -34,6 +34,9 @@ export const Inputs = {
   ApprovalEnvironment: 'approval-environment',
   GithubToken: 'github-token',
   CheckRunId: 'check-run-id',
+  Wait: 'wait',
+  ExecutionId: 'execution-id',
+  ReportFiles: 'report-files',
 } as const;
 
 export const Outputs = {

@@ -1,4 +1,5 @@
 import { Inputs, MAX_TARGET_INSTANCES } from './names.js';
+import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
 import { type Endpoint, parseEndpoint } from '../alibaba/endpoints.js';
 import { InputError } from '../lib/errors.js';
 import type { MaxErrors, RateControl, TargetTag } from '../alibaba/oos/types.js';
@@ -71,6 +72,8 @@ export interface Settings {
   onRerun: OnRerun;
   /** Stop with success after pre-flight, writing the plan; never start an execution. */
   dryRun: boolean;
+  /** `wait: false`: start the execution and return at once, leaving it running (one batch at most). */
+  detach?: boolean;
   /** Present when `comment-on-pr` is true: post the summary as one PR comment, updated by later runs. */
   prComment?: { githubToken: string };
   oosEndpoint?: Endpoint;
@@ -109,10 +112,7 @@ export function parseInputs(read: InputReader): ParsedInputs {
   const get = (name: string): string => read(name).trim();
   const warnings: string[] = [];
 
-  const region = required(get, Inputs.Region);
-  if (!REGION.test(region)) {
-    throw new InputError(Inputs.Region, `expected a region ID such as cn-hangzhou, got ${show(region)}`);
-  }
+  const region = parseRegion(get);
   const target = exactlyOneTarget(get);
   const action = parseAction(required(get, Inputs.Action));
 
@@ -134,6 +134,14 @@ export function parseInputs(read: InputReader): ParsedInputs {
     dryRun: parseBoolean(get, Inputs.DryRun, false),
     consoleSite: parseConsoleSite(get(Inputs.ConsoleSite)),
   };
+  if (!parseBoolean(get, Inputs.Wait, true)) {
+    settings.detach = true;
+    if (settings.instanceIds.length > MAX_INSTANCES_PER_EXECUTION) throw tooManyToDetach(settings.instanceIds.length);
+  }
+  for (const name of [Inputs.ExecutionId, Inputs.ReportFiles]) {
+    if (get(name) !== '')
+      throw new InputError(name, `applies to action: ${name === Inputs.ExecutionId ? 'report' : 'summarize'} only, not ${action}`);
+  }
   if (target === Inputs.InstanceIdsFile) settings.instanceIdsFile = get(target);
   if (target === Inputs.Tags) settings.tags = parseTags(get(target));
   // Parse install-only inputs for both actions, so a typo is caught even where it would be ignored.
@@ -152,18 +160,40 @@ export function parseInputs(read: InputReader): ParsedInputs {
       warnings.push(`${ignored.map((n) => `'${n}'`).join(', ')} apply to install only; ignored for scan.`);
     }
   }
-  if (parseBoolean(get, Inputs.CommentOnPr, false)) {
-    const githubToken = get(Inputs.GithubToken);
-    if (githubToken === '') {
-      throw new InputError(Inputs.GithubToken, 'is required with comment-on-pr; leave it at its default, ${{ github.token }}');
-    }
-    settings.prComment = { githubToken };
-  }
+  const prComment = parsePrComment(get);
+  if (prComment) settings.prComment = prComment;
   const oos = parseOptionalEndpoint(get, Inputs.OosEndpoint);
   if (oos) settings.oosEndpoint = oos;
   const ecs = parseOptionalEndpoint(get, Inputs.EcsEndpoint);
   if (ecs) settings.ecsEndpoint = ecs;
   return { settings, warnings };
+}
+
+/** `wait: false` with more instances than one execution takes: why that cannot be. */
+export function tooManyToDetach(count: number): InputError {
+  return new InputError(
+    Inputs.Wait,
+    `false needs the instances to fit one execution (at most ${MAX_INSTANCES_PER_EXECUTION}), got ${count}: larger fleets run in batches one after ` +
+      'another so that max-concurrency holds, and only a step that waits can start the next batch. Leave wait at true, or split the fleet across jobs',
+  );
+}
+
+export function parseRegion(get: InputReader): string {
+  const region = required(get, Inputs.Region);
+  if (!REGION.test(region)) {
+    throw new InputError(Inputs.Region, `expected a region ID such as cn-hangzhou, got ${show(region)}`);
+  }
+  return region;
+}
+
+/** `comment-on-pr` with its token, or undefined when the comment is off. */
+export function parsePrComment(get: InputReader): { githubToken: string } | undefined {
+  if (!parseBoolean(get, Inputs.CommentOnPr, false)) return undefined;
+  const githubToken = get(Inputs.GithubToken);
+  if (githubToken === '') {
+    throw new InputError(Inputs.GithubToken, 'is required with comment-on-pr; leave it at its default, ${{ github.token }}');
+  }
+  return { githubToken };
 }
 
 /** The one input among instance-ids, instance-ids-file and tags that is set. */
@@ -351,7 +381,7 @@ function parseCheckRunId(get: InputReader): number | undefined {
 
 function parseAction(value: string): PatchAction {
   if (value === 'scan' || value === 'install') return value;
-  throw new InputError(Inputs.Action, `expected scan or install, got ${show(value)}`);
+  throw new InputError(Inputs.Action, `expected scan, install, report or summarize, got ${show(value)}`);
 }
 
 function parseOnUnavailable(value: string): OnUnavailable {
@@ -373,13 +403,13 @@ function parseOnRerun(value: string): OnRerun {
   throw new InputError(Inputs.OnRerun, `expected retry-failed or reuse, got ${show(value)}`);
 }
 
-function required(get: InputReader, name: string): string {
+export function required(get: InputReader, name: string): string {
   const value = get(name);
   if (value === '') throw new InputError(name, 'is required');
   return value;
 }
 
-function parseBoolean(get: InputReader, name: string, fallback: boolean): boolean {
+export function parseBoolean(get: InputReader, name: string, fallback: boolean): boolean {
   const value = get(name);
   if (value === '') return fallback;
   // The YAML 1.2 core schema's spellings, as core.getBooleanInput accepts them; nothing looser (no yes/1/on).
@@ -388,7 +418,7 @@ function parseBoolean(get: InputReader, name: string, fallback: boolean): boolea
   throw new InputError(name, `expected true or false, got ${show(value)}`);
 }
 
-function parseInteger(get: InputReader, name: string, fallback: number, min: number, max: number): number {
+export function parseInteger(get: InputReader, name: string, fallback: number, min: number, max: number): number {
   const value = get(name);
   if (value === '') return fallback;
   const n = /^\d+$/.test(value) ? Number(value) : NaN;
@@ -398,7 +428,7 @@ function parseInteger(get: InputReader, name: string, fallback: number, min: num
   return n;
 }
 
-function parseOptionalEndpoint(get: InputReader, name: string): Endpoint | undefined {
+export function parseOptionalEndpoint(get: InputReader, name: string): Endpoint | undefined {
   const value = get(name);
   if (value === '') return undefined;
   const endpoint = parseEndpoint(value);

@@ -33,7 +33,10 @@ export function commentMarker(scope: CommentScope): string {
   return `<!-- ${MARKER_NAME} key=${key} region=${scope.region} action=${scope.action} -->`;
 }
 
-export function scopeOf(settings: Settings, env: NodeJS.ProcessEnv): CommentScope {
+/** What the comment's scope is read from: a run's Settings, or `action: report`'s (action report, no instance source). */
+export type CommentSettings = Pick<Settings, 'region' | 'instanceIdsFile' | 'tags' | 'prComment'> & { action: string };
+
+export function scopeOf(settings: CommentSettings, env: NodeJS.ProcessEnv): CommentScope {
   const source = settings.instanceIdsFile
     ? `file:${settings.instanceIdsFile}`
     : settings.tags

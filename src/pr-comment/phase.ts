@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import type { Settings } from '../inputs/parse.js';
 import type { Logger } from '../lib/log.js';
 import { createOctokit } from '../runner/octokit.js';
 import { secrets } from '../runner/secrets.js';
@@ -11,6 +10,7 @@ import {
   pullRequestNumber,
   type Render,
   scopeOf,
+  type CommentSettings,
   upsertComment,
 } from './comment.js';
 import { createCommentApi } from './github.js';
@@ -20,7 +20,7 @@ import { createCommentApi } from './github.js';
  * warning that says what to do; the run's result does not depend on the comment.
  */
 export async function commentOnPr(
-  settings: Settings,
+  settings: CommentSettings,
   env: NodeJS.ProcessEnv,
   render: Render,
   log: Pick<Logger, 'info' | 'warning'>,

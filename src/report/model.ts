@@ -218,3 +218,58 @@ export interface EarlierExecution {
   /** The batch (1-based) of a run of several batches. */
   batch?: number;
 }
+
+/**
+ * The layout version of every file this action writes (docs/report.schema.json). A change that a reader of version
+ * 1 would misread raises it; `action: summarize` refuses a file of another version.
+ */
+export const REPORT_SCHEMA_VERSION = 1;
+
+/** The report file of a run (`kind: report`): the report, with the schema version. */
+export type PatchReportFile = { schemaVersion: typeof REPORT_SCHEMA_VERSION; kind: 'report' } & PatchReport;
+
+/** One report file of a merge, in brief: its row of the per-report table. */
+export interface MergedPart {
+  /** The file as given (relative to the workspace). */
+  file: string;
+  action: PatchAction;
+  region: string;
+  status: string;
+  executionIds: string[];
+  instanceCount: number;
+  totals: PatchCounts;
+  nonCompliant: number;
+  unreported: number;
+  problem?: string;
+}
+
+/** An instance of a merged report: which report (index into `reports`) and region it came from. */
+export interface MergedInstance extends InstanceReport {
+  region: string;
+  report: number;
+}
+
+/** `action: summarize`: several report files as one (`kind: summary`), instances worst first across all. */
+export interface MergedReport {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  kind: 'summary';
+  reports: MergedPart[];
+  /** Success when every report's status is; otherwise the first other status. */
+  status: string;
+  instanceCount: number;
+  totals: PatchCounts;
+  /** IDs with missing, failed or pending-reboot patches, across all reports. */
+  nonCompliant: string[];
+  unreported: string[];
+  instances: MergedInstance[];
+}
+
+/** An execution started with `wait: false` and left running: what the outputs and the summary say about it. */
+export interface DetachedStart {
+  action: PatchAction;
+  region: string;
+  execution: Execution;
+  clientToken: string;
+  consoleUrl: string;
+  instanceCount: number;
+}

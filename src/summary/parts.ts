@@ -45,10 +45,15 @@ export function planTable(p: PlanFacts): string {
   if (p.tags) rows.push(['Tags', p.tags.map((t) => code(`${t.key}=${t.value}`)).join(' ')]);
   const rate = p.rateControl;
   if (rate) rows.push(['At most at a time', String(rate.maxConcurrency)], ['Max errors', esc(String(maxErrorsValue(rate.maxErrors)))]);
+  // An empty ClientToken: executions attached by action: report (OOS does not say which token started them).
+  const attached = p.clientToken === '';
   if ((p.batches ?? 1) > 1) {
-    rows.push(['Executions', `${p.batches} batches of at most 1000 instances, one after another`]);
+    rows.push([
+      'Executions',
+      attached ? `${p.batches}, attached by action: report` : `${p.batches} batches of at most 1000 instances, one after another`,
+    ]);
     if (p.clientTokens) rows.push(['ClientTokens', p.clientTokens.map((t) => code(t)).join(' ')]);
-  } else {
+  } else if (!attached) {
     rows.push(['ClientToken', code(p.clientToken)]);
   }
   return `### Plan\n\n${table(['', ''], rows)}`;

@@ -71,7 +71,7 @@ export function outcomeOf(i: InstanceReport): Outcome {
 }
 
 /** Worst first: by outcome, then by failed and missing patches, then in the order given. */
-export function worstFirst(instances: readonly InstanceReport[]): InstanceReport[] {
+export function worstFirst<T extends InstanceReport>(instances: readonly T[]): T[] {
   const weight = (i: InstanceReport): number => (i.state ? i.state.counts.failed * 1e6 + i.state.counts.missing : 0);
   return instances
     .map((i, n) => ({ i, n, rank: OUTCOME_ORDER.indexOf(outcomeOf(i)) }))
@@ -156,10 +156,11 @@ function batches(r: PatchReport): string {
       String(b.instanceCount),
       b.errors === undefined ? '' : String(b.errors),
       e?.durationSeconds === undefined ? '' : formatDuration(e.durationSeconds),
-      code(b.clientToken),
+      b.clientToken === '' ? '' : code(b.clientToken),
     ];
   });
-  return `### Executions\n\n${r.batches.length} batches of at most 1000 instances, one after another.\n\n${table(BATCH_COLUMNS, rows)}`;
+  const how = r.clientToken === '' ? 'executions attached by action: report' : 'batches of at most 1000 instances, one after another';
+  return `### Executions\n\n${r.batches.length} ${how}.\n\n${table(BATCH_COLUMNS, rows)}`;
 }
 
 function instances(r: PatchReport): Section {

@@ -33,14 +33,16 @@ describe('README tables', () => {
     ).toBe(true);
   });
 
-  it('list every input and output of action.yml once', () => {
+  it('list every input and output of action.yml once in its table', () => {
     const meta = actionMetadata();
     const text = readme();
-    for (const name of [...meta.inputs, ...meta.outputs].map((x) => x.name)) {
+    // A name may be both an input and an output (execution-id: the output of wait: false, the input of report).
+    const names = [...meta.inputs, ...meta.outputs].map((x) => x.name);
+    for (const name of new Set(names)) {
       expect(
         text.split('\n').filter((line) => line.startsWith(`| ${code(name)} |`)),
         name,
-      ).toHaveLength(1);
+      ).toHaveLength(names.filter((n) => n === name).length);
     }
   });
 });

@@ -274,6 +274,8 @@ export class OosService {
       return { Executions: page.items, MaxResults: maxResults, ...(page.nextToken !== undefined ? { NextToken: page.nextToken } : {}) };
     }
     const all = this.sorted(true).filter((e) => {
+      // OOS is regional: an execution is listed only in the region it was started in.
+      if (p['RegionId'] && e.regionId !== undefined && e.regionId !== p['RegionId']) return false;
       if (filters.ExecutionId !== undefined && e.executionId !== filters.ExecutionId) return false;
       if (filters.Status !== undefined && statusAt(e, ctx.now) !== filters.Status) return false;
       // "All templates whose names contain the specified template name are queried" (the OOS model).

@@ -25,6 +25,8 @@ const IO = 'are pure (values in, values out): do the I/O in src/runner/';
 const RUNNER = 'do not reach the runner: return the value';
 const CLIENTS = 'never a client of Alibaba Cloud or GitHub; the phase makes the call';
 const LIB = 'src/lib/ is the bottom layer and imports nothing from the other folders of src/';
+const READ_ONLY = 'src/attach/ (action: report) is read only by construction';
+const NO_CLOUD = 'src/summarize/ (action: summarize) makes no cloud call and needs no credentials';
 
 const forbidden: [file: string, code: string, rule: string][] = [
   ['src/report/x.ts', "import { readFileSync as x } from 'node:fs';", IO],
@@ -54,6 +56,12 @@ const forbidden: [file: string, code: string, rule: string][] = [
   ['src/lib/x.ts', "import type { Settings as x } from '../inputs/parse.js';", LIB],
   ['src/lib/x.ts', "import * as x from '@actions/core';", TOOLKIT],
   ['src/lib/x.ts', "import type x from '@alicloud/credentials';", ALIBABA],
+  ['src/attach/x.ts', "import { createOosClient as x } from '../alibaba/oos/client.js';", READ_ONLY],
+  ['src/attach/x.ts', "import { connectOos as x } from '../alibaba/connect.js';", READ_ONLY],
+  ['src/attach/x.ts', "import { runExecution as x } from '../execution/run-execution.js';", READ_ONLY],
+  ['src/attach/x.ts', "import { cancelExecution as x } from '../execution/cancel-execution.js';", READ_ONLY],
+  ['src/summarize/x.ts', "import { signIn as x } from '../sign-in/sign-in.js';", NO_CLOUD],
+  ['src/summarize/x.ts', "import { createOosClient as x } from '../alibaba/oos/client.js';", NO_CLOUD],
 ];
 
 const allowed: [file: string, code: string][] = [

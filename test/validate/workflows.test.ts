@@ -178,6 +178,8 @@ jobs:
     ]);
     expect(findings(job('', approved('${{ inputs.action }}')))).toHaveLength(1);
     expect(findings(job('', 'scan'))).toEqual([]);
+    expect(findings(job('', 'report'))).toEqual([]);
+    expect(findings(job('', 'summarize'))).toEqual([]);
   });
 
   it('reports YAML that does not parse', () => {

@@ -20,7 +20,8 @@ import type {
   InstancePatchState,
   ListedExecution,
   LogLine,
-  OosApi,
+  ExecutionDescription,
+  OosClient,
   PatchCounts,
   Bounded,
   PatchInfo,
@@ -44,7 +45,7 @@ const MAX_PARENT_TASKS = MAX_INSTANCES_PER_EXECUTION + 20;
  * What grows with the fleet travels in the signed form body, never in the URL: StartExecution `Parameters` (about
  * 31 KB for 1000 instances) and ListInstancePatchStates `InstanceIds`. The small fixed parameters stay in the query.
  */
-export function createOosClient(options: OosClientOptions): OosApi {
+export function createOosClient(options: OosClientOptions): OosClient {
   const call = createRpcCaller({ ...options, version: VERSION });
   // What this run has learnt about the service (docs/cloud-facts.md): page sizes, the PatchStatuses form.
   const pageSizes = new PageSizes();
@@ -73,19 +74,7 @@ export function createOosClient(options: OosClientOptions): OosApi {
     },
 
     async getExecution(executionId: string): Promise<Execution> {
-      const body = await call('ListExecutions', { ExecutionId: executionId });
-      const list = body.Executions;
-      if (!Array.isArray(list)) throw malformed('ListExecutions', body, 'Executions is not an array');
-      const found: unknown = (list as unknown[]).find((e) => (e as Body | null)?.ExecutionId === executionId);
-      if (found === undefined) {
-        throw new CloudError(
-          'ListExecutions',
-          'EntityNotExists.Execution',
-          `execution ${executionId} was not found`,
-          undefined,
-          requestIdOf(body),
-        );
-      }
+      const { body, found } = await listExecution(executionId);
       return toExecution('ListExecutions', body, found);
     },
 
@@ -101,6 +90,15 @@ export function createOosClient(options: OosClientOptions): OosApi {
         listed.push({ ...toExecution('ListExecutions', {}, item), templateName: text(item.TemplateName), tags: toTags(item.Tags) });
       });
       return { items: listed, truncated };
+    },
+
+    async describeExecution(executionId: string): Promise<ExecutionDescription> {
+      const { body, found } = await listExecution(executionId);
+      return {
+        execution: toExecution('ListExecutions', body, found),
+        templateName: text(found.TemplateName),
+        parameters: parametersOf(found.Parameters),
+      };
     },
 
     async cancelExecution(executionId: string): Promise<{ requestId?: string }> {
@@ -255,6 +253,24 @@ export function createOosClient(options: OosClientOptions): OosApi {
     return { items: patches, truncated };
   }
 
+  /** The ListExecutions item of one execution; EntityNotExists.Execution when OOS does not list it. */
+  async function listExecution(executionId: string): Promise<{ body: Body; found: Body }> {
+    const body = await call('ListExecutions', { ExecutionId: executionId });
+    const list = body.Executions;
+    if (!Array.isArray(list)) throw malformed('ListExecutions', body, 'Executions is not an array');
+    const found: unknown = (list as unknown[]).find((e) => (e as Body | null)?.ExecutionId === executionId);
+    if (typeof found !== 'object' || found === null) {
+      throw new CloudError(
+        'ListExecutions',
+        'EntityNotExists.Execution',
+        `execution ${executionId} was not found`,
+        undefined,
+        requestIdOf(body),
+      );
+    }
+    return { body, found: found as Body };
+  }
+
   /** Reads up to `maxPages` pages of a list operation, item by item; true when pages were left unread. */
   async function pages(
     action: string,
@@ -279,17 +295,22 @@ function nextForm(form: PatchStatusForm): PatchStatusForm {
 
 /** `instanceId` of a child execution's `Parameters` (an object, or a JSON string). */
 function childInstanceId(parameters: unknown): string | undefined {
-  let p = parameters;
-  if (typeof p === 'string') {
+  const p = parametersOf(parameters);
+  const id = p.instanceId ?? p.InstanceId;
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
+/** Execution `Parameters`: an object (ListExecutions' model) or a JSON string (StartExecution's); {} otherwise. */
+export function parametersOf(raw: unknown): Record<string, unknown> {
+  let value = raw;
+  if (typeof raw === 'string') {
     try {
-      p = JSON.parse(p);
+      value = JSON.parse(raw) as unknown;
     } catch {
-      return undefined;
+      return {};
     }
   }
-  if (typeof p !== 'object' || p === null) return undefined;
-  const id = (p as Body).instanceId ?? (p as Body).InstanceId;
-  return typeof id === 'string' && id !== '' ? id : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 /** The loop item of a child task: the instance ID, as a bare string or JSON-encoded. */

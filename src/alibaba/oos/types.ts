@@ -177,3 +177,35 @@ export interface OosApi {
     options: { maxPages: number; expectPatches?: boolean },
   ): Promise<Bounded<PatchInfo>>;
 }
+
+/** An execution with what it was asked to do: ListExecutions' `TemplateName` and `Parameters` (action report). */
+export interface ExecutionDescription {
+  execution: Execution;
+  templateName: string;
+  /**
+   * The execution's Parameters as an object. ListExecutions documents them as an object, StartExecution as a JSON
+   * string: the client accepts both (docs/cloud-facts.md). Empty when OOS returned none or they do not parse.
+   */
+  parameters: Record<string, unknown>;
+}
+
+/** The OOS client: the operations of a run, and reading an execution's template and parameters. */
+export interface OosClient extends OosApi {
+  /** ListExecutions by ExecutionId, with TemplateName and Parameters; EntityNotExists.Execution when it is not listed. */
+  describeExecution(executionId: string): Promise<ExecutionDescription>;
+}
+
+/** The OOS operations that only read: what `action: report` gets (src/attach/read-only.ts), never Start/CancelExecution. */
+export const READ_ONLY_OOS_METHODS = [
+  'getExecution',
+  'describeExecution',
+  'listInstancePatchStates',
+  'listChildExecutions',
+  'listChildExecutionsByParent',
+  'listExecutions',
+  'listTaskExecutions',
+  'listExecutionLogs',
+  'listInstancePatches',
+] as const satisfies ReadonlyArray<keyof OosClient>;
+
+export type ReadOnlyOos = Pick<OosClient, (typeof READ_ONLY_OOS_METHODS)[number]>;

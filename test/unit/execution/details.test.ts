@@ -277,7 +277,7 @@ describe('collectDetails against endless answers (issue 13, item 4)', () => {
       listChildExecutionsByParent: () => Promise.resolve([]),
       listInstancePatches: () => Promise.resolve({ items: [], truncated: false }),
     } as unknown as OosApi;
-    const details = await collectDetails(oos, { describeSnapshotsSince: unused } as never, {
+    const details = await collectDetails(oos, { describeSnapshotsSince: unused }, {
       execution,
       instanceIds: ['i-a'],
       states,
@@ -298,7 +298,7 @@ describe('collectDetails against endless answers (issue 13, item 4)', () => {
         return Promise.resolve(value);
       };
     const oos = { listChildExecutions: count([]), listInstancePatches: count({ items: [], truncated: false }) } as unknown as OosApi;
-    const details = await collectDetails(oos, { describeSnapshotsSince: unused } as never, {
+    const details = await collectDetails(oos, { describeSnapshotsSince: unused }, {
       execution,
       instanceIds: ['i-a'],
       states,

@@ -4,12 +4,15 @@ import { InputError } from '../../../src/lib/errors.js';
 import { resolveCredentials } from '../../../src/sign-in/method.js';
 import { type InputReader, parseInputs } from '../../../src/inputs/parse.js';
 import { readInstanceIdsFile } from '../../../src/inputs/instance-ids-file.js';
+import { parseRequest } from '../../../src/inputs/flows.js';
 import { BAD_INPUTS, FREE_FORM_INPUTS, GOOD_INPUTS, inputsFor } from '../../bad-inputs.js';
 
 /** Everything the action validates before its first request, in the order run() does it. */
 async function validate(read: InputReader): Promise<void> {
-  const { settings } = parseInputs(read);
-  await readInstanceIdsFile(settings, { GITHUB_WORKSPACE: process.cwd() });
+  const request = parseRequest(read);
+  if (request.action === 'scan' || request.action === 'install') {
+    await readInstanceIdsFile(request.parsed.settings, { GITHUB_WORKSPACE: process.cwd() });
+  }
   resolveCredentials(read, {
     ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.example',
     ALIBABA_CLOUD_ACCESS_KEY_ID: 'k',
