@@ -277,12 +277,16 @@ describe('collectDetails against endless answers (issue 13, item 4)', () => {
       listChildExecutionsByParent: () => Promise.resolve([]),
       listInstancePatches: () => Promise.resolve({ items: [], truncated: false }),
     } as unknown as OosApi;
-    const details = await collectDetails(oos, { describeSnapshotsSince: unused }, {
-      execution,
-      instanceIds: ['i-a'],
-      states,
-      snapshots: false,
-    });
+    const details = await collectDetails(
+      oos,
+      { describeSnapshotsSince: unused },
+      {
+        execution,
+        instanceIds: ['i-a'],
+        states,
+        snapshots: false,
+      },
+    );
     expect(details.cut).toEqual([expect.stringMatching(/^child executions \(task-executions\): .*EndlessPaging/)]);
     expect(details.problems).toEqual([]);
   });
@@ -298,13 +302,17 @@ describe('collectDetails against endless answers (issue 13, item 4)', () => {
         return Promise.resolve(value);
       };
     const oos = { listChildExecutions: count([]), listInstancePatches: count({ items: [], truncated: false }) } as unknown as OosApi;
-    const details = await collectDetails(oos, { describeSnapshotsSince: unused }, {
-      execution,
-      instanceIds: ['i-a'],
-      states,
-      snapshots: false,
-      deadline: { now: () => now, at: 1000 + 30_000 },
-    });
+    const details = await collectDetails(
+      oos,
+      { describeSnapshotsSince: unused },
+      {
+        execution,
+        instanceIds: ['i-a'],
+        states,
+        snapshots: false,
+        deadline: { now: () => now, at: 1000 + 30_000 },
+      },
+    );
     expect(calls).toBe(1);
     // ListTaskExecutions named no child and used up the time: the fallback through ListExecutions is not started either.
     expect(details.cut).toEqual([
