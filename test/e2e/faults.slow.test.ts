@@ -5,11 +5,12 @@
  * the read timeout as RequestTimeout and a slow StartExecution retried into one execution
  * (test/unit/alibaba/oos/client.test.ts), the deadline and failing status checks (test/unit/execution/poll.test.ts),
  * giving up after the last attempt (test/unit/alibaba/retry.test.ts); and end to end, faults.test.ts spends the
- * retry budget in milliseconds with a short x-acs-retry-after.
+ * retry budget in milliseconds with a short x-acs-retry-after. Also here: one transient fault of the status checks and
+ * of the patch states through dist/ (each is a row of the in-process fault table too).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { READ_TIMEOUT_MS } from '../../src/alibaba/timeouts.js';
-import { serverError, slow } from '../emulator/faults.js';
+import { serverError, slow, throttle } from '../emulator/faults.js';
 import { executionIdOf, LONG, newTally, patchStatesUnreadable, play, printTally, type Scenario } from './fault-play.js';
 
 const scenarios: Scenario[] = [
@@ -56,6 +57,17 @@ const scenarios: Scenario[] = [
         'failed (ServiceUnavailable); still waiting, until the deadline',
       ],
     },
+  },
+  // One transient fault of the status checks and of the patch states, end to end (in process: faults.test.ts in test/unit).
+  {
+    name: 'status checks throttled three times',
+    setup: ({ plan }) => void plan.on('ListExecutions', [1, 2, 3], throttle({ code: 'Throttling.Api' })),
+    expect: { code: 0, status: 'Success', executionStatus: 'Success', log: ['ListExecutions attempt 3 of 8 failed: Throttling.Api'] },
+  },
+  {
+    name: 'patch states 500 once',
+    setup: ({ plan }) => void plan.on('ListInstancePatchStates', 1, serverError(500)),
+    expect: { code: 0, status: 'Success', executionStatus: 'Success' },
   },
   patchStatesUnreadable('patch states unreadable: every call 503', serverError(503)),
 ];
