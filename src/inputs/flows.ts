@@ -6,8 +6,7 @@ import {
   parseBoolean,
   parseInputs,
   parseInteger,
-  parseOptionalEndpoint,
-  parsePrComment,
+  parseCommentAndEndpoints,
   parseRegion,
   required,
   type Settings,
@@ -77,13 +76,7 @@ function parseReportInputs(get: InputReader): ReportSettings {
     pollIntervalSeconds: parseInteger(get, Inputs.PollIntervalSeconds, 10, 1, 300),
     failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
   };
-  const prComment = parsePrComment(get);
-  if (prComment) settings.prComment = prComment;
-  const oos = parseOptionalEndpoint(get, Inputs.OosEndpoint);
-  if (oos) settings.oosEndpoint = oos;
-  const ecs = parseOptionalEndpoint(get, Inputs.EcsEndpoint);
-  if (ecs) settings.ecsEndpoint = ecs;
-  return settings;
+  return { ...settings, ...parseCommentAndEndpoints(get) };
 }
 
 function parseSummarizeInputs(get: InputReader): SummarizeSettings {

@@ -160,12 +160,7 @@ export function parseInputs(read: InputReader): ParsedInputs {
       warnings.push(`${ignored.map((n) => `'${n}'`).join(', ')} apply to install only; ignored for scan.`);
     }
   }
-  const prComment = parsePrComment(get);
-  if (prComment) settings.prComment = prComment;
-  const oos = parseOptionalEndpoint(get, Inputs.OosEndpoint);
-  if (oos) settings.oosEndpoint = oos;
-  const ecs = parseOptionalEndpoint(get, Inputs.EcsEndpoint);
-  if (ecs) settings.ecsEndpoint = ecs;
+  Object.assign(settings, parseCommentAndEndpoints(get));
   return { settings, warnings };
 }
 
@@ -187,7 +182,7 @@ export function parseRegion(get: InputReader): string {
 }
 
 /** `comment-on-pr` with its token, or undefined when the comment is off. */
-export function parsePrComment(get: InputReader): { githubToken: string } | undefined {
+function parsePrComment(get: InputReader): { githubToken: string } | undefined {
   if (!parseBoolean(get, Inputs.CommentOnPr, false)) return undefined;
   const githubToken = get(Inputs.GithubToken);
   if (githubToken === '') {
@@ -428,7 +423,7 @@ export function parseInteger(get: InputReader, name: string, fallback: number, m
   return n;
 }
 
-export function parseOptionalEndpoint(get: InputReader, name: string): Endpoint | undefined {
+function parseOptionalEndpoint(get: InputReader, name: string): Endpoint | undefined {
   const value = get(name);
   if (value === '') return undefined;
   const endpoint = parseEndpoint(value);
@@ -448,4 +443,12 @@ export function parseOptionalEndpoint(get: InputReader, name: string): Endpoint 
 export function show(value: string): string {
   const short = value.length > 80 ? `${value.slice(0, 80)}...` : value;
   return JSON.stringify(short).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** comment-on-pr and the endpoint overrides: what every action that reads the cloud shares. Absent ones are left out. */
+export function parseCommentAndEndpoints(get: InputReader): Pick<Settings, 'prComment' | 'oosEndpoint' | 'ecsEndpoint'> {
+  const prComment = parsePrComment(get);
+  const oos = parseOptionalEndpoint(get, Inputs.OosEndpoint);
+  const ecs = parseOptionalEndpoint(get, Inputs.EcsEndpoint);
+  return { ...(prComment ? { prComment } : {}), ...(oos ? { oosEndpoint: oos } : {}), ...(ecs ? { ecsEndpoint: ecs } : {}) };
 }

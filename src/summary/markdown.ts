@@ -12,6 +12,11 @@
 const ZWJ = '\u200d';
 const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
 
+/** The five HTML special characters as entities (`&` first, so no entity is escaped twice). */
+function htmlEntities(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
 function noMentions(text: string): string {
   return text.replace(/([@#])/g, `$1${ZWJ}`);
 }
@@ -21,12 +26,7 @@ function noMentions(text: string): string {
  * Markdown emphasis and link characters, and line breaks (a line break would end the row or start a block).
  */
 export function escapeCell(text: string): string {
-  return noMentions(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
+  return htmlEntities(noMentions(text))
     .replace(/\|/g, '&#124;')
     .replace(/([\\`*_[\]()!~])/g, '\\$1')
     .replace(LINE_BREAK, ' ');
@@ -39,15 +39,7 @@ export function escapeCell(text: string): string {
  * inside `<pre>`, but never a blank line, which would end the HTML block and let the rest render as Markdown.
  */
 export function escapeHtml(text: string): string {
-  return noMentions(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-    .replace(/\[/g, '&#91;')
-    .replace(/\]/g, '&#93;')
-    .replace(LINE_BREAK, '&#10;');
+  return htmlEntities(noMentions(text)).replace(/\[/g, '&#91;').replace(/\]/g, '&#93;').replace(LINE_BREAK, '&#10;');
 }
 
 /**
