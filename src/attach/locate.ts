@@ -75,7 +75,7 @@ async function byRequest(query: RequestQuery, input: string, ctx: LocateContext)
   const found = await findRequestExecutions(ctx.oos, query, { since });
   log.info(
     found.tagFilter === 'honoured'
-      ? `OOS filtered by the tags: ${found.executions.length} execution(s).`
+      ? `ListExecutions answered with executions carrying the tags only: ${found.executions.length}.`
       : `OOS ignored the Tags filter and listed the template's executions; ${found.executions.length} carry the tags.`,
   );
   if (found.executions.length === 0) throw notFound(tags, input, found, region);

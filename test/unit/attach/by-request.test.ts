@@ -163,7 +163,7 @@ describe.each(READINGS)('action: report by request, ListExecutions Tags filter %
     expect(byToken.earlierExecutions).toBeUndefined();
     expect(r.log.lines.join('\n')).toContain(
       tagFilter === 'honoured'
-        ? 'OOS filtered by the tags: 1 execution(s).'
+        ? 'ListExecutions answered with executions carrying the tags only: 1.'
         : "OOS ignored the Tags filter and listed the template's executions; 1 carry the tags.",
     );
     const md = renderSummary(byToken);
