@@ -44,7 +44,7 @@ async function rig(tagFilter: Readings['executionTagsFilter']) {
   const emulator = await startEmulator({
     fleet: sampleFleet(),
     now: () => clock.now(),
-    timings: { startedMs: 1000, runningMs: 60_000 },
+    timings: { startedMs: 1000, runningMs: 10_000 },
     variant: { executionTagsFilter: tagFilter },
   });
   open.push(emulator);
