@@ -33,9 +33,9 @@ export interface AttachJob {
 }
 
 /**
- * The report phase: find the executions (by ID, or by the tags of a request or a workflow run), check each is a patch run of this region, wait for each to end (one
- * wait-timeout-minutes for them all), read its patch states and details, and join them into one report, as a run
- * of several batches would be. Waiting that stops (deadline, cancelled job, unreadable status) leaves the
+ * The report phase: find the executions (by ID, or by the tags of a request or a workflow run: attach/locate.ts),
+ * check each is a patch run of this region, wait for each to end (one wait-timeout-minutes for them all), read its
+ * patch states and details, and join them into one report, as a run of several batches would be. Waiting that stops (deadline, cancelled job, unreadable status) leaves the
  * execution as it is: the report says so and the verdict fails the step.
  */
 export async function attachPhase(settings: ReportSettings, job: AttachJob): Promise<PatchReport> {
