@@ -105,6 +105,7 @@ async function reportOnExecutions(
     log: coreLogger,
     signal: cancellation.signal,
     signedIn: context,
+    repository: env.GITHUB_REPOSITORY ?? '',
   };
   const patchReport = await attachPhase(settings, job);
   const file = await publishReport(patchReport, env);

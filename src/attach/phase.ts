@@ -12,7 +12,7 @@ import type { Logger } from '../lib/log.js';
 import { buildReport, combineReports } from '../report/build.js';
 import type { DetailLimits, PatchReport } from '../report/model.js';
 import type { SignInContext } from '../sign-in/explain.js';
-import { locateExecutions } from './locate.js';
+import { type LocatedExecution, locateExecutions } from './locate.js';
 import { type AttachTarget, attachTarget } from './target.js';
 
 /**
@@ -28,21 +28,30 @@ export interface AttachJob {
   /** The job's cancellation: stops the wait (the executions run on). */
   signal: AbortSignal;
   signedIn?: SignInContext;
+  /** GITHUB_REPOSITORY: a run-id is looked up together with it. */
+  repository?: string;
 }
 
 /**
- * The report phase: find the executions, check each is a patch run of this region, wait for each to end (one
- * wait-timeout-minutes for them all), read its patch states and details, and join them into one report, as a run
- * of several batches would be. Waiting that stops (deadline, cancelled job, unreadable status) leaves the
+ * The report phase: find the executions (by ID, or by the tags of a request or a workflow run: attach/locate.ts),
+ * check each is a patch run of this region, wait for each to end (one wait-timeout-minutes for them all), read its
+ * patch states and details, and join them into one report, as a run of several batches would be. Waiting that stops (deadline, cancelled job, unreadable status) leaves the
  * execution as it is: the report says so and the verdict fails the step.
  */
 export async function attachPhase(settings: ReportSettings, job: AttachJob): Promise<PatchReport> {
-  const found = await locateExecutions(settings.locator, job.oos, settings.region);
-  const targets = found.map((d) => attachTarget(d, settings.region));
+  const located = await locateExecutions(settings.locator, {
+    oos: job.oos,
+    region: settings.region,
+    repository: job.repository ?? '',
+    now: job.clock.now(),
+    log: job.log,
+  });
+  const found = located.executions;
+  const targets = found.map((e) => attachTarget(e.description, settings.region));
   const actions = new Set(targets.map((t) => t.action));
   if (actions.size > 1) {
     throw new ActionError(
-      `The executions do different things (${targets.map((t) => `${t.executionId}: ${t.action}`).join(', ')}): report the scans and the installs in separate steps.`,
+      `The executions do different things (${targets.map((t) => `${t.executionId}: ${t.action}`).join(', ')}): report the scans and the installs in separate steps (by execution-id or client-token).`,
     );
   }
   const deadline = job.clock.now() + settings.waitTimeoutMinutes * 60_000;
@@ -50,14 +59,16 @@ export async function attachPhase(settings: ReportSettings, job: AttachJob): Pro
   let problem: string | undefined;
   let limits: DetailLimits = DEFAULT_DETAIL_LIMITS;
   for (const [i, target] of targets.entries()) {
-    const described = found[i] as ExecutionDescription;
-    const one = await reportOne(settings, job, target, described, Math.max(0, deadline - job.clock.now()), limits);
+    const { description, clientToken } = found[i] as LocatedExecution;
+    const one = await reportOne(settings, job, target, description, clientToken ?? '', Math.max(0, deadline - job.clock.now()), limits);
     reports.push(one.report);
     if (one.limits) limits = one.limits;
     problem ??= one.problem;
   }
   const report = combineReports(reports);
   if (problem !== undefined) report.problem = problem;
+  if (located.lookup) report.lookups = [located.lookup];
+  if (located.earlier) report.earlierExecutions = located.earlier;
   return report;
 }
 
@@ -72,6 +83,7 @@ async function reportOne(
   job: AttachJob,
   target: AttachTarget,
   described: ExecutionDescription,
+  clientToken: string,
   timeoutMs: number,
   limits: DetailLimits,
 ): Promise<OneReport> {
@@ -101,7 +113,7 @@ async function reportOne(
   const base = {
     action: target.action,
     region: settings.region,
-    clientToken: '',
+    clientToken,
     ...(target.install ? { install: target.install } : {}),
     ...(target.tags ? { tags: target.tags } : {}),
     ...(target.rateControl ? { rateControl: target.rateControl } : {}),

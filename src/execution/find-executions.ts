@@ -29,7 +29,11 @@ export interface LookupOptions {
 }
 
 /** The executions of a request (`{ clientToken }`) or of a workflow run (`{ runId, repository }`), newest first. */
-export async function findRequestExecutions(oos: OosApi, query: RequestQuery, options: LookupOptions): Promise<FoundExecutions> {
+export async function findRequestExecutions(
+  oos: Pick<OosApi, 'listExecutions'>,
+  query: RequestQuery,
+  options: LookupOptions,
+): Promise<FoundExecutions> {
   const listed = await oos.listExecutions(
     { tags: queryTags(query), templateName: TEMPLATE_NAME, startedAfter: options.since },
     { maxPages: options.maxPages ?? DEFAULT_LOOKUP_PAGES },

@@ -1,4 +1,4 @@
-import { Inputs } from './names.js';
+import { Inputs, REPORT_LOCATORS } from './names.js';
 import { InputError } from '../lib/errors.js';
 import {
   type InputReader,
@@ -21,10 +21,12 @@ import {
 export type ActionName = 'scan' | 'install' | 'report' | 'summarize';
 
 /**
- * Which executions `action: report` attaches to. One form today (IDs as given); attaching by the tags this action
- * puts on its executions (a ClientToken, a run ID) adds a member here and a case in attach/locate.ts.
+ * Which executions `action: report` attaches to (attach/locate.ts has one case per form): IDs as given; or, by the
+ * tags this action puts on every execution it starts (execution/request-tags.ts), one request by its base
+ * ClientToken, or every request of a workflow run of this repository (GITHUB_REPOSITORY) by its run ID.
  */
-export type ExecutionLocator = { by: 'execution-id'; executionIds: readonly string[] };
+export type ExecutionLocator =
+  { by: 'execution-id'; executionIds: readonly string[] } | { by: 'client-token'; clientToken: string } | { by: 'run-id'; runId: string };
 
 /** `action: report`: read-only, no approval; waits like a run, then publishes the same report. */
 export interface ReportSettings extends Pick<
@@ -50,6 +52,10 @@ export const MAX_REPORT_EXECUTIONS = 10;
 /** Report files one summarize reads at most (paths and the files globs match). */
 export const MAX_REPORT_FILES = 200;
 const EXECUTION_ID = /^exec-[A-Za-z0-9]+$/;
+/** `patch-` and the first 32 hex characters of a SHA-256 (execution/client-token.ts). */
+const CLIENT_TOKEN = /^patch-[0-9a-f]{32}$/;
+/** GITHUB_RUN_ID: a positive integer (GitHub's are 64-bit). */
+const RUN_ID = /^[1-9][0-9]{0,19}$/;
 /** Inputs that have no default in action.yml, so a value means the user set them. */
 const TARGETS = [Inputs.InstanceIds, Inputs.InstanceIdsFile, Inputs.Tags] as const;
 
@@ -71,7 +77,7 @@ function parseReportInputs(get: InputReader): ReportSettings {
   refuseFlag(get, 'report', Inputs.Wait, false, 'report waits for the executions; start with wait: false, then report in a later job');
   const settings: ReportSettings = {
     region: parseRegion(get),
-    locator: { by: 'execution-id', executionIds: parseExecutionIds(required(get, Inputs.ExecutionId)) },
+    locator: parseLocator(get),
     waitTimeoutMinutes: parseInteger(get, Inputs.WaitTimeoutMinutes, 120, 1, 360),
     pollIntervalSeconds: parseInteger(get, Inputs.PollIntervalSeconds, 10, 1, 300),
     failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
@@ -81,7 +87,7 @@ function parseReportInputs(get: InputReader): ReportSettings {
 
 function parseSummarizeInputs(get: InputReader): SummarizeSettings {
   const why = 'summarize reads report files only';
-  refuse(get, 'summarize', [...TARGETS, Inputs.ExecutionId, Inputs.ApprovalEnvironment], why);
+  refuse(get, 'summarize', [...TARGETS, ...REPORT_LOCATORS, Inputs.ApprovalEnvironment], why);
   refuseFlag(get, 'summarize', Inputs.DryRun, true, why);
   refuseFlag(get, 'summarize', Inputs.CommentOnPr, true, 'the merged summary goes to the job summary only');
   refuseFlag(get, 'summarize', Inputs.Wait, false, why);
@@ -89,6 +95,44 @@ function parseSummarizeInputs(get: InputReader): SummarizeSettings {
     reportFiles: parseReportFiles(required(get, Inputs.ReportFiles)),
     failOnMissing: parseBoolean(get, Inputs.FailOnMissing, false),
   };
+}
+
+/** Exactly one of execution-id, client-token and run-id. */
+function parseLocator(get: InputReader): ExecutionLocator {
+  const set = REPORT_LOCATORS.filter((n) => get(n) !== '');
+  const [name, other] = set;
+  if (name === undefined) {
+    throw new InputError(
+      Inputs.ExecutionId,
+      'is required with action: report, unless client-token or run-id is set: give exactly one of execution-id (exec-...), ' +
+        'client-token (the client-token output of the step that started the execution) or run-id (a workflow run ID, such as ${{ github.run_id }})',
+    );
+  }
+  if (other !== undefined) {
+    throw new InputError(other, `cannot be combined with ${name}: give exactly one of ${REPORT_LOCATORS.join(', ')}`);
+  }
+  if (name === Inputs.ClientToken) return { by: 'client-token', clientToken: parseClientToken(get(name)) };
+  if (name === Inputs.RunId) return { by: 'run-id', runId: parseRunId(get(name)) };
+  return { by: 'execution-id', executionIds: parseExecutionIds(get(name)) };
+}
+
+/** The base ClientToken this action derives (execution/client-token.ts) and tags every execution with. */
+export function parseClientToken(raw: string): string {
+  if (!CLIENT_TOKEN.test(raw)) {
+    throw new InputError(
+      Inputs.ClientToken,
+      `${show(raw)} is not a ClientToken of this action; expected patch- followed by 32 hexadecimal characters (the client-token output of the step that started the execution)`,
+    );
+  }
+  return raw;
+}
+
+/** A workflow run ID (GITHUB_RUN_ID): a positive whole number. */
+export function parseRunId(raw: string): string {
+  if (!RUN_ID.test(raw)) {
+    throw new InputError(Inputs.RunId, `${show(raw)} is not a workflow run ID; expected a number such as \${{ github.run_id }}`);
+  }
+  return raw;
 }
 
 /** `exec-…`, or a JSON list of them; de-duplicated, at most MAX_REPORT_EXECUTIONS. */

@@ -36,8 +36,13 @@ export const Inputs = {
   CheckRunId: 'check-run-id',
   Wait: 'wait',
   ExecutionId: 'execution-id',
+  ClientToken: 'client-token',
+  RunId: 'run-id',
   ReportFiles: 'report-files',
 } as const;
+
+/** The inputs that say which executions `action: report` attaches to: exactly one of them, and only for a report. */
+export const REPORT_LOCATORS = [Inputs.ExecutionId, Inputs.ClientToken, Inputs.RunId] as const;
 
 export const Outputs = {
   ExecutionId: 'execution-id',

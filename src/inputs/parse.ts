@@ -1,4 +1,4 @@
-import { Inputs, MAX_TARGET_INSTANCES } from './names.js';
+import { Inputs, MAX_TARGET_INSTANCES, REPORT_LOCATORS } from './names.js';
 import { MAX_INSTANCES_PER_EXECUTION } from '../alibaba/oos/template.js';
 import { type Endpoint, parseEndpoint } from '../alibaba/endpoints.js';
 import { InputError } from '../lib/errors.js';
@@ -138,9 +138,9 @@ export function parseInputs(read: InputReader): ParsedInputs {
     settings.detach = true;
     if (settings.instanceIds.length > MAX_INSTANCES_PER_EXECUTION) throw tooManyToDetach(settings.instanceIds.length);
   }
-  for (const name of [Inputs.ExecutionId, Inputs.ReportFiles]) {
+  for (const name of [...REPORT_LOCATORS, Inputs.ReportFiles]) {
     if (get(name) !== '')
-      throw new InputError(name, `applies to action: ${name === Inputs.ExecutionId ? 'report' : 'summarize'} only, not ${action}`);
+      throw new InputError(name, `applies to action: ${name === Inputs.ReportFiles ? 'summarize' : 'report'} only, not ${action}`);
   }
   if (target === Inputs.InstanceIdsFile) settings.instanceIdsFile = get(target);
   if (target === Inputs.Tags) settings.tags = parseTags(get(target));

@@ -195,8 +195,11 @@ export interface NotStartedBatch {
 
 /** How the action found a request's executions by their tags (execution/find-executions.ts) instead of by an ID. */
 export interface RequestLookup {
-  /** 'rerun': before starting on a later attempt of the run; 'lost-start': after every StartExecution answer was lost. */
-  reason: 'rerun' | 'lost-start';
+  /**
+   * 'rerun': before starting on a later attempt of the run; 'lost-start': after every StartExecution answer was lost;
+   * 'report': `action: report` by client-token or run-id.
+   */
+  reason: 'rerun' | 'lost-start' | 'report';
   /** The tags looked for, as `key=value`. */
   tags: string;
   /** OOS filtered by the tags ('honoured'), or listed the template's executions and the action matched the tags ('ignored'). */

@@ -95,7 +95,8 @@ export function renderDetached(d: DetachedStart, uses = 'octo-org/alibaba-ecs-pa
       `Execution [${esc(id)}](${d.consoleUrl}) is **${esc(d.execution.status)}** on ${d.instanceCount} instance${plural(d.instanceCount)} ` +
         `(ClientToken \`${esc(d.clientToken)}\`). This step did not wait for it (\`${Inputs.Wait}: false\`), and nothing will cancel it.`,
       `To collect the result, a later job (\`needs:\` this one) runs the action with \`${Inputs.Action}: report\` and the ` +
-        `\`execution-id\` output; it waits for the execution to end and publishes the usual summary, outputs and report file:`,
+        `\`execution-id\` output (or \`${Inputs.ClientToken}\`, or \`${Inputs.RunId}: \${{ github.run_id }}\` in a later job of this run: ` +
+        `the execution is found by its tags); it waits for the execution to end and publishes the usual summary, outputs and report file:`,
       `<pre lang="yaml">${escapeHtml(example)}</pre>`,
     ].join('\n\n') + '\n'
   );

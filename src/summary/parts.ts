@@ -28,6 +28,8 @@ export interface PlanFacts extends Pick<PlanReport, 'action' | 'region' | 'insta
   batches?: number;
   /** Every batch's token, for a plan (a run's summary lists them with its executions). */
   clientTokens?: readonly string[];
+  /** Executions attached by action: report (default: when the ClientToken is empty, as OOS does not say it). */
+  attached?: boolean;
 }
 
 export function planTable(p: PlanFacts): string {
@@ -46,14 +48,14 @@ export function planTable(p: PlanFacts): string {
   const rate = p.rateControl;
   if (rate) rows.push(['At most at a time', String(rate.maxConcurrency)], ['Max errors', esc(String(maxErrorsValue(rate.maxErrors)))]);
   // An empty ClientToken: executions attached by action: report (OOS does not say which token started them).
-  const attached = p.clientToken === '';
+  const attached = p.attached ?? p.clientToken === '';
   if ((p.batches ?? 1) > 1) {
     rows.push([
       'Executions',
       attached ? `${p.batches}, attached by action: report` : `${p.batches} batches of at most 1000 instances, one after another`,
     ]);
     if (p.clientTokens) rows.push(['ClientTokens', p.clientTokens.map((t) => code(t)).join(' ')]);
-  } else if (!attached) {
+  } else if (p.clientToken !== '') {
     rows.push(['ClientToken', code(p.clientToken)]);
   }
   return `### Plan\n\n${table(['', ''], rows)}`;

@@ -7,6 +7,7 @@ import { moreNote, row } from './parts.js';
 const REASON: Readonly<Record<RequestLookup['reason'], string>> = {
   rerun: 'Re-run',
   'lost-start': 'Every StartExecution answer was lost',
+  report: 'action: report by request',
 };
 
 /** One line per lookup by tag: why, which tags, whether OOS filtered by them, what was done. Undefined when none. */

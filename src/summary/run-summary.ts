@@ -159,7 +159,7 @@ function batches(r: PatchReport): string {
       b.clientToken === '' ? '' : code(b.clientToken),
     ];
   });
-  const how = r.clientToken === '' ? 'executions attached by action: report' : 'batches of at most 1000 instances, one after another';
+  const how = isAttached(r) ? 'executions attached by action: report' : 'batches of at most 1000 instances, one after another';
   return `### Executions\n\n${r.batches.length} ${how}.\n\n${table(BATCH_COLUMNS, rows)}`;
 }
 
@@ -205,7 +205,13 @@ function plan(r: PatchReport): string {
     instances: r.instances.length + r.skipped.length,
     skipped: r.skipped.length,
     batches: r.batches.length,
+    attached: isAttached(r),
   });
+}
+
+/** A report of action: report: no ClientToken (attached by ID), or found by the tags of a request or a run. */
+function isAttached(r: PatchReport): boolean {
+  return r.clientToken === '' || (r.lookups ?? []).some((l) => l.reason === 'report');
 }
 
 /** The summary when StartExecution gave back no execution: what was asked, and why nothing can be reported. */
