@@ -41,7 +41,7 @@ export function createCommentApi(options: GithubEdgeOptions): CommentApi {
   /** The login this token comments as: GET /user for a user's token; GITHUB_TOKEN (no user) is github-actions[bot]. */
   const ownLogin = (): Promise<string> =>
     (identity ??= request((signal) => octokit.rest.users.getAuthenticated({ request: { signal } })).then(
-      ({ data }) => data.login,
+      ({ data }) => loginOf(data),
       (err: unknown) => {
         const status = statusOf(err);
         if (status === 403 || status === 401 || status === 404) return ACTIONS_BOT_LOGIN;
@@ -56,20 +56,56 @@ export function createCommentApi(options: GithubEdgeOptions): CommentApi {
         const { data } = await request((signal) =>
           octokit.rest.issues.listComments({ owner, repo, issue_number: pr, per_page: 100, page, request: { signal } }),
         );
+        const comments = commentsOf(data);
         // Only our own comment: anyone can post one that starts with the marker, and we would overwrite it.
-        const found = data.find((c) => (c.body ?? '').startsWith(marker) && c.user?.login === me);
+        const found = comments.find((c) => c.body.startsWith(marker) && c.login === me);
         if (found) return found.id;
-        if (data.length < 100) break;
+        if (comments.length < 100) break;
       }
       return undefined;
     },
     create: (pr, body) =>
-      request(
-        async (signal) => (await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body, request: { signal } })).data.id,
+      request(async (signal) =>
+        idOf((await octokit.rest.issues.createComment({ owner, repo, issue_number: pr, body, request: { signal } })).data),
       ),
     update: (commentId, body) =>
       request(async (signal) => {
         await octokit.rest.issues.updateComment({ owner, repo, comment_id: commentId, body, request: { signal } });
       }),
   };
+}
+
+/** GitHub's answers are parsed, not trusted by type: an answer without the field the edge needs is an error. */
+function malformed(what: string): Error {
+  return new Error(`GitHub answered without ${what}`);
+}
+
+function field(value: unknown, name: string): unknown {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+}
+
+/** GET /user: the token's login. */
+function loginOf(data: unknown): string {
+  const login = field(data, 'login');
+  if (typeof login !== 'string') throw malformed('a login');
+  return login;
+}
+
+/** POST comment: the new comment's ID. */
+function idOf(data: unknown): number {
+  const id = field(data, 'id');
+  if (typeof id !== 'number') throw malformed('a comment ID');
+  return id;
+}
+
+/** A page of comments: each one's ID, body and author; an entry without an ID is skipped (it could not be updated). */
+function commentsOf(data: unknown): Array<{ id: number; body: string; login: string | undefined }> {
+  if (!Array.isArray(data)) throw malformed('a list of comments');
+  return data.flatMap((c: unknown) => {
+    const id = field(c, 'id');
+    if (typeof id !== 'number') return [];
+    const body = field(c, 'body');
+    const login = field(field(c, 'user'), 'login');
+    return [{ id, body: typeof body === 'string' ? body : '', login: typeof login === 'string' ? login : undefined }];
+  });
 }

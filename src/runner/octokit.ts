@@ -1,8 +1,8 @@
-import { getOctokit } from '@actions/github';
 import type { Clock } from '../lib/clock.js';
+import { getOctokit, type GithubRest } from './github-client.js';
 
 /** The REST client of @actions/github, as the GitHub edges (approvals, pull request comments) take it. */
-export type Octokit = ReturnType<typeof getOctokit>;
+export type Octokit = GithubRest;
 
 /** The one place an Octokit is made. `baseUrl` absent: GITHUB_API_URL, as @actions/github reads it (GHES too). */
 export function createOctokit(token: string, baseUrl?: string): Octokit {

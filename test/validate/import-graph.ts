@@ -25,13 +25,14 @@ export function staticImports(text: string): string[] {
 }
 
 /**
- * The module a relative specifier names, among `modules`, the way the bundler resolves it (`./x.js` is `./x.ts`);
- * undefined if none matches. Package specifiers are not resolved here.
+ * The module a relative specifier names, among `modules`, the way the bundler resolves it (`./x.js` is `./x.ts`), or
+ * the way the type check does for a JavaScript module declared beside it (`./x.js` is `./x.d.ts`); undefined if none
+ * matches. Package specifiers are not resolved here.
  */
 export function resolveRelative(from: string, specifier: string, modules: ReadonlySet<string>): string | undefined {
   const base = posix.join(posix.dirname(from), specifier);
   const stem = base.replace(/\.(js|mjs|cjs)$/, '');
-  const candidates = [base, `${stem}.ts`, `${stem}.mts`, `${stem}.cts`, `${base}/index.ts`];
+  const candidates = [base, `${stem}.ts`, `${stem}.mts`, `${stem}.cts`, `${stem}.d.ts`, `${base}/index.ts`];
   return candidates.find((candidate) => modules.has(candidate));
 }
 
