@@ -1,6 +1,7 @@
 /**
- * The emulator's command line (`npx tsx test/emulator/cli.ts`), in `npm run test:slow`: it starts a tsx process, about
- * a second and a half of CPU. The emulator it serves is the one every other test starts in process.
+ * The emulator's command line (`npx tsx test/emulator/cli.ts`) as a process, in `npm run test:slow`: it starts tsx, about
+ * a second and a half of CPU, for what the process adds (stdout, SIGTERM). Its arguments and its line are tested in
+ * process in variants.test.ts (cli-args.ts).
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
