@@ -4,9 +4,8 @@
  * matches names that contain it, `StartDateAfter` bounds the start time.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
-import Credential, { Config as CredConfig } from '@alicloud/credentials';
-import * as $dara from '@darabonba/typescript';
+import { toCredential } from '../../src/alibaba/credential.js';
+import { createRpcCaller } from '../../src/alibaba/rpc.js';
 import { DEFAULT_CREDENTIALS, ERR_INVALID_PARAMETER, type Emulator, type Readings, startEmulator } from './index.js';
 
 const T0 = Date.parse('2026-11-22T03:04:05Z');
@@ -26,27 +25,13 @@ async function setup(variant: Partial<Readings> = {}) {
     fleet: { 'i-a': { installed: 1, missing: 0 }, 'i-b': { installed: 1, missing: 0 } },
   });
   running.push(emulator);
-  const credential = new Credential(new CredConfig({ type: 'access_key', ...DEFAULT_CREDENTIALS }));
-  const client = new OpenApi(new $OpenApiUtil.Config({ credential, endpoint: emulator.endpoint, protocol: 'HTTP' }));
-  const call = async (action: string, query: Record<string, unknown>): Promise<Body> => {
-    const params = new $OpenApiUtil.Params({
-      action,
-      version: '2019-06-01',
-      protocol: 'HTTP',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
-    });
-    const res = await client.callApi(
-      params,
-      new $OpenApiUtil.OpenApiRequest({ query: OpenApiUtil.query(query) }),
-      new $dara.RuntimeOptions({}),
-    );
-    return res['body'] as Body;
-  };
+  // The action's own RPC caller: the real SDK, signed, against the emulator.
+  const call = createRpcCaller({
+    version: '2019-06-01',
+    region: 'cn-hangzhou',
+    endpoint: { protocol: 'HTTP', host: emulator.endpoint },
+    credential: toCredential(DEFAULT_CREDENTIALS),
+  });
   const start = async (id: string, tags?: Record<string, string>): Promise<string> => {
     const body = await call('StartExecution', {
       TemplateName: TEMPLATE,

@@ -5,6 +5,7 @@ import { toCredential } from '../../../src/alibaba/credential.js';
 import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits, sortPatches } from '../../../src/execution/details.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
 import { createOosClient } from '../../../src/alibaba/oos/client.js';
+import { createRpcCaller } from '../../../src/alibaba/rpc.js';
 import type { OosApi } from '../../../src/alibaba/oos/types.js';
 import {
   childExecutionId,
@@ -80,26 +81,15 @@ describe('OOS client: child executions, tasks, logs, patches', () => {
     const specs = fleet(3, (i) => i === 2);
     const { oos, emulator } = await setup(specs);
     const execution = await runExecution(oos, Object.keys(specs), 'scan');
-    const { default: OpenApi, $OpenApiUtil, OpenApiUtil } = await import('@alicloud/openapi-core');
-    const $dara = await import('@darabonba/typescript');
-    const raw = new OpenApi(
-      new $OpenApiUtil.Config({ credential: toCredential(DEFAULT_CREDENTIALS), endpoint: emulator.endpoint, protocol: 'HTTP' }),
-    );
-    const params = new $OpenApiUtil.Params({
-      action: 'ListExecutions',
+    const call = createRpcCaller({
       version: '2019-06-01',
-      protocol: 'HTTP',
-      pathname: '/',
-      method: 'POST',
-      authType: 'AK',
-      style: 'RPC',
-      reqBodyType: 'formData',
-      bodyType: 'json',
+      region: REGION,
+      endpoint: { protocol: 'HTTP', host: emulator.endpoint },
+      credential: toCredential(DEFAULT_CREDENTIALS),
     });
-    const request = new $OpenApiUtil.OpenApiRequest({
-      query: OpenApiUtil.query({ RegionId: REGION, ParentExecutionId: execution.executionId }),
-    });
-    const body = (await raw.callApi(params, request, new $dara.RuntimeOptions({}))).body as { Executions: Array<Record<string, unknown>> };
+    const body = (await call('ListExecutions', { ParentExecutionId: execution.executionId })) as {
+      Executions: Array<Record<string, unknown>>;
+    };
     expect(body.Executions.map((e) => [e.ExecutionId, e.TemplateName, e.Status, e.ParentExecutionId])).toEqual(
       Object.keys(specs).map((id, i) => [
         childExecutionId(execution.executionId, id),
