@@ -11,21 +11,20 @@ import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
 import { createOosClient } from '../../../src/alibaba/oos/client.js';
 import { readOnly } from '../../../src/alibaba/oos/read-only.js';
 import type { ListedExecution } from '../../../src/alibaba/oos/types.js';
-import { type Clearance, clearInstall, clearScan } from '../../../src/approval/clearance.js';
 import { type AttachJob, attachPhase } from '../../../src/attach/phase.js';
 import { newestPerRequest } from '../../../src/attach/requests.js';
-import { type Batch, splitIntoBatches } from '../../../src/execution/batches.js';
+import { splitIntoBatches } from '../../../src/execution/batches.js';
 import { executionPhase, type PatchJob } from '../../../src/execution/phase.js';
 import { TAG_KEYS } from '../../../src/execution/request-tags.js';
 import { parseRequest, type ReportSettings } from '../../../src/inputs/flows.js';
 import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
 import { ActionError } from '../../../src/lib/errors.js';
-import type { PlanReport } from '../../../src/preflight/plan.js';
 import type { PatchReport } from '../../../src/report/model.js';
 import { reportFileContent } from '../../../src/report/report-file.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
 import { renderSummary } from '../../../src/summary/run-summary.js';
 import { DEFAULT_CREDENTIALS, type Emulator, type Readings, sampleFleet, startEmulator } from '../../emulator/index.js';
+import { approvedClearance, readyPlan } from '../../fakes/plan.js';
 import { schemaErrors } from '../../fakes/report-schema.js';
 import { FakeProcess, recordingLogger, recordingState, virtualClock } from '../../fakes/runtime.js';
 
@@ -75,7 +74,15 @@ async function rig(tagFilter: Readings['executionTagsFilter']) {
       runId,
       repository: options.repository ?? REPOSITORY,
     };
-    const report = await executionPhase(cleared(settings), planOf(settings, batches), batches, job);
+    const report = await executionPhase(
+      approvedClearance(settings),
+      readyPlan(
+        settings,
+        batches.map((b) => b.clientToken),
+      ),
+      batches,
+      job,
+    );
     return { report, batches };
   }
 
@@ -104,27 +111,6 @@ function reportSettings(inputs: Record<string, string>): ReportSettings {
   const request = parseRequest((n) => all[n] ?? '');
   if (request.action !== 'report') throw new Error('not a report');
   return request.settings;
-}
-
-function cleared(settings: Settings): Clearance {
-  if (settings.action === 'scan') return clearScan(settings);
-  const record = { environment: 'production', reviewers: [{ login: 'reviewer', comment: '' }], jobBinding: 'test' };
-  return clearInstall(settings, { approved: true, record, passed: [] });
-}
-
-function planOf(settings: Settings, batches: readonly Batch[]): PlanReport {
-  return {
-    kind: 'plan',
-    action: settings.action,
-    region: REGION,
-    clientToken: batches[0]?.clientToken ?? '',
-    dryRun: false,
-    onUnavailable: 'fail',
-    requested: [...settings.instanceIds],
-    targets: [...settings.instanceIds],
-    skipped: [],
-    preflight: { checks: [], ready: [...settings.instanceIds], unavailable: [], heartbeatMaxAgeMinutes: 10 },
-  };
 }
 
 /** What a report says about the patch states: the same however the executions were found. */

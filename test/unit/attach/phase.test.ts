@@ -23,11 +23,11 @@ import { executionPhase, type PatchJob } from '../../../src/execution/phase.js';
 import { parseRequest, type ReportSettings } from '../../../src/inputs/flows.js';
 import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
 import { ActionError, InputError } from '../../../src/lib/errors.js';
-import type { PlanReport } from '../../../src/preflight/plan.js';
 import type { PatchReport } from '../../../src/report/model.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
 import { CHILD_TEMPLATE, childExecutionId, DEFAULT_CREDENTIALS, type Emulator, sampleFleet, startEmulator } from '../../emulator/index.js';
 import { FakeProcess, recordingLogger, recordingState, virtualClock } from '../../fakes/runtime.js';
+import { readyPlan } from '../../fakes/plan.js';
 import { schemaErrors } from '../../fakes/report-schema.js';
 import { reportFileContent } from '../../../src/report/report-file.js';
 import { renderSummary } from '../../../src/summary/run-summary.js';
@@ -90,24 +90,17 @@ function reportSettings(executionId: string, extra: Record<string, string> = {})
   return request.settings;
 }
 
-function planOf(settings: Settings, clientToken: string): PlanReport {
-  return {
-    kind: 'plan',
-    action: settings.action,
-    region: settings.region,
-    clientToken,
-    dryRun: false,
-    onUnavailable: 'fail',
-    requested: [...settings.instanceIds],
-    targets: [...settings.instanceIds],
-    skipped: [],
-    preflight: { checks: [], ready: [...settings.instanceIds], unavailable: [], heartbeatMaxAgeMinutes: 10 },
-  };
-}
-
 async function detach(r: Awaited<ReturnType<typeof rig>>, settings = scanSettings({ wait: 'false' })) {
   const batches = splitIntoBatches(RUN_ID, settings, settings.instanceIds);
-  return startDetached(clearScan(settings), planOf(settings, batches[0]?.clientToken ?? ''), batches, r.patchJob);
+  return startDetached(
+    clearScan(settings),
+    readyPlan(
+      settings,
+      batches.slice(0, 1).map((b) => b.clientToken),
+    ),
+    batches,
+    r.patchJob,
+  );
 }
 
 /** What a report says about the patch states: the same for the run that started the execution and for a report. */
@@ -150,7 +143,7 @@ describe('wait: false', () => {
     const r = await rig();
     const settings = scanSettings({ wait: 'false' });
     const batches = splitIntoBatches(RUN_ID, settings, settings.instanceIds, 2);
-    const error = await startDetached(clearScan(settings), planOf(settings, ''), batches, r.patchJob).catch((e: unknown) => e);
+    const error = await startDetached(clearScan(settings), readyPlan(settings, ['']), batches, r.patchJob).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toMatch(/^Input 'wait': false needs the instances to fit one execution .* max-concurrency holds/);
     expect(r.emulator.startExecutionCalls()).toHaveLength(0);
@@ -191,7 +184,15 @@ describe('action: report', () => {
     // The run that waits, with the same run ID and inputs: its ClientToken gets the same execution back.
     const settings = scanSettings();
     const batches = splitIntoBatches(RUN_ID, settings, settings.instanceIds);
-    const run = await executionPhase(clearScan(settings), planOf(settings, batches[0]?.clientToken ?? ''), batches, r.patchJob);
+    const run = await executionPhase(
+      clearScan(settings),
+      readyPlan(
+        settings,
+        batches.slice(0, 1).map((b) => b.clientToken),
+      ),
+      batches,
+      r.patchJob,
+    );
     expect(run.execution.executionId).toBe(id);
     expect(counts(whileRunning)).toEqual(counts(run));
     expect(counts(afterEnd)).toEqual(counts(run));

@@ -2,7 +2,6 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { CloudError } from '../../../src/alibaba/cloud-error.js';
 import type { OosFactory } from '../../../src/alibaba/connect.js';
-import type { EcsApi } from '../../../src/alibaba/ecs/types.js';
 import type { Execution, ExecutionSpec, OosApi } from '../../../src/alibaba/oos/types.js';
 import { clearScan } from '../../../src/approval/clearance.js';
 import { splitIntoBatches } from '../../../src/execution/batches.js';
@@ -10,8 +9,8 @@ import { executionPhase, type PatchJob } from '../../../src/execution/phase.js';
 import { NotStartedError } from '../../../src/execution/run-execution.js';
 import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
 import type { Logger } from '../../../src/lib/log.js';
-import type { PlanReport } from '../../../src/preflight/plan.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
+import { ecsAfterPreflight, readyPlan } from '../../fakes/plan.js';
 import { recordingLogger, virtualClock } from '../../fakes/runtime.js';
 
 const START = Date.parse('2026-11-29T10:00:00Z');
@@ -57,29 +56,6 @@ function fakeOos(options: { refuseStart?: CloudError } = {}): OosApi & { started
   };
 }
 
-const noEcs: EcsApi = {
-  describeInstances: () => Promise.reject(new Error('not used after pre-flight')),
-  listTaggedInstanceIds: () => Promise.reject(new Error('not used after pre-flight')),
-  describeCloudAssistantStatus: () => Promise.reject(new Error('not used after pre-flight')),
-  describeSnapshotsSince: () => Promise.resolve([]),
-};
-
-function plan(settings: Settings, tokens: string[]): PlanReport {
-  return {
-    kind: 'plan',
-    action: settings.action,
-    region: settings.region,
-    clientToken: tokens[0] ?? '',
-    ...(tokens.length > 1 ? { clientTokens: tokens } : {}),
-    dryRun: false,
-    onUnavailable: 'fail',
-    requested: [...settings.instanceIds],
-    targets: [...settings.instanceIds],
-    skipped: [],
-    preflight: { checks: [], ready: [...settings.instanceIds], unavailable: [], heartbeatMaxAgeMinutes: 10 },
-  };
-}
-
 function job(oos: OosApi, log: Logger, overrides: Partial<PatchJob> = {}): PatchJob & { saved: string[] } {
   const saved: string[] = [];
   const proc = Object.assign(new EventEmitter(), { exit: () => undefined });
@@ -87,7 +63,7 @@ function job(oos: OosApi, log: Logger, overrides: Partial<PatchJob> = {}): Patch
   return {
     saved,
     oos: factory,
-    ecs: noEcs,
+    ecs: ecsAfterPreflight,
     cancellation: watchJobCancellation(proc, { log: (m) => log.warning(m) }),
     clock: virtualClock(START),
     log,
@@ -108,7 +84,7 @@ describe('executionPhase', () => {
     const j = job(oos, log);
     const report = await executionPhase(
       clearScan(settings),
-      plan(
+      readyPlan(
         settings,
         batches.map((b) => b.clientToken),
       ),
@@ -135,7 +111,7 @@ describe('executionPhase', () => {
     const log = recordingLogger();
     await executionPhase(
       clearScan(settings),
-      plan(settings, [batches[0]?.clientToken ?? '']),
+      readyPlan(settings, [batches[0]?.clientToken ?? '']),
       batches,
       job(fakeOos(), log, { runAttempt: 2 }),
     );
@@ -150,7 +126,7 @@ describe('executionPhase', () => {
     const denied = new CloudError('StartExecution', 'Forbidden.RAM', 'not allowed', 403, 'REQ-1');
     const error: unknown = await executionPhase(
       clearScan(settings),
-      plan(settings, [batches[0]?.clientToken ?? '']),
+      readyPlan(settings, [batches[0]?.clientToken ?? '']),
       batches,
       job(fakeOos({ refuseStart: denied }), recordingLogger()),
     ).catch((e: unknown) => e);

@@ -7,22 +7,20 @@ import { EventEmitter } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OosFactory, retryingOos } from '../../../src/alibaba/connect.js';
 import { toCredential } from '../../../src/alibaba/credential.js';
-import type { EcsApi } from '../../../src/alibaba/ecs/types.js';
 import { createOosClient } from '../../../src/alibaba/oos/client.js';
 import type { OosApi } from '../../../src/alibaba/oos/types.js';
-import { type Clearance, clearInstall, clearScan } from '../../../src/approval/clearance.js';
-import { splitIntoBatches, type Batch } from '../../../src/execution/batches.js';
+import { splitIntoBatches } from '../../../src/execution/batches.js';
 import { attemptClientToken } from '../../../src/execution/client-token.js';
 import { findRequestExecutions } from '../../../src/execution/find-executions.js';
 import { executionPhase } from '../../../src/execution/phase.js';
 import { TAG_KEYS } from '../../../src/execution/request-tags.js';
 import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
-import type { PlanReport } from '../../../src/preflight/plan.js';
 import type { PatchReport } from '../../../src/report/model.js';
 import { watchJobCancellation } from '../../../src/runner/job-cancellation.js';
 import { renderSummary } from '../../../src/summary/run-summary.js';
 import { DEFAULT_CREDENTIALS, type Emulator, type Readings, startEmulator } from '../../emulator/index.js';
 import { faultPlan, loseResponse, rewrite, serverError } from '../../emulator/faults.js';
+import { approvedClearance, ecsAfterPreflight, readyPlan } from '../../fakes/plan.js';
 import { recordingLogger, virtualClock } from '../../fakes/runtime.js';
 
 const REGION = 'cn-hangzhou';
@@ -68,34 +66,6 @@ function settingsFor(inputs: Record<string, string> = {}): Settings {
   return parseInputs((name) => all[name] ?? '').settings;
 }
 
-function cleared(settings: Settings): Clearance {
-  if (settings.action === 'scan') return clearScan(settings);
-  const record = { environment: 'production', reviewers: [{ login: 'reviewer', comment: '' }], jobBinding: 'test' };
-  return clearInstall(settings, { approved: true, record, passed: [] });
-}
-
-function planOf(settings: Settings, batches: readonly Batch[]): PlanReport {
-  return {
-    kind: 'plan',
-    action: settings.action,
-    region: REGION,
-    clientToken: batches[0]?.clientToken ?? '',
-    dryRun: false,
-    onUnavailable: 'fail',
-    requested: [...IDS],
-    targets: [...IDS],
-    skipped: [],
-    preflight: { checks: [], ready: [...IDS], unavailable: [], heartbeatMaxAgeMinutes: 10 },
-  };
-}
-
-const noEcs: EcsApi = {
-  describeInstances: () => Promise.reject(new Error('not used after pre-flight')),
-  listTaggedInstanceIds: () => Promise.reject(new Error('not used after pre-flight')),
-  describeCloudAssistantStatus: () => Promise.reject(new Error('not used after pre-flight')),
-  describeSnapshotsSince: () => Promise.resolve([]),
-};
-
 /** One attempt of the workflow run: the execution phase as main.ts runs it, with GITHUB_RUN_ATTEMPT = `attempt`. */
 async function attempt(w: World, runAttempt: number, inputs: Record<string, string> = {}) {
   const settings = settingsFor(inputs);
@@ -103,18 +73,26 @@ async function attempt(w: World, runAttempt: number, inputs: Record<string, stri
   const log = recordingLogger();
   const proc = Object.assign(new EventEmitter(), { exit: () => undefined });
   const saved: string[] = [];
-  const report = await executionPhase(cleared(settings), planOf(settings, batches), batches, {
-    oos: w.oos,
-    ecs: noEcs,
-    cancellation: watchJobCancellation(proc, { log: (m) => log.warning(m) }),
-    clock: w.clock,
-    log,
-    state: { saveExecutionId: (id) => saved.push(id), markSettled: () => saved.push('settled') },
-    startedAt: w.clock.now(),
-    runAttempt,
-    runId: RUN_ID,
-    repository: REPOSITORY,
-  });
+  const report = await executionPhase(
+    approvedClearance(settings),
+    readyPlan(
+      settings,
+      batches.map((b) => b.clientToken),
+    ),
+    batches,
+    {
+      oos: w.oos,
+      ecs: ecsAfterPreflight,
+      cancellation: watchJobCancellation(proc, { log: (m) => log.warning(m) }),
+      clock: w.clock,
+      log,
+      state: { saveExecutionId: (id) => saved.push(id), markSettled: () => saved.push('settled') },
+      startedAt: w.clock.now(),
+      runAttempt,
+      runId: RUN_ID,
+      repository: REPOSITORY,
+    },
+  );
   const batch = batches[0];
   if (!batch) throw new Error('no batch');
   return { report, log: log.lines.join('\n'), batch, saved };
