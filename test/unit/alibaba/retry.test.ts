@@ -10,25 +10,14 @@ import {
   retrying,
   withCloudRetry,
 } from '../../../src/alibaba/retry.js';
+import { virtualClock } from '../../fakes/runtime.js';
 
-function fakeClock(): Clock & { sleeps: number[] } {
-  let t = 0;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => t,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      t += ms;
-      return Promise.resolve();
-    },
-  };
-}
-
-function context(overrides: Partial<CloudRetryContext> = {}): CloudRetryContext & { clock: ReturnType<typeof fakeClock>; logs: string[] } {
+function context(
+  overrides: Partial<CloudRetryContext> = {},
+): CloudRetryContext & { clock: ReturnType<typeof virtualClock>; logs: string[] } {
   const logs: string[] = [];
-  return { clock: fakeClock(), random: () => 0.5, log: (m) => logs.push(m), logs, ...overrides } as CloudRetryContext & {
-    clock: ReturnType<typeof fakeClock>;
+  return { clock: virtualClock(0), random: () => 0.5, log: (m) => logs.push(m), logs, ...overrides } as CloudRetryContext & {
+    clock: ReturnType<typeof virtualClock>;
     logs: string[];
   };
 }
@@ -109,7 +98,7 @@ describe('withCloudRetry', () => {
     const call = failing(err('Throttling.User', 400, 'R-A'), err('ECONNRESET'), err('InternalError', 500, 'R-C'));
     await expect(withCloudRetry(call, ctx)).resolves.toBe('ok');
     expect(call.calls).toBe(4);
-    expect(ctx.clock.sleeps).toHaveLength(3);
+    expect(ctx.clock.slept).toHaveLength(3);
     const m = DEFAULT_RETRY_POLICY.attempts;
     expect(ctx.logs[0]).toBe(`ListExecutions attempt 1 of ${m} failed: Throttling.User (HTTP 400), request ID R-A; retrying in 0.1 s.`);
     expect(ctx.logs[1]).toContain(`attempt 2 of ${m} failed: ECONNRESET, request ID REQ-1`);
@@ -142,7 +131,7 @@ describe('withCloudRetry', () => {
     expect(failure).toBe(errors[3]);
     expect((failure as CloudError).attempts).toBe(4);
     expect(call.calls).toBe(4);
-    expect(ctx.clock.sleeps).toHaveLength(3);
+    expect(ctx.clock.slept).toHaveLength(3);
     expect(ctx.logs.at(-1)).toContain('attempt 4 of 4 failed: ServiceUnavailable (HTTP 503), request ID R-4; giving up.');
   });
 
@@ -151,7 +140,7 @@ describe('withCloudRetry', () => {
     const throttled = err('Throttling.User', 400);
     throttled.retryAfterMs = 2500;
     await withCloudRetry(failing(throttled), ctx);
-    expect(ctx.clock.sleeps).toEqual([2500]);
+    expect(ctx.clock.slept).toEqual([2500]);
     expect(ctx.logs[0]).toContain('retrying in 2.5 s as x-acs-retry-after asks');
   });
 
@@ -166,7 +155,7 @@ describe('withCloudRetry', () => {
 
   it('abandons an attempt in flight when the job is cancelled', async () => {
     const controller = new AbortController();
-    const ctx = context({ signal: controller.signal, clock: { ...fakeClock(), sleep: () => new Promise(() => undefined) } as never });
+    const ctx = context({ signal: controller.signal, clock: { ...virtualClock(0), sleep: () => new Promise(() => undefined) } as never });
     const never = (): Promise<string> => new Promise(() => undefined);
     const pending = withCloudRetry(never, ctx);
     controller.abort(new CancelledError('SIGTERM'));

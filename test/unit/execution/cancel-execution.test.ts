@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { cancelExecution } from '../../../src/execution/cancel-execution.js';
-import type { Clock } from '../../../src/lib/clock.js';
 import { CloudError } from '../../../src/alibaba/cloud-error.js';
 import type { Execution, OosApi } from '../../../src/alibaba/oos/types.js';
-
-function fakeClock(): Clock {
-  let t = 0;
-  return { now: () => t, sleep: (ms) => ((t += ms), Promise.resolve()) };
-}
+import { virtualClock } from '../../fakes/runtime.js';
 
 const running: Execution = { executionId: 'exec-1', status: 'Running', statusMessage: '' };
 
@@ -36,7 +31,7 @@ function fakeOos(statuses: string[], cancel: () => Promise<{ requestId?: string 
   return { api, calls };
 }
 
-const options = { clock: fakeClock(), settleMs: 30_000, log: () => undefined };
+const options = { clock: virtualClock(0), settleMs: 30_000, log: () => undefined };
 
 describe('cancelExecution', () => {
   it('cancels, then waits for Cancelled', async () => {

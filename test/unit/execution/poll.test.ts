@@ -5,20 +5,7 @@ import { POLL_SCHEDULE, pollDelayMs, waitForExecution } from '../../../src/execu
 import { CloudError } from '../../../src/alibaba/cloud-error.js';
 import { CancelledError } from '../../../src/lib/errors.js';
 import { isRetryable } from '../../../src/alibaba/retry.js';
-
-function fakeClock(): Clock & { sleeps: number[] } {
-  let t = 0;
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => t,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      t += ms;
-      return Promise.resolve();
-    },
-  };
-}
+import { virtualClock } from '../../fakes/runtime.js';
 
 /** An execution whose status follows a timeline: [fromMs, status] pairs. */
 function timeline(clock: Clock, steps: Array<[number, string]>) {
@@ -31,7 +18,7 @@ function timeline(clock: Clock, steps: Array<[number, string]>) {
 
 describe('waitForExecution', () => {
   it('stops at the first terminal status and reports each change once', async () => {
-    const clock = fakeClock();
+    const clock = virtualClock(0);
     const changes: string[] = [];
     const result = await waitForExecution(
       timeline(clock, [
@@ -45,11 +32,11 @@ describe('waitForExecution', () => {
     expect(result.timedOut).toBe(false);
     expect(result.execution.status).toBe('Success');
     expect(changes).toEqual(['Started', 'Running', 'Success']);
-    expect(result.polls).toBe(clock.sleeps.length + 1);
+    expect(result.polls).toBe(clock.slept.length + 1);
   });
 
   it('times out at the deadline without sleeping past it', async () => {
-    const clock = fakeClock();
+    const clock = virtualClock(0);
     const result = await waitForExecution(timeline(clock, [[0, 'Running']]), { timeoutMs: 60_000, maxIntervalMs: 10_000 }, clock);
     expect(result.timedOut).toBe(true);
     expect(result.execution.status).toBe('Running');
@@ -57,7 +44,7 @@ describe('waitForExecution', () => {
   });
 
   it('treats an unknown status as still running', async () => {
-    const clock = fakeClock();
+    const clock = virtualClock(0);
     const result = await waitForExecution(
       timeline(clock, [
         [0, 'Mystery'],
@@ -97,7 +84,7 @@ describe('the polling schedule', () => {
   const CALLS_PER_MINUTE_TARGET = 12;
 
   async function observe(endsAtMs: number, maxIntervalMs: number, timeoutMs = 3600_000) {
-    const clock = fakeClock();
+    const clock = virtualClock(0);
     const polls: number[] = [];
     let seenAt = NaN;
     const result = await waitForExecution(
@@ -156,7 +143,7 @@ describe('waitForExecution, when things go wrong', () => {
   const transient = (): CloudError => new CloudError('ListExecutions', 'ServiceUnavailable', 'busy', 503, 'R-1');
 
   it('a transient failure does not end the wait; the deadline does', async () => {
-    const clock = fakeClock();
+    const clock = virtualClock(0);
     const errors: string[] = [];
     const result = await waitForExecution(
       () => Promise.reject(transient()),
@@ -171,7 +158,7 @@ describe('waitForExecution, when things go wrong', () => {
   });
 
   it('transient failures between good answers are survived', async () => {
-    const clock = fakeClock();
+    const clock = virtualClock(0);
     let n = 0;
     const answers = [transient(), 'Running', transient(), transient(), 'Success'];
     const result = await waitForExecution(
@@ -191,7 +178,7 @@ describe('waitForExecution, when things go wrong', () => {
     const result = await waitForExecution(
       () => Promise.reject(denied),
       { timeoutMs: 60_000, maxIntervalMs: 10_000, initial: started, isTransient: isRetryable },
-      fakeClock(),
+      virtualClock(0),
     );
     expect(result.error).toBe(denied);
     expect(result.timedOut).toBe(false);
@@ -215,7 +202,7 @@ describe('waitForExecution, when things go wrong', () => {
     const cancelled = await waitForExecution(
       () => Promise.reject(new CancelledError()),
       { timeoutMs: 60_000, maxIntervalMs: 1000, initial: started },
-      fakeClock(),
+      virtualClock(0),
     );
     expect(cancelled.aborted).toBe(true);
   });
@@ -225,7 +212,7 @@ describe('waitForExecution, when things go wrong', () => {
       waitForExecution(
         () => Promise.reject(new TypeError('boom')),
         { timeoutMs: 60_000, maxIntervalMs: 1000, initial: started, isTransient: () => true },
-        fakeClock(),
+        virtualClock(0),
       ),
     ).rejects.toThrow(TypeError);
   });

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../../src/lib/clock.js';
 import { CancelledError } from '../../../src/lib/errors.js';
 import { type FailedAttempt, jitterMs, type RetryContext, type RetryPolicy, withRetry } from '../../../src/lib/retry.js';
-
-function fakeClock(): Clock & { sleeps: number[] } {
-  const sleeps: number[] = [];
-  return {
-    sleeps,
-    now: () => sleeps.reduce((a, b) => a + b, 0),
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
-  };
-}
+import { virtualClock } from '../../fakes/runtime.js';
 
 class Transient extends Error {}
 
@@ -47,8 +35,8 @@ function failing(...errors: Error[]): ((attempt: number) => Promise<number>) & {
   );
 }
 
-const ctx = (overrides: Omit<Partial<RetryContext>, 'clock'> = {}): RetryContext & { clock: ReturnType<typeof fakeClock> } => ({
-  clock: fakeClock(),
+const ctx = (overrides: Omit<Partial<RetryContext>, 'clock'> = {}): RetryContext & { clock: ReturnType<typeof virtualClock> } => ({
+  clock: virtualClock(0),
   random: () => 0.5,
   ...overrides,
 });
@@ -71,7 +59,7 @@ describe('withRetry', () => {
     const call = failing(bug);
     await expect(withRetry(call, c, p)).rejects.toBe(bug);
     expect(call.calls).toEqual([1]);
-    expect(c.clock.sleeps).toEqual([]);
+    expect(c.clock.slept).toEqual([]);
     expect(p.retried).toEqual([]);
     expect(p.gaveUp).toEqual([]);
   });
@@ -83,7 +71,7 @@ describe('withRetry', () => {
     const call = failing(...errors);
     await expect(withRetry(call, c, p)).rejects.toBe(errors[2]);
     expect(call.calls).toEqual([1, 2, 3]);
-    expect(c.clock.sleeps).toHaveLength(p.attempts - 1);
+    expect(c.clock.slept).toHaveLength(p.attempts - 1);
     expect(p.gaveUp).toEqual([{ error: errors[2], attempt: 3, attempts: 3 }]);
   });
 
@@ -92,15 +80,15 @@ describe('withRetry', () => {
     const p = policy({ attempts: 5 });
     await withRetry(failing(...[1, 2, 3, 4].map(() => new Transient())), c, p);
     const ceilings = [1, 2, 3, 4].map((n) => Math.min(p.capMs, p.baseMs * 2 ** (n - 1)));
-    expect(c.clock.sleeps).toEqual(ceilings.map((top) => Math.floor(0.999 * top)));
-    expect(p.retried.map(([, delay]) => delay)).toEqual(c.clock.sleeps);
+    expect(c.clock.slept).toEqual(ceilings.map((top) => Math.floor(0.999 * top)));
+    expect(p.retried.map(([, delay]) => delay)).toEqual(c.clock.slept);
   });
 
   it('waits what the classifier asks instead of the backoff', async () => {
     const c = ctx();
     const p = policy({ classify: () => ({ retry: true, afterMs: 1234 }) });
     await withRetry(failing(new Transient()), c, p);
-    expect(c.clock.sleeps).toEqual([1234]);
+    expect(c.clock.slept).toEqual([1234]);
   });
 
   it('makes no attempt once the signal has aborted', async () => {
@@ -120,7 +108,7 @@ describe('withRetry', () => {
       return Promise.reject(new Transient());
     };
     await expect(withRetry(call, c, p)).rejects.toBeInstanceOf(CancelledError);
-    expect(c.clock.sleeps).toEqual([]);
+    expect(c.clock.slept).toEqual([]);
     expect(p.retried).toEqual([]);
   });
 
