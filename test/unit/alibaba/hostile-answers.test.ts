@@ -3,13 +3,13 @@
  * (issue 13): IDs of a foreign form, an error that echoes the security token, a NextToken that never ends.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { CloudError } from '../../../src/alibaba/cloud-error.js';
 import { toCredential } from '../../../src/alibaba/credential.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
 import { createOosClient } from '../../../src/alibaba/oos/client.js';
 import { PAGE_SLACK } from '../../../src/lib/paging.js';
 import { DEFAULT_CREDENTIALS, type Emulator, sampleFleet, startEmulator } from '../../emulator/index.js';
 import { answer, echoToken, faultPlan, rewrite } from '../../emulator/faults.js';
+import { cloudFailure } from '../../fakes/failure.js';
 
 const REGION = 'cn-hangzhou';
 const IDS = Object.keys(sampleFleet());
@@ -28,15 +28,6 @@ async function setup(): Promise<{ emulator: Emulator; oos: ReturnType<typeof cre
   return { emulator, oos: createOosClient(options), ecs: createEcsClient(options) };
 }
 
-async function failure(p: Promise<unknown>): Promise<CloudError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(CloudError);
-  return e as CloudError;
-}
-
 describe('IDs from the cloud are checked before use (item 1, item 3)', () => {
   it('refuses an ExecutionId that is not exec-<letters and digits>', async () => {
     const { emulator, oos } = await setup();
@@ -45,7 +36,7 @@ describe('IDs from the cloud are checked before use (item 1, item 3)', () => {
       'every',
       rewrite('hostile id', (p) => ({ ...p, Execution: { ...(p.Execution as object), ExecutionId: HOSTILE } })),
     );
-    const err = await failure(oos.startExecution({ spec: { region: REGION, action: 'scan', instanceIds: IDS }, clientToken: 'ct-1' }));
+    const err = await cloudFailure(oos.startExecution({ spec: { region: REGION, action: 'scan', instanceIds: IDS }, clientToken: 'ct-1' }));
     expect(err.code).toBe('MalformedResponse');
     expect(err.message).not.toContain('PWNED');
   });
@@ -59,7 +50,7 @@ describe('IDs from the cloud are checked before use (item 1, item 3)', () => {
         TagResources: { TagResource: [{ ResourceId: 'i-1\n::add-mask::x', ResourceType: 'instance', TagKey: 'env', TagValue: 'prod' }] },
       })),
     );
-    const err = await failure(ecs.listTaggedInstanceIds({ key: 'env', value: 'prod' }));
+    const err = await cloudFailure(ecs.listTaggedInstanceIds({ key: 'env', value: 'prod' }));
     expect(err.code).toBe('MalformedResponse');
     expect(err.message).not.toContain('\n');
   });
@@ -69,7 +60,7 @@ describe('a server that echoes the security token (item 2)', () => {
   it('gets a CloudError with the token scrubbed from its code, message and request ID', async () => {
     const { emulator, oos } = await setup();
     faultPlan(emulator).on('ListExecutions', 'every', echoToken());
-    const err = await failure(oos.getExecution('exec-abc123'));
+    const err = await cloudFailure(oos.getExecution('exec-abc123'));
     expect(err.detail).toContain('x-acs-security-token: ***');
     expect(`${err.message} ${err.code} ${err.requestId ?? ''}`).not.toContain(STS.securityToken);
   });
@@ -82,7 +73,7 @@ describe('a NextToken that never ends (item 4)', () => {
   it.each([true, false])('ListInstancePatchStates stops within the pages 100 instances take (fresh tokens: %s)', async (fresh) => {
     const { emulator, oos } = await setup();
     const plan = faultPlan(emulator).on('ListInstancePatchStates', 'every', endless('InstancePatchStates', fresh));
-    const err = await failure(oos.listInstancePatchStates(IDS));
+    const err = await cloudFailure(oos.listInstancePatchStates(IDS));
     expect(err.code).toBe('EndlessPaging');
     expect(plan.callsOf('ListInstancePatchStates')).toBeLessThanOrEqual(1 + PAGE_SLACK);
   });
@@ -90,8 +81,8 @@ describe('a NextToken that never ends (item 4)', () => {
   it('ListTaskExecutions of a child stops, bounded', async () => {
     const { emulator, oos } = await setup();
     const plan = faultPlan(emulator).on('ListTaskExecutions', 'every', endless('TaskExecutions', true));
-    expect((await failure(oos.listTaskExecutions('exec-abc123'))).code).toBe('EndlessPaging');
-    expect((await failure(oos.listChildExecutions('exec-abc123'))).code).toBe('EndlessPaging');
+    expect((await cloudFailure(oos.listTaskExecutions('exec-abc123'))).code).toBe('EndlessPaging');
+    expect((await cloudFailure(oos.listChildExecutions('exec-abc123'))).code).toBe('EndlessPaging');
     // A child's tasks take one page, a parent's of 1,000 instances eleven; with slack, far from endless.
     expect(plan.callsOf('ListTaskExecutions')).toBeLessThan(30);
   });
@@ -110,7 +101,7 @@ describe('a NextToken that never ends (item 4)', () => {
         // The same token again and again: the repeat ends it at once (fresh tokens would run to its 50-page cap).
         answer('endless', () => ({ Snapshots: { Snapshot: [] }, NextToken: 'same-token' })),
       );
-    expect((await failure(ecs.describeInstances(IDS))).code).toBe('EndlessPaging');
+    expect((await cloudFailure(ecs.describeInstances(IDS))).code).toBe('EndlessPaging');
     expect(plan.callsOf('DescribeInstances')).toBe(1 + PAGE_SLACK);
     // Tags are resolved before the gate too: a NextToken handed back again ends the listing at once (the page limit of
     // a fresh token each time is pagesFor(MAX_TARGET_INSTANCES + 1, 10), tested with pagesFor in lib/paging's tests).
@@ -119,9 +110,9 @@ describe('a NextToken that never ends (item 4)', () => {
       'every',
       answer('endless', () => ({ TagResources: { TagResource: [] }, NextToken: 'same-token' })),
     );
-    expect((await failure(ecs.listTaggedInstanceIds({ key: 'env', value: 'prod' }))).code).toBe('EndlessPaging');
+    expect((await cloudFailure(ecs.listTaggedInstanceIds({ key: 'env', value: 'prod' }))).code).toBe('EndlessPaging');
     expect(plan.callsOf('ListTagResources')).toBe(2);
-    expect((await failure(ecs.describeSnapshotsSince(new Date()))).code).toBe('EndlessPaging');
+    expect((await cloudFailure(ecs.describeSnapshotsSince(new Date()))).code).toBe('EndlessPaging');
     expect(plan.callsOf('DescribeSnapshots')).toBe(2);
   });
 });

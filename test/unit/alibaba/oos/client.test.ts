@@ -5,13 +5,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../../../src/lib/clock.js';
-import { CloudError } from '../../../../src/alibaba/cloud-error.js';
 import { toCredential } from '../../../../src/alibaba/credential.js';
 import { createOosClient } from '../../../../src/alibaba/oos/client.js';
 import type { OosApi, ExecutionSpec } from '../../../../src/alibaba/oos/types.js';
 import { DEFAULT_RETRY_POLICY, isRetryable, retrying } from '../../../../src/alibaba/retry.js';
 import { DEFAULT_CREDENTIALS, type Emulator, sampleFleet, startEmulator } from '../../../emulator/index.js';
 import { faultPlan, garble, loseResponse, reset, rewrite, serverError, slow, throttle } from '../../../emulator/faults.js';
+import { cloudFailure } from '../../../fakes/failure.js';
 
 const IDS = Object.keys(sampleFleet());
 const SPEC: ExecutionSpec = { region: 'cn-hangzhou', action: 'scan', instanceIds: IDS };
@@ -33,15 +33,6 @@ afterEach(async () => {
   await emulator.close();
 });
 
-async function failure(p: Promise<unknown>): Promise<CloudError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(CloudError);
-  return e as CloudError;
-}
-
 describe('same ClientToken, same Parameters', () => {
   it('sends the IDs in canonical order, so a re-run with the list in another order gets the first execution back', async () => {
     const token = 'patch-00000000000000000000000000000042';
@@ -57,7 +48,7 @@ describe('same ClientToken, same Parameters', () => {
 describe('how each fault reaches the action', () => {
   it('throttling: the code, HTTP status, request ID and x-acs-retry-after', async () => {
     const plan = faultPlan(emulator).on('ListExecutions', 1, throttle({ retryAfterMs: 1200 }));
-    const e = await failure(oos.getExecution('exec-x'));
+    const e = await cloudFailure(oos.getExecution('exec-x'));
     expect([e.code, e.statusCode, e.requestId, e.retryAfterMs]).toEqual(['Throttling.User', 400, plan.injected[0]?.requestId, 1200]);
     expect(isRetryable(e)).toBe(true);
   });
@@ -71,21 +62,21 @@ describe('how each fault reaches the action', () => {
     [slow(READ_TIMEOUT_MS * 3), 'RequestTimeout', undefined],
   ])('%j -> %s (HTTP %s), retryable', async (fault, code, status) => {
     faultPlan(emulator).on('ListExecutions', 1, fault);
-    const e = await failure(oos.getExecution('exec-x'));
+    const e = await cloudFailure(oos.getExecution('exec-x'));
     expect([e.code, e.statusCode]).toEqual([code, status]);
     expect(isRetryable(e)).toBe(true);
   });
 
   it('an error body without a Code is named by its HTTP status', async () => {
     emulator.addInterceptor(() => ({ status: 503, body: {} }));
-    const e = await failure(oos.getExecution('exec-x'));
+    const e = await cloudFailure(oos.getExecution('exec-x'));
     expect([e.code, e.statusCode, e.requestId]).toEqual(['HTTP503', 503, undefined]);
     expect(isRetryable(e)).toBe(true);
   });
 
   it('a 200 that is not JSON keeps the request ID from the x-acs-request-id header', async () => {
     const plan = faultPlan(emulator).on('ListExecutions', 1, garble());
-    const e = await failure(oos.getExecution('exec-x'));
+    const e = await cloudFailure(oos.getExecution('exec-x'));
     expect(e.code).toBe('InvalidResponseBody');
     expect(e.requestId).toBe(plan.injected[0]?.requestId);
     expect(e.message).toContain(`request ID ${plan.injected[0]?.requestId}`);
@@ -101,7 +92,7 @@ describe('how each fault reaches the action', () => {
       ['null body', () => null],
     ] as const) {
       const plan = faultPlan(emulator).on('ListExecutions', 'every', rewrite(label, fn));
-      const e = await failure(oos.getExecution(started.executionId));
+      const e = await cloudFailure(oos.getExecution(started.executionId));
       expect(e.code, label).toBe('MalformedResponse');
       expect(e.requestId, label).toBe(plan.injected[0]?.requestId);
       expect(isRetryable(e)).toBe(false);
@@ -115,7 +106,7 @@ describe('how each fault reaches the action', () => {
       'every',
       rewrite('bad count', (p) => ({ ...p, InstancePatchStates: [{ InstanceId: IDS[0], MissingCount: 'many' }] })),
     );
-    const e = await failure(oos.listInstancePatchStates(IDS));
+    const e = await cloudFailure(oos.listInstancePatchStates(IDS));
     expect(e.code).toBe('MalformedResponse');
     expect(e.detail).toContain('MissingCount');
     expect(e.requestId).toMatch(/^[0-9A-F-]{36}$/);
@@ -123,7 +114,7 @@ describe('how each fault reaches the action', () => {
 
   it('a refused connection is ECONNREFUSED, retryable', async () => {
     await emulator.close();
-    const e = await failure(oos.getExecution('exec-x'));
+    const e = await cloudFailure(oos.getExecution('exec-x'));
     expect(e.code).toMatch(/^(ECONNREFUSED|ECONNRESET)$/);
     expect(isRetryable(e)).toBe(true);
   });
