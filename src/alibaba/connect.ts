@@ -27,11 +27,7 @@ export function connectOos(
   credential: Credential,
   log: (m: string) => void,
 ): OosFactory {
-  const client = createOosClient({
-    region: settings.region,
-    endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
-    credential,
-  });
+  const client = oosClient(settings, credential);
   return retryingOos(() => client, { clock: systemClock, random: Math.random, log });
 }
 
@@ -54,10 +50,11 @@ export function connectReadOnlyOos(
   signal: AbortSignal,
   log: (m: string) => void,
 ): ReadOnlyOos {
-  const client = createOosClient({
-    region: settings.region,
-    endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region),
-    credential,
-  });
+  const client = oosClient(settings, credential);
   return readOnly(retrying(readOnly(client), { clock: systemClock, random: Math.random, log, signal }));
+}
+
+/** The OOS client of the settings' region, at the endpoint they name or the region's own. */
+function oosClient(settings: Pick<Settings, 'region' | 'oosEndpoint'>, credential: Credential) {
+  return createOosClient({ region: settings.region, endpoint: settings.oosEndpoint ?? defaultOosEndpoint(settings.region), credential });
 }

@@ -138,18 +138,8 @@ export function createOosClient(options: OosClientOptions): OosClient {
         maxPages,
         (item) => {
           // The loop task's items: one per instance, naming the instance (LoopItem) and its child execution.
-          const instanceId = loopItem(item.LoopItem);
-          if (typeof item.ChildExecutionId !== 'string' || item.ChildExecutionId === '' || instanceId === undefined) return;
-          if (!isExecutionId(item.ChildExecutionId) || !isInstanceId(instanceId)) {
-            throw malformed('ListTaskExecutions', {}, 'a child execution or its instance has an ID of an unknown form');
-          }
-          children.push({
-            instanceId,
-            executionId: item.ChildExecutionId,
-            status: text(item.Status),
-            statusMessage: text(item.StatusMessage),
-            ...presentFields({ startDate: item.StartDate, endDate: item.EndDate }),
-          });
+          const child = childExecution('ListTaskExecutions', item.ChildExecutionId, loopItem(item.LoopItem), item);
+          if (child) children.push(child);
         },
       );
       if (cut) throw endless('ListTaskExecutions', maxPages);
@@ -162,18 +152,8 @@ export function createOosClient(options: OosClientOptions): OosClient {
       const maxPages = pagesFor(MAX_INSTANCES_PER_EXECUTION, 50);
       const cut = await pages('ListExecutions', { ParentExecutionId: parentExecutionId }, 'Executions', maxPages, (item) => {
         // The child names its instance only in its own template parameters.
-        const instanceId = childInstanceId(item.Parameters);
-        if (typeof item.ExecutionId !== 'string' || item.ExecutionId === '' || instanceId === undefined) return;
-        if (!isExecutionId(item.ExecutionId) || !isInstanceId(instanceId)) {
-          throw malformed('ListExecutions', {}, 'a child execution or its instance has an ID of an unknown form');
-        }
-        children.push({
-          instanceId,
-          executionId: item.ExecutionId,
-          status: text(item.Status),
-          statusMessage: text(item.StatusMessage),
-          ...presentFields({ startDate: item.StartDate, endDate: item.EndDate }),
-        });
+        const child = childExecution('ListExecutions', item.ExecutionId, childInstanceId(item.Parameters), item);
+        if (child) children.push(child);
       });
       if (cut) throw endless('ListExecutions', maxPages);
       return children;
@@ -291,6 +271,24 @@ export function createOosClient(options: OosClientOptions): OosClient {
 
 function nextForm(form: PatchStatusForm): PatchStatusForm {
   return PATCH_STATUS_FORMS[PATCH_STATUS_FORMS.indexOf(form) + 1] ?? form;
+}
+
+/**
+ * A child execution named by `action`'s answer: none when the item names no child or no instance; a child or an
+ * instance ID of an unknown form makes the answer malformed (it is never used).
+ */
+function childExecution(action: string, executionId: unknown, instanceId: string | undefined, item: Body): ChildExecution | undefined {
+  if (typeof executionId !== 'string' || executionId === '' || instanceId === undefined) return undefined;
+  if (!isExecutionId(executionId) || !isInstanceId(instanceId)) {
+    throw malformed(action, {}, 'a child execution or its instance has an ID of an unknown form');
+  }
+  return {
+    instanceId,
+    executionId,
+    status: text(item.Status),
+    statusMessage: text(item.StatusMessage),
+    ...presentFields({ startDate: item.StartDate, endDate: item.EndDate }),
+  };
 }
 
 /** `instanceId` of a child execution's `Parameters` (an object, or a JSON string). */
