@@ -97,7 +97,7 @@ export function createOosClient(options: OosClientOptions): OosClient {
       return {
         execution: toExecution('ListExecutions', body, found),
         templateName: text(found.TemplateName),
-        parameters: parametersOf(found.Parameters),
+        parameters: jsonObjectOf(found.Parameters),
       };
     },
 
@@ -293,13 +293,13 @@ function childExecution(action: string, executionId: unknown, instanceId: string
 
 /** `instanceId` of a child execution's `Parameters` (an object, or a JSON string). */
 function childInstanceId(parameters: unknown): string | undefined {
-  const p = parametersOf(parameters);
+  const p = jsonObjectOf(parameters);
   const id = p.instanceId ?? p.InstanceId;
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-/** Execution `Parameters`: an object (ListExecutions' model) or a JSON string (StartExecution's); {} otherwise. */
-export function parametersOf(raw: unknown): Record<string, unknown> {
+/** A map the API returns as an object or as a JSON string (an execution's `Parameters` or `Tags`); {} otherwise. */
+export function jsonObjectOf(raw: unknown): Record<string, unknown> {
   let value = raw;
   if (typeof raw === 'string') {
     try {
@@ -346,18 +346,7 @@ function toExecution(operation: string, body: Body, raw: unknown): Execution {
 
 /** Execution `Tags`: a JSON map (a JSON string of one is read too); values that are not strings are left out. */
 function toTags(raw: unknown): Record<string, string> {
-  let value = raw;
-  if (typeof raw === 'string' && raw.startsWith('{')) {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return {};
-    }
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  const tags: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value as Body)) if (typeof v === 'string') tags[k] = v;
-  return tags;
+  return Object.fromEntries(Object.entries(jsonObjectOf(raw)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** OOS dates: ISO 8601 in UTC, whole seconds (2019-05-16T10:26:14Z). */

@@ -11,7 +11,7 @@ import { readInstanceIdsFile } from '../../../src/inputs/instance-ids-file.js';
 import { retryingOos } from '../../../src/alibaba/connect.js';
 import { toCredential } from '../../../src/alibaba/credential.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
-import { createOosClient, parametersOf } from '../../../src/alibaba/oos/client.js';
+import { createOosClient, jsonObjectOf } from '../../../src/alibaba/oos/client.js';
 import { readOnly } from '../../../src/alibaba/oos/read-only.js';
 import type { ExecutionDescription } from '../../../src/alibaba/oos/types.js';
 import { clearScan } from '../../../src/approval/clearance.js';
@@ -305,10 +305,10 @@ describe('action: report', () => {
 describe('describeExecution Parameters', () => {
   it('reads them as ListExecutions documents them (an object) and as StartExecution does (a JSON string)', () => {
     const params = { regionId: REGION, action: 'scan' };
-    expect(parametersOf(params)).toEqual(params);
-    expect(parametersOf(JSON.stringify(params))).toEqual(params);
-    expect(parametersOf('not json')).toEqual({});
-    expect(parametersOf(['a'])).toEqual({});
-    expect(parametersOf(undefined)).toEqual({});
+    expect(jsonObjectOf(params)).toEqual(params);
+    expect(jsonObjectOf(JSON.stringify(params))).toEqual(params);
+    expect(jsonObjectOf('not json')).toEqual({});
+    expect(jsonObjectOf(['a'])).toEqual({});
+    expect(jsonObjectOf(undefined)).toEqual({});
   });
 });
