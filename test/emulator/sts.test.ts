@@ -1,11 +1,11 @@
 import { request } from 'node:https';
-import { generateKeyPairSync } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import OpenApi, { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import Credential, { Config } from '@alicloud/credentials';
 import * as $dara from '@darabonba/typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GITHUB_ISSUER, signJwt } from '../fakes/oidc.js';
+import { githubSigningKey, newSigningKey } from '../fakes/signing-key.js';
 import {
   DEFAULT_CREDENTIALS,
   DEFAULT_OIDC_PROVIDER_ARN,
@@ -26,7 +26,7 @@ type Body = Record<string, unknown>;
 
 let emulator: Emulator;
 /** The key GitHub's tokens are signed with, here. */
-const github = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const github = githubSigningKey();
 
 beforeAll(async () => {
   emulator = await startEmulator({
@@ -131,12 +131,7 @@ describe('STS AssumeRoleWithOIDC', () => {
   });
 
   it.each([
-    [
-      'a token signed by another key',
-      () => token({}, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey),
-      ERR_OIDC_TOKEN_INVALID,
-      400,
-    ],
+    ['a token signed by another key', () => token({}, newSigningKey().privateKey), ERR_OIDC_TOKEN_INVALID, 400],
     ['another issuer', () => token({ iss: 'https://gitlab.com' }), ERR_OIDC_TOKEN_INVALID, 400],
     ['an audience that is not a client ID', () => token({ aud: 'other' }), ERR_OIDC_TOKEN_INVALID, 400],
     ['an expired token', () => token({ exp: Math.floor(Date.now() / 1000) - 1 }), ERR_OIDC_TOKEN_EXPIRED, 400],

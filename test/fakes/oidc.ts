@@ -3,9 +3,10 @@
  * ACTIONS_ID_TOKEN_REQUEST_URL / ACTIONS_ID_TOKEN_REQUEST_TOKEN). Issues RS256-signed JWTs shaped like
  * GitHub's, with the audience that was asked for; the public key is exposed so a fake STS can verify them.
  */
-import { createSign, createVerify, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { createSign, createVerify, randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { githubSigningKey } from './signing-key.js';
 
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
@@ -45,12 +46,9 @@ export interface OidcFake {
   close(): Promise<void>;
 }
 
-/** One signing key per process: an RSA key costs about 0.1 s of CPU, and end-to-end suites start a fake per test. */
-let signingKey: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
-
 export async function startOidcFake(options: OidcFakeOptions = {}): Promise<OidcFake> {
-  signingKey ??= generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const { privateKey, publicKey } = signingKey;
+  // One key per process (signing-key.ts): end-to-end suites start a fake per test.
+  const { privateKey, publicKey } = githubSigningKey();
   const requestToken = `runtime-${randomUUID()}`;
   const requests: OidcRequest[] = [];
   const issued: string[] = [];
