@@ -6,7 +6,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { EcsService } from './ecs.js';
 import { recommendUrl } from './errors.js';
 import { Fleet, type InstanceSpec, type PatchState } from './fleet.js';
@@ -284,6 +283,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 }
 
 async function startTls(server: EmulatorServer, host: string): Promise<TlsEndpoint> {
+  // Loaded here, not at the top: selfsigned and its X.509 libraries take about 0.5 s of CPU to load, and most
+  // emulators (every vitest worker imports this file) serve plain HTTP.
+  const { generate } = await import('selfsigned');
   const pems = await generate([{ name: 'commonName', value: host }], {
     keyType: 'ec',
     algorithm: 'sha256',
