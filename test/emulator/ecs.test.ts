@@ -1,9 +1,14 @@
-/** The ECS part of the emulator, driven by the real `@alicloud/ecs20140526` SDK over HTTP. */
+/**
+ * The ECS part of the emulator, driven by the real `@alicloud/ecs20140526` SDK over HTTP; and the ECS endpoint the
+ * action picks (src/alibaba/endpoints.ts) against the one that SDK picks. Every test that loads the ECS SDK is in this
+ * file, so a vitest worker loads it (1,000+ modules, about 1.4 s of CPU) at most once per run.
+ */
 import { afterEach, describe, expect, it } from 'vitest';
 import Ecs, * as $Ecs from '@alicloud/ecs20140526';
 import { $OpenApiUtil, OpenApiUtil } from '@alicloud/openapi-core';
 import Credential, { Config as CredConfig } from '@alicloud/credentials';
 import * as $dara from '@darabonba/typescript';
+import { defaultEcsEndpoint } from '../../src/alibaba/endpoints.js';
 import { createOosClient } from '../../src/alibaba/oos/client.js';
 import type { ExecutionSpec } from '../../src/alibaba/oos/types.js';
 import {
@@ -466,5 +471,16 @@ describe('childExecutionId', () => {
     expect(a).toMatch(/^exec-[0-9a-f]{20}$/);
     expect(childExecutionId('exec-parent1', 'i-2')).not.toBe(a);
     expect(childExecutionId('exec-parent2', 'i-1')).not.toBe(a);
+  });
+});
+
+describe('defaultEcsEndpoint (src/alibaba/endpoints.ts)', () => {
+  it('picks the ECS endpoint the ECS SDK would pick, for every region it maps and for the regional rule', () => {
+    const sdk = (regionId: string): Ecs => new Ecs(new $OpenApiUtil.Config({ regionId, accessKeyId: 'x', accessKeySecret: 'y' }));
+    const mapped = Object.keys(sdk('cn-hangzhou')._endpointMap);
+    expect(mapped.length).toBeGreaterThan(10);
+    for (const region of [...mapped, 'cn-shanghai', 'cn-beijing', 'ap-southeast-1', 'eu-central-1', 'us-west-1']) {
+      expect(defaultEcsEndpoint(region), region).toEqual({ protocol: 'HTTPS', host: sdk(region)._endpoint });
+    }
   });
 });
