@@ -16,7 +16,10 @@ export const ALL = [...SAMPLE_IDS, ...PROBLEMS];
 /** The emulator of the test that runs (a fresh one for each: preflightHooks). */
 export let emulator: Emulator;
 
-/** Registers, for each test of the file, a fresh emulator: the sample fleet, a stopped instance, one without an agent, one with a stale agent. */
+/**
+ * Registers, for each test of the file, a fresh emulator: the sample fleet, a stopped instance, one without an agent
+ * and one whose agent is stale.
+ */
 export function preflightHooks(): void {
   beforeEach(async () => {
     emulator = await sampleEmulator({
