@@ -1,7 +1,8 @@
 /**
  * Bad inputs, one row each: the input that is wrong, its value, and (for inputs that need them) the other inputs
- * that make the row reach it. Shared by the in-process table (test/unit/bad-inputs.test.ts, every row) and the
- * end-to-end one against dist/ (test/e2e/bad-inputs.test.ts, the rows marked e2e).
+ * that make the row reach it. Shared by the in-process table (test/unit/inputs/bad-inputs.test.ts, every row) and the
+ * end-to-end one against dist/ (test/e2e/bad-inputs-play.ts, the rows marked e2e: `quick` ones in npm test, `slow`
+ * ones in npm run test:slow).
  */
 import { MAX_TARGET_INSTANCES } from '../src/inputs/names.js';
 
@@ -12,8 +13,11 @@ export interface BadInput {
   why: string;
   /** Other inputs this row needs (e.g. action: install for an install-only input). */
   with?: Record<string, string>;
-  /** Also run end to end against dist/. */
-  e2e?: boolean;
+  /**
+   * Also run end to end against dist/, by this vitest project: `quick` (npm test) for one row of each family of
+   * inputs, `slow` (npm run test:slow) for the others.
+   */
+  e2e?: 'quick' | 'slow';
 }
 
 const ROLE = 'acs:ram::123456789012:role/patching';
@@ -35,7 +39,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'region', value: '   \t ', why: 'whitespace only' },
   { input: 'region', value: 'CN-HANGZHOU', why: 'wrong case' },
   { input: 'region', value: 'Hangzhou', why: 'a city, not a region ID' },
-  { input: 'region', value: 'cn-hangzhou\nfoo', why: 'a newline injection', e2e: true },
+  { input: 'region', value: 'cn-hangzhou\nfoo', why: 'a newline injection', e2e: 'slow' },
   { input: 'region', value: 'cn-hangzhou;rm -rf /', why: 'a shell injection' },
   { input: 'region', value: 'сn-hangzhou', why: 'a Cyrillic look-alike с' },
   { input: 'region', value: 'cn_hangzhou', why: 'underscore' },
@@ -43,7 +47,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   // instance-ids
   { input: 'instance-ids', value: '', why: 'empty' },
   { input: 'instance-ids', value: ' ,\n, ', why: 'separators only' },
-  { input: 'instance-ids', value: 'i-abc;rm -rf /', why: 'a shell injection', e2e: true },
+  { input: 'instance-ids', value: 'i-abc;rm -rf /', why: 'a shell injection', e2e: 'quick' },
   { input: 'instance-ids', value: 'і-abc', why: 'a Cyrillic look-alike і' },
   { input: 'instance-ids', value: 'I-ABC123', why: 'wrong case' },
   { input: 'instance-ids', value: 'i-abc$(reboot)', why: 'a command substitution' },
@@ -69,7 +73,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
     with: NO_IDS,
   },
   // tags
-  { input: 'tags', value: 'env', why: 'not key=value', with: NO_IDS, e2e: true },
+  { input: 'tags', value: 'env', why: 'not key=value', with: NO_IDS, e2e: 'slow' },
   { input: 'tags', value: '{"env": 1}', why: 'a JSON value that is not a string', with: NO_IDS },
   { input: 'tags', value: 'env=prod\nenv=dev', why: 'the same key twice', with: NO_IDS },
   { input: 'tags', value: tags(21), why: 'more tags than ECS filters on', with: NO_IDS },
@@ -122,7 +126,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'report-files', value: 'reports/\u0000.json', why: 'a control character', with: SUMMARIZE },
   { input: 'approval-environment', value: 'production', why: 'set for summarize', with: SUMMARIZE },
   // install-only inputs (checked for a scan too: a typo is a typo)
-  { input: 'reboot-if-need', value: 'yes', why: 'yes is not a boolean', with: { action: 'install' }, e2e: true },
+  { input: 'reboot-if-need', value: 'yes', why: 'yes is not a boolean', with: { action: 'install' }, e2e: 'quick' },
   { input: 'reboot-if-need', value: 'tRuE', why: 'mixed case' },
   { input: 'create-snapshot', value: '1', why: 'a number', with: { action: 'install' } },
   { input: 'create-snapshot', value: 'on', why: 'on is not a boolean' },
@@ -181,7 +185,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'dry-run', value: 'yes', why: 'yes is not a boolean' },
   { input: 'dry-run', value: 'true\nfalse', why: 'two values on two lines' },
   // the install gate
-  { input: 'approval-environment', value: '', why: 'missing for an install', with: { action: 'install' }, e2e: true },
+  { input: 'approval-environment', value: '', why: 'missing for an install', with: { action: 'install' }, e2e: 'quick' },
   { input: 'approval-environment', value: 'p'.repeat(256), why: 'longer than GitHub allows', with: { action: 'install' } },
   { input: 'approval-environment', value: 'production\nstaging', why: 'two names on two lines', with: { action: 'install' } },
   { input: 'github-token', value: '', why: 'emptied for an install', with: { action: 'install', 'approval-environment': 'production' } },
@@ -189,7 +193,13 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'check-run-id', value: '0', why: 'zero' },
   { input: 'check-run-id', value: '12.5', why: 'a fraction' },
   // sign-in (validated before any request too)
-  { input: 'role-to-assume', value: PROVIDER, why: 'the provider ARN: inputs swapped', with: { 'oidc-provider-arn': PROVIDER }, e2e: true },
+  {
+    input: 'role-to-assume',
+    value: PROVIDER,
+    why: 'the provider ARN: inputs swapped',
+    with: { 'oidc-provider-arn': PROVIDER },
+    e2e: 'quick',
+  },
   { input: 'role-to-assume', value: 'arn:aws:iam::123456789012:role/patching', why: 'an AWS ARN', with: { 'oidc-provider-arn': PROVIDER } },
   { input: 'role-to-assume', value: '', why: 'missing beside oidc-provider-arn', with: { 'oidc-provider-arn': PROVIDER } },
   { input: 'oidc-provider-arn', value: 'github', why: 'not an ARN', with: { 'role-to-assume': ROLE } },
@@ -202,7 +212,13 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { input: 'sts-endpoint', value: 'http://sts.aliyuncs.com', why: 'plain HTTP', with: OIDC },
   { input: 'sts-endpoint', value: 'sts.aliyuncs.com/x', why: 'a path', with: OIDC },
   { input: 'access-key-id', value: '', why: 'missing beside access-key-secret', with: { 'access-key-secret': 'not-a-real-secret' } },
-  { input: 'access-key-secret', value: '', why: 'missing beside access-key-id', with: { 'access-key-id': 'LTAI5tNotARealKey' }, e2e: true },
+  {
+    input: 'access-key-secret',
+    value: '',
+    why: 'missing beside access-key-id',
+    with: { 'access-key-id': 'LTAI5tNotARealKey' },
+    e2e: 'slow',
+  },
   { input: 'security-token', value: 'CAIS-token', why: 'without a key pair' },
 ];
 

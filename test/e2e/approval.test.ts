@@ -1,39 +1,16 @@
+/**
+ * The approval gate end to end: dist/ against the emulator, the GitHub fake and the runner's OIDC fake. The gate's
+ * logic runs in process in test/unit/approval/; approval.slow.test.ts holds, for `npm run test:slow`, the scenarios
+ * whose every part `npm test` covers otherwise (the check run instead of an OIDC token, a refusing OIDC token service,
+ * an install without approval-environment).
+ */
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Emulator } from '../emulator/index.js';
-import { errorsOf, type RunResult } from './harness.js';
-import { APPROVAL, approvedWorld, type ApprovalWorld, runAgainst, sampleEmulator } from './fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { approvalHooks, closeAfterTest, emulator, expectRefused, install } from './approval-fixtures.js';
+import { APPROVAL, approvedWorld, runAgainst } from './fixtures.js';
 
-let emulator: Emulator;
-let world: ApprovalWorld | undefined;
-beforeEach(async () => {
-  emulator = await sampleEmulator();
-});
-afterEach(async () => {
-  await Promise.all([emulator.close(), world?.close()]);
-  world = undefined;
-});
+approvalHooks();
 
-async function install(w: ApprovalWorld, inputs: Record<string, string> = {}, env: Record<string, string> = {}): Promise<RunResult> {
-  world = w;
-  return runAgainst(emulator, { action: 'install', ...inputs }, { approval: w, env });
-}
-
-/** The run failed before anything was started, with a message containing each of `parts`. */
-function expectRefused(result: RunResult, ...parts: string[]): string {
-  expect(emulator.startExecutionCalls(), result.stdout).toHaveLength(0);
-  expect(emulator.requests).toHaveLength(0);
-  expect(result.code).toBe(1);
-  const errors = errorsOf(result).join('\n');
-  expect(errors).toContain('No install: ');
-  // Annotations escape newlines as %0A; the YAML advice is multi-line.
-  const message = errors.replace(/%0A/g, '\n');
-  for (const part of parts) expect(message).toContain(part);
-  expect(result.summary).toBe('');
-  return message;
-}
-
-const NO_OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: '', ACTIONS_ID_TOKEN_REQUEST_TOKEN: '' };
 const PERMISSIONS = ['permissions:', 'actions: read', 'checks: read', 'id-token: write'];
 
 describe('install with an approval', () => {
@@ -89,15 +66,6 @@ describe('install with an approval', () => {
       for (const written of [unmasked, result.stderr, result.outputFile, result.summary]) expect(written).not.toContain(secret);
     }
   });
-
-  it('runs with the check run when the job has no OIDC token', async () => {
-    const w = await approvedWorld();
-    const result = await install(w, {}, NO_OIDC);
-    expect(result.code, result.stdout).toBe(0);
-    expect(emulator.startExecutionCalls()).toHaveLength(1);
-    expect(w.github.callsOf('check-run').map((r) => r.path)).toEqual([`/repos/${w.github.repository}/check-runs/${APPROVAL.checkRunId}`]);
-    expect(result.stdout).toContain(`the deployment of its check run ${APPROVAL.checkRunId}`);
-  });
 });
 
 describe('install refused', () => {
@@ -110,14 +78,6 @@ describe('install refused', () => {
       'environment: production',
       'bypass',
       ...PERMISSIONS,
-    );
-  });
-
-  it('when the OIDC token service refuses', async () => {
-    const w = await approvedWorld();
-    expectRefused(
-      await install(w, {}, { ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'not-the-runtime-token' }),
-      "the job's OIDC token could not be read",
     );
   });
 });
@@ -135,18 +95,6 @@ describe('dry run', () => {
   });
 });
 
-describe('inputs', () => {
-  it('install without approval-environment is an input error before any request', async () => {
-    const w = await approvedWorld();
-    const result = await install(w, { 'approval-environment': '' });
-    expect(result.code).toBe(1);
-    expect(errorsOf(result)[0]).toContain("Input 'approval-environment': is required with install");
-    expect(emulator.requests).toHaveLength(0);
-    expect(w.github.requests).toHaveLength(0);
-    expect(w.oidc.requests).toHaveLength(0);
-  });
-});
-
 describe('scan', () => {
   it('needs no approval and asks GitHub nothing', async () => {
     const w = await approvedWorld();
@@ -156,7 +104,7 @@ describe('scan', () => {
       { action: 'scan', 'approval-environment': '' },
       { env: { GITHUB_API_URL: w.github.url, ...w.oidc.env } },
     );
-    world = w;
+    closeAfterTest(w);
     expect(result.code, result.stdout).toBe(0);
     expect(emulator.startExecutionCalls()).toHaveLength(1);
     expect(w.github.requests).toHaveLength(0);

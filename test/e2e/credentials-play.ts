@@ -1,8 +1,11 @@
 /**
  * Signing in, end to end against dist/: each way, their precedence, the errors users meet, and, in every
  * scenario, that no secret value reaches anything the action writes. credentials.test.ts plays the scenarios of
- * `npm test`; credentials.slow.test.ts plays the ones marked `slow` (each way's precedence and errors that
- * test/unit/sign-in/ covers in process), in `npm run test:slow`.
+ * `npm test`; credentials.slow.test.ts plays the ones marked `slow` in `npm run test:slow`: each way's precedence
+ * (test/unit/sign-in/method.test.ts) and the errors whose one line test/unit/sign-in/explain.test.ts checks in
+ * process (an unknown key ID, a wrong secret: SignatureDoesNotMatch, an expired STS token: InvalidSecurityToken.Expired,
+ * a missing OIDC provider: EntityNotExist.OIDCProvider and 'No such OIDC Provider registered.', a bare NoPermission,
+ * an ECS denial).
  */
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -180,11 +183,13 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'a wrong access key secret',
+    slow: true,
     inputs: { 'access-key-id': INPUT_KEY.accessKeyId, 'access-key-secret': 'wrong-secret-do-not-print' },
     check: (run) => failedWith(run, /^The access key secret \(from inputs .*\) does not match the access key ID \(SignatureDoesNotMatch/),
   },
   {
     name: 'an expired STS token from the environment',
+    slow: true,
     env: () => ({
       ALIBABA_CLOUD_ACCESS_KEY_ID: EXPIRED_STS.accessKeyId,
       ALIBABA_CLOUD_ACCESS_KEY_SECRET: EXPIRED_STS.accessKeySecret,
@@ -222,6 +227,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'an OIDC provider that does not exist',
+    slow: true,
     inputs: { ...OIDC_INPUTS, 'oidc-provider-arn': 'acs:ram::1234567890123456:oidc-provider/gitlab' },
     env: () => oidcEnv,
     check: (run) =>
@@ -260,6 +266,7 @@ const scenarios: Scenario[] = [
   },
   {
     name: 'RAM denies ListExecutions with a bare NoPermission',
+    slow: true,
     inputs: OIDC_INPUTS,
     // A run of its own: with the shared run ID, StartExecution would return an execution that already ended.
     env: () => ({ ...oidcEnv, GITHUB_RUN_ID: '7001' }),

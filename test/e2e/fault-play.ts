@@ -97,6 +97,25 @@ export function signalWhileWaiting(signal: NodeJS.Signals, then?: NodeJS.Signals
 export const LONG = { runningMs: 10 * 60_000, endAtFirstCheck: false };
 export const executionIdOf = (_c: Ctx, r: RunResult) => r.outputs['execution-id'] ?? 'no execution-id output';
 
+/** The runner's `signal` while the action waits on a running execution: the step cancels the execution and fails Cancelled. */
+export function signalDuringWait(signal: 'SIGINT' | 'SIGTERM'): Scenario {
+  return {
+    name: `${signal} during the wait`,
+    setup: ({ emulator }) => emulator.setTimings(LONG),
+    during: signalWhileWaiting(signal),
+    expect: {
+      code: 1,
+      status: 'Cancelled',
+      executionStatus: 'Cancelled',
+      log: [`Received ${signal}`],
+      error: [
+        (c, r) => `The job was cancelled while execution ${executionIdOf(c, r)} was Running (request ID`,
+        'Cancelled it (CancelExecution request ID',
+      ],
+    },
+  };
+}
+
 /** Every ListInstancePatchStates fails with `fault`: the step fails naming the execution, and no instance is reported. */
 export function patchStatesUnreadable(name: string, fault: Fault): Scenario {
   return {

@@ -5,13 +5,18 @@
  * the read timeout as RequestTimeout and a slow StartExecution retried into one execution
  * (test/unit/alibaba/oos/client.test.ts), the deadline and failing status checks (test/unit/execution/poll.test.ts),
  * giving up after the last attempt (test/unit/alibaba/retry.test.ts); and end to end, faults.test.ts spends the
- * retry budget in milliseconds with a short x-acs-retry-after. Also here: one transient fault of the status checks and
- * of the patch states through dist/ (each is a row of the in-process fault table too).
+ * retry budget in milliseconds with a short x-acs-retry-after. Also here, end to end, what `npm test` covers in process:
+ * one transient fault of the status checks and of the patch states (each is a row of the in-process fault table too);
+ * a StartExecution answer lost once (in process: 'StartExecution answer lost three times in a row' in
+ * test/unit/execution/faults.test.ts, and the retried start in test/unit/execution/run-execution.test.ts; end to end,
+ * faults.test.ts's 'every operation fails first…' run loses a start too); and SIGTERM during the wait
+ * (src/runner/job-cancellation.ts takes SIGINT and SIGTERM with one handler: test/unit/runner/job-cancellation.test.ts
+ * sends both, and faults.test.ts plays SIGINT end to end).
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { READ_TIMEOUT_MS } from '../../src/alibaba/timeouts.js';
-import { serverError, slow, throttle } from '../emulator/faults.js';
-import { executionIdOf, LONG, newTally, patchStatesUnreadable, play, printTally, type Scenario } from './fault-play.js';
+import { loseResponse, serverError, slow, throttle } from '../emulator/faults.js';
+import { executionIdOf, LONG, newTally, patchStatesUnreadable, play, printTally, type Scenario, signalDuringWait } from './fault-play.js';
 
 const scenarios: Scenario[] = [
   // First: the longest (a real minute), so that the others run beside it.
@@ -70,6 +75,18 @@ const scenarios: Scenario[] = [
     expect: { code: 0, status: 'Success', executionStatus: 'Success' },
   },
   patchStatesUnreadable('patch states unreadable: every call 503', serverError(503)),
+  // A lost StartExecution answer and SIGTERM, end to end (in process: see the header).
+  {
+    name: 'StartExecution answer lost after the execution was created',
+    setup: ({ plan }) => void plan.on('StartExecution', 1, loseResponse()),
+    expect: {
+      code: 0,
+      status: 'Success',
+      executionStatus: 'Success',
+      log: ['StartExecution took 2 attempts; every attempt sent the same ClientToken'],
+    },
+  },
+  signalDuringWait('SIGTERM'),
 ];
 
 const tally = newTally();

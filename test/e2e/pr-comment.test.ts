@@ -1,51 +1,14 @@
-/** comment-on-pr end to end: dist/ against the emulator and the GitHub fake, on a pull_request event. */
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, sampleFleet } from '../emulator/index.js';
-import { ACTIONS_BOT, type GithubFake, startGithubFake } from '../fakes/github.js';
+/**
+ * comment-on-pr end to end: dist/ against the emulator and the GitHub fake, on a pull_request event
+ * (pr-comment-fixtures.ts). One comment per region, two runs, is in pr-comment.slow.test.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { ACTIONS_BOT } from '../fakes/github.js';
 import { errorsOf } from './harness.js';
-import { runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
+import { runAgainst } from './fixtures.js';
+import { emulator, github, inputs, MARKER, PR, pullRequestEnv, pullRequestHooks } from './pr-comment-fixtures.js';
 
-const PR = 17;
-const MARKER = /^<!-- alibaba-ecs-patch-action key=[0-9a-f]{12} region=(\S+) action=(\S+) -->\n/;
-
-let emulator: Emulator;
-let github: GithubFake;
-let pullRequestEnv: Record<string, string>;
-
-beforeEach(async () => {
-  emulator = await sampleEmulator({
-    fleet: {
-      ...sampleFleet(),
-      'i-bp1escape0001': { installed: 1, missing: 2, name: '<script>x</script> | y', patchTitle: '<img src=x onerror=alert(1)> |' },
-    },
-  });
-  github = await startGithubFake();
-  const dir = await mkdtemp(join(tmpdir(), 'pr-event-'));
-  const event = join(dir, 'event.json');
-  await writeFile(event, JSON.stringify({ action: 'synchronize', number: PR, pull_request: { number: PR } }));
-  pullRequestEnv = {
-    GITHUB_EVENT_NAME: 'pull_request',
-    GITHUB_EVENT_PATH: event,
-    GITHUB_API_URL: github.url,
-    GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_WORKFLOW: 'Patch maintenance',
-    GITHUB_JOB: 'scan',
-  };
-});
-afterEach(async () => {
-  await Promise.all([emulator.close(), github.close()]);
-});
-
-const IDS = [...SAMPLE_IDS, 'i-bp1escape0001'].join(',');
-const inputs = (extra: Record<string, string> = {}) => ({
-  'instance-ids': IDS,
-  'comment-on-pr': 'true',
-  'github-token': github.token,
-  ...extra,
-});
+pullRequestHooks();
 
 describe('comment-on-pr', () => {
   it('posts the summary once, then updates that same comment on the next run', async () => {
@@ -72,13 +35,6 @@ describe('comment-on-pr', () => {
     expect(github.callsOf('issue-comments').filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(github.callsOf('issue-comment').filter((r) => r.method === 'PATCH')).toHaveLength(1);
     expect(second.stdout).toContain(`comment-on-pr: updated comment ${comment?.id}`);
-  });
-
-  it('keeps one comment per region (a matrix in one pull request)', async () => {
-    await runAgainst(emulator, inputs(), { env: pullRequestEnv });
-    await runAgainst(emulator, inputs({ region: 'cn-shanghai' }), { env: pullRequestEnv });
-    const regions = github.comments(PR).map((c) => MARKER.exec(c.body)?.[1]);
-    expect(regions).toEqual(['cn-hangzhou', 'cn-shanghai']);
   });
 
   it('comments the plan of a dry run too', async () => {

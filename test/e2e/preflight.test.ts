@@ -1,32 +1,15 @@
-/** Pre-flight, on-unavailable and dry-run, end to end: dist/ against the emulator's ECS and OOS. */
+/**
+ * Pre-flight, on-unavailable and dry-run, end to end: dist/ against the emulator's ECS and OOS (preflight-fixtures.ts).
+ * A dry run with skips followed by the real run (two runs) is in preflight.slow.test.ts.
+ */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Emulator, sampleFleet } from '../emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { errorsOf } from './harness.js';
-import { runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
+import { runAgainst, SAMPLE_IDS } from './fixtures.js';
+import { ALL, emulator, NO_AGENT, preflightHooks, PROBLEMS, STALE, STOPPED, UNKNOWN } from './preflight-fixtures.js';
 
-const STOPPED = 'i-bp1stopped0001';
-const NO_AGENT = 'i-bp1noagent0001';
-const STALE = 'i-bp1staleagent01';
-const UNKNOWN = 'i-bp1doesnotexist';
-const PROBLEMS = [STOPPED, NO_AGENT, STALE, UNKNOWN];
-const ALL = [...SAMPLE_IDS, ...PROBLEMS];
-
-let emulator: Emulator;
-beforeEach(async () => {
-  emulator = await sampleEmulator({
-    fleet: {
-      ...sampleFleet(),
-      [STOPPED]: { installed: 10, missing: 1, status: 'Stopped', os: 'windows', name: 'stopped-win' },
-      [NO_AGENT]: { installed: 10, missing: 1, agent: { installed: false }, name: 'bare' },
-      [STALE]: { installed: 10, missing: 1, agent: { installed: true, lastHeartbeatAgoMs: 2 * 3600_000 }, name: 'stale' },
-    },
-  });
-});
-afterEach(async () => {
-  await emulator.close();
-});
+preflightHooks();
 
 /** The documented ClientToken formula, computed independently of src/token.ts. */
 function expectedToken(runId: string, action: string, ids: string[], knobs = ['', '', '']): string {
@@ -104,18 +87,6 @@ describe('dry-run', () => {
     expect(result.stdout).toContain('Nothing was started');
     expect(result.outputs['execution-id']).toBeUndefined();
     expect(JSON.parse(result.outputs['skipped-instances'] ?? '')).toEqual([]);
-  });
-
-  it('shows the ClientToken the real run then uses, and the instances it would skip', async () => {
-    const inputs = { 'instance-ids': ALL.join(','), 'on-unavailable': 'skip' };
-    const dry = await runAgainst(emulator, { ...inputs, 'dry-run': 'true' });
-    expect(dry.code).toBe(0);
-    expect(emulator.startExecutionCalls()).toHaveLength(0);
-    expect(dry.summary).toContain(`**${PROBLEMS.length} instances would be skipped**`);
-    expect(JSON.parse(dry.outputs['skipped-instances'] ?? '')).toEqual(PROBLEMS);
-    const real = await runAgainst(emulator, inputs);
-    expect(real.code).toBe(0);
-    expect(real.outputs['client-token']).toBe(dry.outputs['client-token']);
   });
 
   it('still fails when pre-flight would stop the real run', async () => {

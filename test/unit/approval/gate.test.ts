@@ -11,7 +11,7 @@ import { recordingLogger } from '../../fakes/runtime.js';
 /**
  * The approval phase in process: clearForStart against the facts GitHub would return (a fake ApprovalSource), with
  * a recording Logger. What only the real wiring shows (octokit against the GitHub fake, the runner's OIDC service,
- * no request to Alibaba Cloud before a refusal) stays in test/e2e/approval.test.ts.
+ * no request to Alibaba Cloud before a refusal) stays in test/e2e/approval.test.ts (and approval.slow.test.ts).
  */
 
 const REVIEWER = 'release-captain';

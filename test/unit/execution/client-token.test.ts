@@ -47,6 +47,11 @@ describe('clientToken', () => {
     expect(clientToken('42', { ...install, install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 8 } })).not.toBe(token);
   });
 
+  it('does not change with dry-run: a dry run shows the token the real run then uses', () => {
+    const dryRun: Settings = { ...install, dryRun: true };
+    expect(clientToken('42', dryRun)).toBe(clientToken('42', install));
+  });
+
   it('appends the tag set when tags name the instances, and then lists no IDs', () => {
     const tags: Settings = {
       ...install,

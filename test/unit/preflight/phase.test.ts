@@ -3,6 +3,8 @@ import type { AgentStatus, EcsApi, InstanceInfo } from '../../../src/alibaba/ecs
 import { parseInputs, type Settings } from '../../../src/inputs/parse.js';
 import type { Logger } from '../../../src/lib/log.js';
 import { preflightPhase } from '../../../src/preflight/phase.js';
+import { planOutputs } from '../../../src/report/outputs.js';
+import { renderPlanSummary } from '../../../src/summary/plan-summary.js';
 import { VERDICT_LABELS } from '../../../src/summary/parts.js';
 
 const NOW = Date.parse('2026-11-29T10:00:00Z');
@@ -150,5 +152,19 @@ describe('preflightPhase', () => {
     expect(plan.clientTokens).toHaveLength(2);
     expect(plan.clientToken).toBe(plan.clientTokens?.[0]);
     expect(new Set(plan.clientTokens).size).toBe(2);
+  });
+});
+
+describe('preflightPhase for a dry run', () => {
+  it('plans the ClientToken and the skips of the real run, and says what it would skip', async () => {
+    const ids = ['i-ready1', 'i-stale', 'i-ready2'];
+    const real = await phase(ids, 'skip');
+    const dry = await preflightPhase({ ...settings(ids, 'skip'), dryRun: true }, fakeEcs(FLEET), RUN_ID, recordingLogger(), () => NOW);
+    expect(dry.dryRun).toBe(true);
+    expect(dry.clientToken).toBe(real.plan.clientToken);
+    expect(dry.targets).toEqual(real.plan.targets);
+    expect(dry.skipped).toEqual(real.plan.skipped);
+    expect(planOutputs(dry, 'plan.json')['skipped-instances']).toBe(JSON.stringify(['i-stale']));
+    expect(renderPlanSummary(dry)).toContain('**1 instance would be skipped** (on-unavailable: skip)');
   });
 });
