@@ -1,6 +1,8 @@
 /**
  * The main end-to-end scenarios (dist/ against the emulator), as a function of the readings the emulator plays:
- * action.test.ts runs them under the default readings, readings.slow.test.ts under every alternative.
+ * action.test.ts runs those of `npm test` under the default readings, action.slow.test.ts those of `npm run test:slow`
+ * (what `npm test` covers in process) under the default readings, readings.slow.test.ts all of them under every
+ * alternative.
  */
 import { readFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -29,15 +31,26 @@ function nonCompliant(all: Record<string, Counts>): string[] {
     .map(([id]) => id);
 }
 
-export function describeActionScenarios(variant: Partial<Readings> = {}): void {
-  let emulator: Emulator;
+/** The emulator of the test that runs: a fresh one for each (describeActionScenarios). */
+let emulator: Emulator;
+
+/**
+ * Registers the scenarios of one project (`quick`: npm test; `slow`: npm run test:slow) or of both (`all`), each with a
+ * fresh emulator playing `variant`.
+ */
+export function describeActionScenarios(which: 'quick' | 'slow' | 'all', variant: Partial<Readings> = {}): void {
   beforeEach(async () => {
     emulator = await sampleEmulator({ variant });
   });
   afterEach(async () => {
     await emulator.close();
   });
+  if (which !== 'slow') describeQuickScenarios();
+  if (which !== 'quick') describeSlowScenarios();
+}
 
+/** The scenarios of `npm test`: the wiring of a scan, an install, a failed execution and a re-run. */
+function describeQuickScenarios(): void {
   describe('scan', () => {
     it('succeeds and reports every instance', async () => {
       const result = await runAgainst(emulator, { action: 'scan' });
@@ -130,13 +143,6 @@ export function describeActionScenarios(variant: Partial<Readings> = {}): void {
       expect(errorsOf(result).join('\n')).toMatch(/\(status from request ID [0-9A-F-]{36}\)/);
       expect(result.summary).toContain('## ❌ Patch scan in cn-hangzhou: Failed');
     });
-
-    it('missing credentials fail before any request', async () => {
-      const result = await runAgainst(emulator, {}, { env: { ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '' } });
-      expect(result.code).toBe(1);
-      expect(errorsOf(result)[0]).toContain('No Alibaba Cloud credentials');
-      expect(emulator.requests).toHaveLength(0);
-    });
   });
 
   describe('idempotency', () => {
@@ -167,6 +173,22 @@ export function describeActionScenarios(variant: Partial<Readings> = {}): void {
       expect(second.stdout).toContain(`Execution ${first.outputs['execution-id']} (started by attempt 1`);
       expect(second.stdout).toContain('ended Success: reporting it; nothing new is started.');
       expect(second.summary).toContain('**Re-run**: looked for the executions tagged');
+    });
+  });
+}
+
+/**
+ * What `npm test` covers in process: missing credentials (test/unit/sign-in/method.test.ts "resolveCredentials: errors >
+ * no credentials names the three ways with a YAML example of OIDC"); the sign-in failure wiring end to end stays
+ * covered by credentials.test.ts.
+ */
+function describeSlowScenarios(): void {
+  describe('failures', () => {
+    it('missing credentials fail before any request', async () => {
+      const result = await runAgainst(emulator, {}, { env: { ALIBABA_CLOUD_ACCESS_KEY_ID: '', ALIBABA_CLOUD_ACCESS_KEY_SECRET: '' } });
+      expect(result.code).toBe(1);
+      expect(errorsOf(result)[0]).toContain('No Alibaba Cloud credentials');
+      expect(emulator.requests).toHaveLength(0);
     });
   });
 }

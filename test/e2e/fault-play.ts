@@ -3,8 +3,9 @@
  * asserts, for every scenario, that the step's result is right, that exactly one execution exists for the run's
  * ClientToken, that none is left running when the step fails or is cancelled (unless the inputs asked for that), and
  * that the summary and the outputs were written. The scenarios are in faults.test.ts (`npm test`) and
- * faults.slow.test.ts (`npm run test:slow`: those that wait on real timeouts and real retry backoff); the fault
- * scenarios that need no process of their own run in process, in test/unit/execution/faults.test.ts.
+ * faults.slow.test.ts (`npm run test:slow`: those that wait on real timeouts and real retry backoff, and those whose
+ * logic `npm test` covers in process); the fault scenarios that need no process of their own run in process, in
+ * test/unit/execution/faults.test.ts.
  */
 import { expect } from 'vitest';
 import { type Emulator, installResult, sampleFleet } from '../emulator/index.js';

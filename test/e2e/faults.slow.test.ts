@@ -11,12 +11,34 @@
  * test/unit/execution/faults.test.ts, and the retried start in test/unit/execution/run-execution.test.ts; end to end,
  * faults.test.ts's 'every operation fails first…' run loses a start too); and SIGTERM during the wait
  * (src/runner/job-cancellation.ts takes SIGINT and SIGTERM with one handler: test/unit/runner/job-cancellation.test.ts
- * sends both, and faults.test.ts plays SIGINT end to end).
+ * sends both, and faults.test.ts plays SIGINT end to end); and a step that starts nothing, its ClientToken already used
+ * with different parameters (in process: startFailure's message in test/unit/execution/failure-messages.test.ts
+ * "startFailure > a ClientToken reused with other parameters", the client's IdempotentParameterMismatch under either
+ * reading of a reused token in test/unit/alibaba/oos/readings.test.ts "the OOS client under every reading > a reused
+ * ClientToken with other parameters fails with the same clear message (tokenReuse=%s)", no retry of it in
+ * test/unit/alibaba/retry.test.ts "isRetryable > does not retry IdempotentParameterMismatch (HTTP 400)", and the
+ * not-started summary in test/unit/summary/run-summary.test.ts "renders a run that started nothing: the plan, the
+ * token and why"; end to end, credentials.test.ts's 'RAM denies StartExecution' run starts nothing too).
  */
 import { afterAll, describe, expect, it } from 'vitest';
+import { toCredential } from '../../src/alibaba/credential.js';
+import { createOosClient } from '../../src/alibaba/oos/client.js';
 import { READ_TIMEOUT_MS } from '../../src/alibaba/timeouts.js';
+import { clientToken } from '../../src/execution/client-token.js';
+import { parseInputs } from '../../src/inputs/parse.js';
+import { DEFAULT_CREDENTIALS } from '../emulator/index.js';
 import { loseResponse, serverError, slow, throttle } from '../emulator/faults.js';
-import { executionIdOf, LONG, newTally, patchStatesUnreadable, play, printTally, type Scenario, signalDuringWait } from './fault-play.js';
+import {
+  executionIdOf,
+  LONG,
+  newTally,
+  patchStatesUnreadable,
+  play,
+  printTally,
+  type Scenario,
+  signalDuringWait,
+  until,
+} from './fault-play.js';
 
 const scenarios: Scenario[] = [
   // First: the longest (a real minute), so that the others run beside it.
@@ -87,6 +109,40 @@ const scenarios: Scenario[] = [
     },
   },
   signalDuringWait('SIGTERM'),
+  // A step that starts nothing, a ClientToken refused for other parameters: the NotStarted output and the summary that
+  // says so (in process: see the header).
+  {
+    name: 'ClientToken already used with different parameters',
+    seeds: true,
+    setup: async ({ emulator, inputs }) => {
+      const { settings } = parseInputs((n) => inputs[n] ?? '');
+      const token = clientToken('1001', settings);
+      const seeder = createOosClient({
+        region: 'cn-hangzhou',
+        endpoint: { protocol: 'HTTP', host: emulator.endpoint },
+        credential: toCredential(DEFAULT_CREDENTIALS),
+      });
+      const spec = { ...settings, action: 'install' as const, install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
+      await seeder.startExecution({ spec, clientToken: token });
+      await until(() => emulator.executions().every((e) => e.endedAt !== undefined), 'the seeded execution to end');
+      emulator.clearRequests();
+    },
+    expect: {
+      code: 1,
+      status: 'NotStarted',
+      executionStatus: 'Success',
+      error: [
+        'StartExecution refused ClientToken',
+        'started with other parameters',
+        (c) => `request ID ${c.emulator.startExecutionCalls()[0]?.requestId}`,
+        'Start a new workflow run',
+      ],
+    },
+    more: ({ emulator }, r) => {
+      expect(emulator.startExecutionCalls(), 'a 4xx is not retried').toHaveLength(1);
+      expect(r.summary).toContain('not started');
+    },
+  },
 ];
 
 const tally = newTally();

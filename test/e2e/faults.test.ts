@@ -1,20 +1,15 @@
 /**
- * The fault-injection suite, end to end: the built action (dist/) against the emulator, for the wiring: a refused
- * ClientToken (the NotStarted output and summary), unreadable patch states and the re-run after them, every operation
- * failing first at once (a lost StartExecution answer among them, reaching the step's outputs and summary), and job
- * cancellation by a real signal and the post step (what each scenario must show: fault-play.ts). Every other fault
- * scenario runs in process, through the same client, emulator faults and retry helper, in
- * test/unit/execution/faults.test.ts. Scenarios that wait out a real timeout or the real retry backoff (a minute, 10 s
- * read timeouts, 8 attempts of jittered backoff), and end to end what npm test covers in process (one transient fault
- * of the status checks and of the patch states, one lost StartExecution answer on its own, SIGTERM during the wait),
- * are in faults.slow.test.ts, run by `npm run test:slow`.
+ * The fault-injection suite, end to end: the built action (dist/) against the emulator, for the wiring: unreadable
+ * patch states and the re-run after them, every operation failing first at once (a lost StartExecution answer among
+ * them, reaching the step's outputs and summary), and job cancellation by a real signal and the post step (what each
+ * scenario must show: fault-play.ts). Every other fault scenario runs in process, through the same client, emulator
+ * faults and retry helper, in test/unit/execution/faults.test.ts. Scenarios that wait out a real timeout or the real
+ * retry backoff (a minute, 10 s read timeouts, 8 attempts of jittered backoff), and end to end what npm test covers in
+ * process (one transient fault of the status checks and of the patch states, one lost StartExecution answer on its own,
+ * SIGTERM during the wait, a ClientToken refused for other parameters: a step that starts nothing), are in
+ * faults.slow.test.ts, run by `npm run test:slow`.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { toCredential } from '../../src/alibaba/credential.js';
-import { parseInputs } from '../../src/inputs/parse.js';
-import { createOosClient } from '../../src/alibaba/oos/client.js';
-import { clientToken } from '../../src/execution/client-token.js';
-import { DEFAULT_CREDENTIALS } from '../emulator/index.js';
 import { faultPlan, garble, loseResponse, reset, rewrite, serverError, slow, throttle } from '../emulator/faults.js';
 import {
   executionIdOf,
@@ -33,40 +28,7 @@ import {
 import { runAgainst, SAMPLE_IDS, sampleEmulator } from './fixtures.js';
 
 const scenarios: Scenario[] = [
-  // ---- StartExecution ------------------------------------------------------------------------------------
-  // A step that starts nothing: the NotStarted output and the summary that says so.
-  {
-    name: 'ClientToken already used with different parameters',
-    seeds: true,
-    setup: async ({ emulator, inputs }) => {
-      const { settings } = parseInputs((n) => inputs[n] ?? '');
-      const token = clientToken('1001', settings);
-      const seeder = createOosClient({
-        region: 'cn-hangzhou',
-        endpoint: { protocol: 'HTTP', host: emulator.endpoint },
-        credential: toCredential(DEFAULT_CREDENTIALS),
-      });
-      const spec = { ...settings, action: 'install' as const, install: { rebootIfNeed: true, createSnapshot: false, retentionDays: 7 } };
-      await seeder.startExecution({ spec, clientToken: token });
-      await until(() => emulator.executions().every((e) => e.endedAt !== undefined), 'the seeded execution to end');
-      emulator.clearRequests();
-    },
-    expect: {
-      code: 1,
-      status: 'NotStarted',
-      executionStatus: 'Success',
-      error: [
-        'StartExecution refused ClientToken',
-        'started with other parameters',
-        (c) => `request ID ${c.emulator.startExecutionCalls()[0]?.requestId}`,
-        'Start a new workflow run',
-      ],
-    },
-    more: ({ emulator }, r) => {
-      expect(emulator.startExecutionCalls(), 'a 4xx is not retried').toHaveLength(1);
-      expect(r.summary).toContain('not started');
-    },
-  },
+  // ---- Patch states --------------------------------------------------------------------------------------
   // As 'patch states unreadable: every call 503' in faults.slow.test.ts, without waiting out the real backoff.
   patchStatesUnreadable('patch states unreadable: every call throttled (x-acs-retry-after 20 ms)', throttle({ retryAfterMs: 20 })),
   // ---- Job cancellation ----------------------------------------------------------------------------------

@@ -1,14 +1,22 @@
 /**
- * Batches past 1000 instances end to end through dist/ (thousands of instances each, so in `npm run test:slow`). In
+ * Fleets end to end through dist/, in `npm run test:slow`. Batches past 1000 instances (thousands of instances each). In
  * process, in milliseconds, `npm test` covers the same logic: the batches one after another with their own tokens
  * (test/unit/execution/phase.test.ts), max-errors handed on and the stop after a batch that exceeded it
  * (test/unit/execution/batch-errors.test.ts, batches.test.ts), and the dry run's batch tokens
- * (test/unit/preflight/phase.test.ts).
+ * (test/unit/preflight/phase.test.ts). Also here, two tag scenarios whose logic `npm test` covers in process, and whose
+ * wiring a scenario of `npm test` runs end to end:
+ * - no instance carries the tags: test/unit/preflight/tags.test.ts "resolveTags > fails when no instance carries them"
+ *   (and "stops asking once the intersection is empty"); end to end, fleet.test.ts resolves tags through ECS (main.ts
+ *   calls resolveTags) before StartExecution;
+ * - tags together with instance-ids: test/unit/inputs/parse.test.ts "parseInputs > takes the instances from exactly one
+ *   of instance-ids, instance-ids-file and tags"; the input-error wiring end to end stays covered by the quick rows of
+ *   bad-inputs.test.ts.
  */
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../emulator/index.js';
 import { errorsOf } from './harness.js';
+import { runAgainst, sampleEmulator } from './fixtures.js';
 import { BATCH, fleetOf, RUN_ID, runWithFile as runWithFileOn, token } from './fleet-fixtures.js';
 
 let emulator: Emulator;
@@ -102,5 +110,23 @@ describe('batches', () => {
       .map((c) => (JSON.parse(c.params.Parameters ?? '') as { rateControl: { MaxErrors: unknown } }).rateControl.MaxErrors);
     expect(sent).toEqual([3, 2]);
     expect(emulator.executions().map((e) => e.status)).toEqual(['Success', 'Success']);
+  });
+});
+
+describe('tags', () => {
+  it('fails before starting anything when no instance carries the tags', async () => {
+    emulator = await sampleEmulator();
+    const result = await runAgainst(emulator, { 'instance-ids': '', tags: '{"env": "nowhere"}', 'ecs-endpoint': emulator.url });
+    expect(result.code).toBe(1);
+    expect(errorsOf(result)[0]).toContain('No instance in cn-hangzhou carries the tag env=nowhere');
+    expect(emulator.startExecutionCalls()).toHaveLength(0);
+  });
+
+  it('refuses tags together with instance-ids before any request', async () => {
+    emulator = await sampleEmulator();
+    const result = await runAgainst(emulator, { tags: 'env=prod' });
+    expect(result.code).toBe(1);
+    expect(errorsOf(result)[0]).toContain("Input 'tags': cannot be combined with 'instance-ids'");
+    expect(emulator.requests).toHaveLength(0);
   });
 });

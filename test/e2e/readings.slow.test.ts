@@ -1,6 +1,7 @@
 /**
  * The action (dist/) under every alternative reading of the unconfirmed OOS facts at once (docs/cloud-facts.md): the
- * main scenarios of action.test.ts, then runs that show each fallback was taken, not merely that nothing broke.
+ * main scenarios of action.test.ts and action.slow.test.ts, then runs that show each fallback was taken, not merely that
+ * nothing broke.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, EVERY_ALTERNATIVE, type InstanceSpec, type Readings, sampleFleet, startEmulator } from '../emulator/index.js';
@@ -8,7 +9,7 @@ import { describeActionScenarios } from './action-scenarios.js';
 import { runAgainst } from './fixtures.js';
 
 describe('every alternative reading', () => {
-  describeActionScenarios(EVERY_ALTERNATIVE);
+  describeActionScenarios('all', EVERY_ALTERNATIVE);
 });
 
 describe('each fallback, taken by the built action', () => {

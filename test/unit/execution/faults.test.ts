@@ -5,7 +5,8 @@
  * and every sleep (backoff, x-acs-retry-after, polling), so a scenario takes milliseconds. Each asserts what its end
  * to end twin asserted at this layer: the outcome (status, problem, stop), exactly one execution for the ClientToken,
  * none left running when the run stopped, and the log lines. What needs the built action (inputs, outputs, summary,
- * real signals, the post step, a step that starts nothing) stays in test/e2e/faults.test.ts.
+ * real signals, the post step, a step that starts nothing) stays end to end, in test/e2e/faults.test.ts (and
+ * faults.slow.test.ts).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type OosFactory, retryingOos } from '../../../src/alibaba/connect.js';
