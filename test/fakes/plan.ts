@@ -1,11 +1,13 @@
 /** What the phases before the execution phase hand it, for tests that start at the execution phase. */
 import type { EcsApi } from '../../src/alibaba/ecs/types.js';
 import { type Clearance, clearInstall, clearScan } from '../../src/approval/clearance.js';
+import type { Batch } from '../../src/execution/batches.js';
 import type { Settings } from '../../src/inputs/parse.js';
 import type { PlanReport } from '../../src/preflight/plan.js';
 
-/** The plan of a pre-flight that found every instance ready, with the ClientToken of each batch. */
-export function readyPlan(settings: Settings, tokens: readonly string[]): PlanReport {
+/** The plan of a pre-flight that found every instance ready, with the ClientToken of each of `batches`. */
+export function readyPlan(settings: Settings, batches: readonly Pick<Batch, 'clientToken'>[]): PlanReport {
+  const tokens = batches.map((b) => b.clientToken);
   return {
     kind: 'plan',
     action: settings.action,

@@ -74,15 +74,7 @@ async function rig(tagFilter: Readings['executionTagsFilter']) {
       runId,
       repository: options.repository ?? REPOSITORY,
     };
-    const report = await executionPhase(
-      approvedClearance(settings),
-      readyPlan(
-        settings,
-        batches.map((b) => b.clientToken),
-      ),
-      batches,
-      job,
-    );
+    const report = await executionPhase(approvedClearance(settings), readyPlan(settings, batches), batches, job);
     return { report, batches };
   }
 

@@ -92,15 +92,7 @@ function reportSettings(executionId: string, extra: Record<string, string> = {})
 
 async function detach(r: Awaited<ReturnType<typeof rig>>, settings = scanSettings({ wait: 'false' })) {
   const batches = splitIntoBatches(RUN_ID, settings, settings.instanceIds);
-  return startDetached(
-    clearScan(settings),
-    readyPlan(
-      settings,
-      batches.slice(0, 1).map((b) => b.clientToken),
-    ),
-    batches,
-    r.patchJob,
-  );
+  return startDetached(clearScan(settings), readyPlan(settings, batches.slice(0, 1)), batches, r.patchJob);
 }
 
 /** What a report says about the patch states: the same for the run that started the execution and for a report. */
@@ -143,7 +135,9 @@ describe('wait: false', () => {
     const r = await rig();
     const settings = scanSettings({ wait: 'false' });
     const batches = splitIntoBatches(RUN_ID, settings, settings.instanceIds, 2);
-    const error = await startDetached(clearScan(settings), readyPlan(settings, ['']), batches, r.patchJob).catch((e: unknown) => e);
+    const error = await startDetached(clearScan(settings), readyPlan(settings, batches.slice(0, 1)), batches, r.patchJob).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).message).toMatch(/^Input 'wait': false needs the instances to fit one execution .* max-concurrency holds/);
     expect(r.emulator.startExecutionCalls()).toHaveLength(0);
@@ -184,15 +178,7 @@ describe('action: report', () => {
     // The run that waits, with the same run ID and inputs: its ClientToken gets the same execution back.
     const settings = scanSettings();
     const batches = splitIntoBatches(RUN_ID, settings, settings.instanceIds);
-    const run = await executionPhase(
-      clearScan(settings),
-      readyPlan(
-        settings,
-        batches.slice(0, 1).map((b) => b.clientToken),
-      ),
-      batches,
-      r.patchJob,
-    );
+    const run = await executionPhase(clearScan(settings), readyPlan(settings, batches.slice(0, 1)), batches, r.patchJob);
     expect(run.execution.executionId).toBe(id);
     expect(counts(whileRunning)).toEqual(counts(run));
     expect(counts(afterEnd)).toEqual(counts(run));

@@ -82,15 +82,7 @@ describe('executionPhase', () => {
     const oos = fakeOos();
     const log = recordingLogger();
     const j = job(oos, log);
-    const report = await executionPhase(
-      clearScan(settings),
-      readyPlan(
-        settings,
-        batches.map((b) => b.clientToken),
-      ),
-      batches,
-      j,
-    );
+    const report = await executionPhase(clearScan(settings), readyPlan(settings, batches), batches, j);
     expect(log.lines.slice(0, 3)).toEqual([
       `Plan: scan on ${IDS.length} instances in cn-hangzhou`,
       '  at most 10 at a time; max errors 0',
@@ -109,12 +101,7 @@ describe('executionPhase', () => {
     const settings = settingsFor({ region: 'cn-hangzhou', 'instance-ids': 'i-a', action: 'scan' });
     const batches = splitIntoBatches(RUN_ID, settings);
     const log = recordingLogger();
-    await executionPhase(
-      clearScan(settings),
-      readyPlan(settings, [batches[0]?.clientToken ?? '']),
-      batches,
-      job(fakeOos(), log, { runAttempt: 2 }),
-    );
+    await executionPhase(clearScan(settings), readyPlan(settings, batches.slice(0, 1)), batches, job(fakeOos(), log, { runAttempt: 2 }));
     expect(log.lines).toContain(`ClientToken: ${batches[0]?.clientToken}`);
     expect(log.lines.join('\n')).toContain(`This is attempt 2 of run ${RUN_ID}: looking for the executions earlier attempts started`);
     expect(log.lines.join('\n')).toContain('retried with a new execution (on-rerun: retry-failed)');
@@ -126,7 +113,7 @@ describe('executionPhase', () => {
     const denied = new CloudError('StartExecution', 'Forbidden.RAM', 'not allowed', 403, 'REQ-1');
     const error: unknown = await executionPhase(
       clearScan(settings),
-      readyPlan(settings, [batches[0]?.clientToken ?? '']),
+      readyPlan(settings, batches.slice(0, 1)),
       batches,
       job(fakeOos({ refuseStart: denied }), recordingLogger()),
     ).catch((e: unknown) => e);

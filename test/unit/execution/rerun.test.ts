@@ -73,26 +73,18 @@ async function attempt(w: World, runAttempt: number, inputs: Record<string, stri
   const log = recordingLogger();
   const proc = Object.assign(new EventEmitter(), { exit: () => undefined });
   const saved: string[] = [];
-  const report = await executionPhase(
-    approvedClearance(settings),
-    readyPlan(
-      settings,
-      batches.map((b) => b.clientToken),
-    ),
-    batches,
-    {
-      oos: w.oos,
-      ecs: ecsAfterPreflight,
-      cancellation: watchJobCancellation(proc, { log: (m) => log.warning(m) }),
-      clock: w.clock,
-      log,
-      state: { saveExecutionId: (id) => saved.push(id), markSettled: () => saved.push('settled') },
-      startedAt: w.clock.now(),
-      runAttempt,
-      runId: RUN_ID,
-      repository: REPOSITORY,
-    },
-  );
+  const report = await executionPhase(approvedClearance(settings), readyPlan(settings, batches), batches, {
+    oos: w.oos,
+    ecs: ecsAfterPreflight,
+    cancellation: watchJobCancellation(proc, { log: (m) => log.warning(m) }),
+    clock: w.clock,
+    log,
+    state: { saveExecutionId: (id) => saved.push(id), markSettled: () => saved.push('settled') },
+    startedAt: w.clock.now(),
+    runAttempt,
+    runId: RUN_ID,
+    repository: REPOSITORY,
+  });
   const batch = batches[0];
   if (!batch) throw new Error('no batch');
   return { report, log: log.lines.join('\n'), batch, saved };
