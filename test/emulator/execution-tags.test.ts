@@ -4,9 +4,8 @@
  * matches names that contain it, `StartDateAfter` bounds the start time.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { toCredential } from '../../src/alibaba/credential.js';
-import { createRpcCaller } from '../../src/alibaba/rpc.js';
-import { DEFAULT_CREDENTIALS, ERR_INVALID_PARAMETER, type Emulator, type Readings, startEmulator } from './index.js';
+import { oosRpc } from '../fakes/oos-rpc.js';
+import { ERR_INVALID_PARAMETER, type Emulator, type Readings, startEmulator } from './index.js';
 
 const T0 = Date.parse('2026-11-22T03:04:05Z');
 const TEMPLATE = 'ACS-ECS-BulkyApplyPatchBaseline';
@@ -26,12 +25,7 @@ async function setup(variant: Partial<Readings> = {}) {
   });
   running.push(emulator);
   // The action's own RPC caller: the real SDK, signed, against the emulator.
-  const call = createRpcCaller({
-    version: '2019-06-01',
-    region: 'cn-hangzhou',
-    endpoint: { protocol: 'HTTP', host: emulator.endpoint },
-    credential: toCredential(DEFAULT_CREDENTIALS),
-  });
+  const call = oosRpc(emulator);
   const start = async (id: string, tags?: Record<string, string>): Promise<string> => {
     const body = await call('StartExecution', {
       TemplateName: TEMPLATE,

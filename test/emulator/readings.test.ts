@@ -3,11 +3,11 @@
  * signing caller (src/alibaba/rpc.ts), with the parameters in the query or in the signed form body.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { oosRpc } from '../fakes/oos-rpc.js';
 import { OpenApiUtil } from '@alicloud/openapi-core';
 import * as $dara from '@darabonba/typescript';
 import { CloudError } from '../../src/alibaba/cloud-error.js';
-import { toCredential } from '../../src/alibaba/credential.js';
-import { createRpcCaller, type RpcCall } from '../../src/alibaba/rpc.js';
+import type { RpcCall } from '../../src/alibaba/rpc.js';
 import {
   childExecutionId,
   DEFAULT_CREDENTIALS,
@@ -30,12 +30,7 @@ afterEach(async () => {
 async function setup(variant: Partial<Readings> = {}): Promise<{ emulator: Emulator; call: RpcCall }> {
   const emulator = await startEmulator({ fleet: sampleFleet(), timings: { startedMs: 0, runningMs: 0 }, variant });
   running.push(emulator);
-  const call = createRpcCaller({
-    version: '2019-06-01',
-    region: 'cn-hangzhou',
-    endpoint: { protocol: 'HTTP', host: emulator.endpoint },
-    credential: toCredential(DEFAULT_CREDENTIALS),
-  });
+  const call = oosRpc(emulator);
   return { emulator, call };
 }
 

@@ -1,11 +1,11 @@
 /** src/details.ts and the OOS/ECS client calls it makes, against the emulator (real SDK clients over HTTP). */
 import { afterEach, describe, expect, it } from 'vitest';
+import { oosRpc } from '../../fakes/oos-rpc.js';
 import { CloudError } from '../../../src/alibaba/cloud-error.js';
 import { toCredential } from '../../../src/alibaba/credential.js';
 import { collectDetails, DEFAULT_DETAIL_LIMITS, remainingLimits, sortPatches } from '../../../src/execution/details.js';
 import { createEcsClient } from '../../../src/alibaba/ecs/client.js';
 import { createOosClient } from '../../../src/alibaba/oos/client.js';
-import { createRpcCaller } from '../../../src/alibaba/rpc.js';
 import type { OosApi } from '../../../src/alibaba/oos/types.js';
 import {
   childExecutionId,
@@ -81,12 +81,7 @@ describe('OOS client: child executions, tasks, logs, patches', () => {
     const specs = fleet(3, (i) => i === 2);
     const { oos, emulator } = await setup(specs);
     const execution = await runExecution(oos, Object.keys(specs), 'scan');
-    const call = createRpcCaller({
-      version: '2019-06-01',
-      region: REGION,
-      endpoint: { protocol: 'HTTP', host: emulator.endpoint },
-      credential: toCredential(DEFAULT_CREDENTIALS),
-    });
+    const call = oosRpc(emulator, REGION);
     const body = (await call('ListExecutions', { ParentExecutionId: execution.executionId })) as {
       Executions: Array<Record<string, unknown>>;
     };
